@@ -1,0 +1,147 @@
+"""The catalogue of every rule: a stable code, a severity and a Chinese template.
+
+Every problem the validator reports is made here, from a code in ``RULES``.
+Codes never change meaning once released; ``docs/rules.md`` lists them for
+filers and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    title: str
+    template: str
+
+
+def _rules(*rules: Rule) -> dict[str, Rule]:
+    return {r.code: r for r in rules}
+
+
+RULES: dict[str, Rule] = _rules(
+    # Reading the file (strict YAML).
+    Rule("E-READ-SIZE", ERROR, "文件过大",
+         "文件有 {size} 字节，超过上限 {limit} 字节。一个备案文件只写一个账号，请删去多余内容。"),
+    Rule("E-READ-EMPTY", ERROR, "空文件",
+         "文件是空的。请按模板填写，或删除这个文件。"),
+    Rule("E-READ-BOM", ERROR, "带 BOM 的 UTF-8",
+         "文件开头有 BOM 标记（常见于 Windows 记事本“UTF-8 带 BOM”）。"
+         "请另存为“UTF-8”（无 BOM）。"),
+    Rule("E-READ-ENCODING", ERROR, "不是 UTF-8 编码",
+         "第 {row} 行有不是 UTF-8 编码的字节{hint}。请用 UTF-8 编码另存这个文件。"),
+    Rule("E-READ-CONTROL", ERROR, "不可见的控制字符",
+         "这里有一个不可见的控制字符（{char}），可能是从别处复制时带进来的。请删去它后重新输入这段文字。"),
+    Rule("E-READ-SYNTAX", ERROR, "YAML 格式错误",
+         "{explanation}（YAML：{detail}）"),
+    Rule("E-READ-MULTIDOC", ERROR, "一个文件里有多份内容",
+         "文件里有第二份内容（“---”分隔）。一个文件只写一份备案，请删去“---”及其后的内容，或另建文件。"),
+    Rule("E-READ-DUPKEY", ERROR, "字段重复",
+         "字段“{key}”写了两次（第一次在第 {first_line} 行）。请只保留一个。"),
+    Rule("E-READ-ALIAS", ERROR, "使用了锚点或别名",
+         "不支持 YAML 的锚点（&）和别名（*）。请把内容直接写出来。"),
+    Rule("E-READ-TAG", ERROR, "使用了标签",
+         "不支持 YAML 标签（“{tag}”）。请去掉以 ! 开头的标签，直接写值；需要原样保留的文字请用引号括起来。"),
+    Rule("E-READ-KEY", ERROR, "字段名不合规",
+         "字段名必须是简单的文字，不能是列表或映射。"),
+    Rule("E-READ-DEPTH", ERROR, "嵌套过深",
+         "内容嵌套超过 {limit} 层。请按模板的层次填写。"),
+    Rule("E-READ-ROOT", ERROR, "顶层结构不对",
+         "{expected}，但这里是{found}。请对照模板检查文件的第一层。"),
+    # Schema.
+    Rule("E-SCHEMA-REQUIRED", ERROR, "缺少必填项",
+         "{where}缺少必填项“{field}”（{title}）。请补上这一项。"),
+    Rule("E-SCHEMA-UNKNOWN", ERROR, "未知字段",
+         "{where}不认识字段“{field}”。请检查拼写（字段名区分大小写），或删去这一行。{hint}"),
+    Rule("E-SCHEMA-EMPTY", ERROR, "值为空",
+         "“{field}”（{title}）没有填写内容。请填写，或删去这一行。"),
+    Rule("E-SCHEMA-TYPE", ERROR, "值的类型不对",
+         "“{field}”（{title}）{expected}，现在填的是“{value}”。"),
+    Rule("E-SCHEMA-ENUM", ERROR, "不在可选范围内",
+         "“{field}”（{title}）只能是以下之一：{choices}；现在填的是“{value}”。"),
+    Rule("E-SCHEMA-FORMAT", ERROR, "格式不对",
+         "“{field}”（{title}）格式不对：{expected}。现在填的是“{value}”。"),
+    Rule("E-SCHEMA-LENGTH", ERROR, "长度超出范围",
+         "“{field}”（{title}）{expected}。"),
+    Rule("E-SCHEMA-RANGE", ERROR, "数值超出范围",
+         "“{field}”（{title}）{expected}，现在填的是“{value}”。"),
+    Rule("E-SCHEMA-NOT-ALLOWED", ERROR, "此时不应填写",
+         "“{field}”（{title}）在当前情况下不应填写：{reason}"),
+    Rule("E-SCHEMA-OTHER", ERROR, "内容不符合要求",
+         "“{field}”不符合要求：{detail}"),
+    # Where the file lies and what it is called.
+    Rule("E-PATH-ROOT", ERROR, "缺少根单位",
+         "登记库缺少根单位文件 {path}。请创建它，写明主管教育局的名称等信息。"),
+    Rule("E-PATH-SLUG", ERROR, "文件夹名不合规",
+         "文件夹名“{name}”不合规：只能用小写英文字母、数字和 . _ -，并以字母或数字开头。"),
+    Rule("E-PATH-UNIT", ERROR, "不在单位文件夹里",
+         "文件所在的文件夹 {folder} 没有 _unit.yaml，所以不是一个单位。"
+         "请先为该单位创建 _unit.yaml，或把文件移到所属单位的文件夹。"),
+    Rule("E-PATH-NAME", ERROR, "文件名与内容不符",
+         "文件名应为“{expected}”（由平台和账号 ID 决定），现在是“{actual}”。请重命名文件。"),
+    Rule("E-PATH-EXTENSION", ERROR, "文件类型不对",
+         "filings/ 里只放以 .yaml 结尾的备案文件，这个文件不会被读取。请改名为 .yaml 或移出 filings/。"),
+    Rule("E-PATH-LINK", ERROR, "符号链接",
+         "filings/ 里不能有符号链接。请放入真实的文件或文件夹。"),
+    # Registry-wide.
+    Rule("E-UNIQUE-ACCOUNT", ERROR, "账号重复备案",
+         "{platform_label}账号“{account_id}”已在 {other}（第 {other_line} 行）备案。"
+         "同一账号只能备案一次：如需变更，请修改原文件。"),
+    Rule("E-COUNTERFEIT-OFFICIAL", ERROR, "假冒名单与官方账号冲突",
+         "列为假冒的{platform_label}账号“{account_id}”是 {other} 备案的官方账号。请核实后删去其中之一。"),
+    # Field checks.
+    Rule("E-DATE-INVALID", ERROR, "日期不存在",
+         "“{field}”（{title}）写的是“{value}”，日历上没有这一天。"),
+    Rule("E-DATE-FUTURE", ERROR, "日期在将来",
+         "“{field}”（{title}）是 {value}，晚于今天（{today}）。请填写已经发生的日期。"),
+    Rule("E-DATE-ORDER", ERROR, "日期先后不对",
+         "“{field}”（{title}）是 {value}，早于{other_title}（{other_value}）。请核对这两个日期。"),
+    Rule("E-CREDIT-CODE", ERROR, "统一社会信用代码有误",
+         "统一社会信用代码“{value}”{reason}。请对照营业执照或事业单位法人证书重新填写。"),
+    # Policy warnings: reported, but the filing passes.
+    Rule("W-LATE-FILING", WARNING, "逾期备案",
+         "开通于 {opened_on}，备案于 {filed_on}，相隔 {days} 个工作日，超过规定的 5 个工作日。"
+         "今后新开账号请在 5 个工作日内备案。"),
+    Rule("W-DUPLICATE-PLATFORM", WARNING, "同一平台多个账号",
+         "本单位在{platform_label}上有 {count} 个在用账号（{others}）。"
+         "按“集约”要求，一个平台原则上只开设一个账号，请考虑整合或注销。"),
+    Rule("W-SUBJECT-MISMATCH", WARNING, "认证主体与单位名称不同",
+         "认证主体“{subject}”与本单位“{unit}”及其上级单位的名称都不同。"
+         "请核对认证主体，或说明由哪个单位认证。"),
+)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one place in one file."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    # Another file the problem is about (the first filing of a duplicate, say).
+    related: str | None = None
+
+    @property
+    def severity(self) -> str:
+        return RULES[self.code].severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+def problem(code: str, file: str, line: int = 1, column: int = 1, *,
+            related: str | None = None, **values: Any) -> Problem:
+    """Make the problem ``code`` at ``file:line:column``, its message filled from ``values``."""
+    rule = RULES[code]
+    return Problem(file, max(line, 1), max(column, 1), code, rule.template.format(**values),
+                   related)

@@ -1,0 +1,70 @@
+"""The ``site-gen`` command line: parses options, calls one library function, maps
+its result to an exit status (0 success, 1 the data has errors, 2 usage error)."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .validate import UsageError, run_validate
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="登记库的根目录（含 filings/ 的目录）。")
+@click.option("--debug", is_flag=True, help="出现内部错误时显示完整的 Python 调用栈。")
+@click.version_option(__version__, "--version", prog_name="site-gen")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, debug: bool) -> None:
+    """教育系统新媒体账号（网站）备案登记库工具。"""
+    ctx.obj = {"root": root, "debug": debug}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]),
+              default="text", show_default=True,
+              help="text：每行一个问题；github：GitHub Actions 注释；json：供程序读取。")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[str, ...], output_format: str) -> int:
+    """检查整个登记库，或只检查给出的文件（加上所有跨文件规则）。
+
+    发现错误时退出状态为 1，只有警告时为 0。
+    """
+    return run_validate(ctx.obj["root"], paths, output_format)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``site-gen``: never shows a clerk a traceback unless ``--debug``."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        result = cli.main(args=args, prog_name="site-gen", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("已取消。", err=True)
+        return 1
+    except UsageError as exc:
+        click.echo(f"用法错误：{exc}", err=True)
+        return 2
+    except Exception:  # noqa: BLE001 - the boundary where a bug becomes one line
+        if "--debug" in args:
+            traceback.print_exc()
+        else:
+            click.echo("site-gen 内部错误，这是程序的缺陷而不是您的数据问题。"
+                       "请加 --debug 重新运行，并把输出报告给维护者。", err=True)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""How an account is named: its file name and its registry-wide identity.
+
+The rule for file names (also in docs/filing.md): the account slug is the account
+ID in lower case when that is already a slug (``[a-z0-9][a-z0-9._-]*``); otherwise
+every run of other characters becomes ``-`` and the first 8 hex digits of the
+SHA-1 of the ID are appended, so that two IDs never share a file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
+_NOT_SLUG = re.compile(r"[^a-z0-9._-]+")
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG.match(text))
+
+
+def account_slug(account_id: str) -> str:
+    """The slug of ``account_id`` for the file name (see the module docstring)."""
+    lowered = account_id.strip().lower()
+    if is_slug(lowered) and len(lowered) <= 100:
+        return lowered
+    cleaned = _NOT_SLUG.sub("-", lowered).strip("-._")[:60]
+    digest = hashlib.sha1(account_id.encode("utf-8")).hexdigest()[:8]
+    return f"{cleaned}-{digest}" if cleaned else digest
+
+
+def expected_file_name(platform: str, account_id: str) -> str:
+    return f"{platform}--{account_slug(account_id)}.yaml"
+
+
+def account_key(platform: str, account_id: str) -> tuple[str, str]:
+    """The identity that must be unique in the registry: case and a website's
+    leading ``www.`` do not make a different account."""
+    key = account_id.strip().lower()
+    if platform == "website" and key.startswith("www."):
+        key = key[4:]
+    return platform, key

@@ -1,0 +1,45 @@
+"""Chinese labels of the enumerated values, shared by messages and every output."""
+
+from __future__ import annotations
+
+PLATFORMS: dict[str, str] = {
+    "website": "网站",
+    "wechat_official": "微信公众号",
+    "wechat_channels": "微信视频号",
+    "weibo": "微博",
+    "douyin": "抖音",
+    "kuaishou": "快手",
+    "toutiao": "今日头条",
+    "baijiahao": "百家号",
+    "bilibili": "哔哩哔哩",
+    "xiaohongshu": "小红书",
+    "qq": "QQ",
+    "app": "移动客户端（APP）",
+    "mini_program": "小程序",
+    "other": "其他平台",
+}
+
+UNIT_KINDS: dict[str, str] = {
+    "bureau": "教育行政部门",
+    "school": "学校",
+    "kindergarten": "幼儿园",
+    "university": "高校",
+    "department": "内设部门或院系",
+    "institution": "事业单位",
+    "other": "其他",
+}
+
+STATUSES: dict[str, str] = {"active": "在用", "deregistered": "已注销"}
+
+WECHAT_KINDS: dict[str, str] = {"subscription": "订阅号", "service": "服务号", "enterprise": "企业号"}
+
+COUNTERFEIT_STATUSES: dict[str, str] = {"reported": "已举报", "taken_down": "已关停"}
+
+ENUM_LABELS: dict[str, str] = {
+    **PLATFORMS, **UNIT_KINDS, **STATUSES, **WECHAT_KINDS, **COUNTERFEIT_STATUSES,
+}
+
+
+def yes_no(value: bool | None) -> str:
+    """是 or 否, as the official forms write it."""
+    return "是" if value else "否"

@@ -1,0 +1,282 @@
+"""Strict reading of one YAML file: bytes in, plain data with line numbers out.
+
+The filings come from outside, so nothing here trusts them:
+
+* the size is checked before anything is parsed;
+* only UTF-8 without BOM is accepted, and invisible control characters are refused;
+* parsing walks libyaml's event stream (fast, and it never builds objects), so
+  anchors, aliases and tags are refused before anything could be expanded;
+* scalars resolve by a narrow YAML 1.2 subset: ``true``/``false``, ``null``, and
+  decimal integers without a leading zero. ``yes``, ``0123``, ``2024-05-01`` and
+  everything else stay exactly the text that was written;
+* a repeated key is an error, never a silent overwrite.
+
+Every value keeps the line and column where it was written, so a problem found
+later (by the schema, say) can point at it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+
+from .catalogue import Problem, problem
+
+# A filing is one or two kilobytes; these bounds leave room and stop abuse.
+SIZE_LIMIT = 32 * 1024
+COUNTERFEITS_SIZE_LIMIT = 256 * 1024
+DEPTH_LIMIT = 12
+
+JsonPath = tuple[Union[str, int], ...]
+Position = tuple[int, int]
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\Z")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLEANS = {"true": True, "True": True, "TRUE": True,
+             "false": False, "False": False, "FALSE": False}
+
+
+@dataclass(frozen=True)
+class Document:
+    """The data of one file and where each value was written."""
+
+    path: str
+    data: Any
+    positions: dict[JsonPath, Position] = field(repr=False)
+    key_positions: dict[JsonPath, Position] = field(repr=False)
+    plain_numbers: dict[JsonPath, str] = field(repr=False)
+
+    def position(self, path: JsonPath) -> Position:
+        """Where the value at ``path`` was written, or its nearest written parent."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def key_position(self, path: JsonPath) -> Position:
+        """Where the key of ``path`` was written (for unknown or repeated fields)."""
+        return self.key_positions.get(path) or self.position(path)
+
+
+class _Refused(Exception):
+    """A problem that stops the reading of this file."""
+
+    def __init__(self, found: Problem) -> None:
+        super().__init__(found.message)
+        self.problem = found
+
+
+def read_document(file: Path, shown_as: str, limit: int = SIZE_LIMIT) -> Document | list[Problem]:
+    """Read ``file`` strictly; problems name it as ``shown_as``."""
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        return [problem("E-READ-SYNTAX", shown_as, explanation="文件无法读取", detail=str(exc))]
+    if len(raw) > limit:
+        size = file.stat().st_size
+        return [problem("E-READ-SIZE", shown_as, size=size, limit=limit)]
+    return parse_document(raw, shown_as)
+
+
+def parse_document(raw: bytes, shown_as: str) -> Document | list[Problem]:
+    """Parse the bytes of one file; see the module's docstring for what is refused."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return [problem("E-READ-BOM", shown_as)]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [_encoding_problem(raw, exc.start, shown_as)]
+    controls = _control_problems(text, shown_as)
+    if controls:
+        return controls
+    if not text.strip():
+        return [problem("E-READ-EMPTY", shown_as)]
+    builder = _Builder(shown_as)
+    try:
+        builder.run(yaml.parse(text, Loader=_Loader))
+    except _Refused as refused:
+        return [*builder.problems, refused.problem]
+    except yaml.MarkedYAMLError as exc:
+        return [*builder.problems, _syntax_problem(exc, shown_as)]
+    except yaml.YAMLError as exc:
+        return [*builder.problems, problem("E-READ-SYNTAX", shown_as,
+                                           explanation="YAML 格式错误", detail=str(exc))]
+    if builder.problems:
+        return builder.problems
+    if builder.documents == 0 or builder.root is None:
+        return [problem("E-READ-EMPTY", shown_as)]
+    return Document(shown_as, builder.root, builder.positions, builder.key_positions,
+                    builder.plain_numbers)
+
+
+def _encoding_problem(raw: bytes, offset: int, shown_as: str) -> Problem:
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    hint = ""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        hint = "（看起来是 UTF-16 编码）"
+    else:
+        try:
+            raw.decode("gb18030")
+            hint = "（看起来是 GBK/GB2312 编码，常见于 Windows 记事本或 Excel 另存的文件）"
+        except UnicodeDecodeError:
+            pass
+    return problem("E-READ-ENCODING", shown_as, line, column, row=line, hint=hint)
+
+
+def _control_problems(text: str, shown_as: str) -> list[Problem]:
+    found: list[Problem] = []
+    seen_lines: set[int] = set()
+    for match in _CONTROL.finditer(text):
+        offset = match.start()
+        line = text.count("\n", 0, offset) + 1
+        if line in seen_lines:
+            continue
+        seen_lines.add(line)
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        found.append(problem("E-READ-CONTROL", shown_as, line, column,
+                             char=f"U+{ord(match.group()):04X}"))
+    return found
+
+
+_SYNTAX_EXPLANATIONS = (
+    ("cannot start any token", "这里有制表符（Tab）或不能出现在开头的字符：缩进只能用空格，值里的特殊字符请用引号括起来"),
+    ("mapping values are not allowed", "冒号的位置不对：一行只写一个“字段: 值”，值里有冒号时请用引号把值括起来"),
+    ("did not find expected key", "缩进不一致：同一层的字段要左端对齐，或者有引号没有闭合"),
+    ("could not find expected ':'", "这一行缺少“字段: 值”中的冒号，或者上一行的引号没有闭合"),
+    ("did not find expected '-'", "列表的缩进不一致：同一列表的“- ”要对齐"),
+    ("found unexpected end of stream", "文件意外结束：有引号或括号没有闭合"),
+    ("found unknown escape character", "双引号里的反斜杠（\\）用法不对：请改用单引号，或写成两个反斜杠"),
+    ("did not find expected", "格式不完整：请检查这一行的缩进、冒号和引号"),
+    ("while scanning an alias", "不支持 YAML 的锚点（&）和别名（*）：以 * 或 & 开头的值请用引号括起来"),
+    ("while scanning an anchor", "不支持 YAML 的锚点（&）和别名（*）：以 * 或 & 开头的值请用引号括起来"),
+)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    detail = " ".join(part for part in (exc.context, exc.problem) if part)
+    explanation = next((text for key, text in _SYNTAX_EXPLANATIONS if key in detail),
+                       "这里的 YAML 格式有误，请对照模板检查缩进、冒号和引号")
+    return problem("E-READ-SYNTAX", shown_as, line, column,
+                   explanation=f"第 {line} 行：{explanation}", detail=detail)
+
+
+class _Frame:
+    __slots__ = ("container", "path", "key", "key_mark")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: JsonPath) -> None:
+        self.container = container
+        self.path = path
+        self.key: str | None = None
+        self.key_mark: Position = (1, 1)
+
+
+class _Builder:
+    """Builds plain dicts, lists and scalars from libyaml's events, iteratively."""
+
+    def __init__(self, shown_as: str) -> None:
+        self.shown_as = shown_as
+        self.problems: list[Problem] = []
+        self.positions: dict[JsonPath, Position] = {}
+        self.key_positions: dict[JsonPath, Position] = {}
+        self.plain_numbers: dict[JsonPath, str] = {}
+        self.root: Any = None
+        self.documents = 0
+        self._stack: list[_Frame] = []
+
+    def run(self, events: Any) -> None:
+        for event in events:
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise _Refused(problem("E-READ-MULTIDOC", self.shown_as, *_mark(event)))
+            elif kind is yaml.AliasEvent:
+                raise _Refused(problem("E-READ-ALIAS", self.shown_as, *_mark(event)))
+            elif kind is yaml.ScalarEvent:
+                self._check_node(event)
+                self._add(self._resolve(event), event)
+            elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                self._check_node(event)
+                self._open(event, {} if kind is yaml.MappingStartEvent else [])
+            elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                frame = self._stack.pop()
+                if not self._stack:
+                    self.root = frame.container
+
+    def _check_node(self, event: Any) -> None:
+        if event.anchor is not None:
+            raise _Refused(problem("E-READ-ALIAS", self.shown_as, *_mark(event)))
+        if event.tag is not None:
+            raise _Refused(problem("E-READ-TAG", self.shown_as, *_mark(event), tag=event.tag))
+
+    def _resolve(self, event: Any) -> Any:
+        text: str = event.value
+        if not event.implicit[0]:
+            return text  # quoted or block scalar: always text
+        if text in _NULLS:
+            return None
+        if text in _BOOLEANS:
+            return _BOOLEANS[text]
+        if _INTEGER.match(text):
+            return int(text)
+        return text
+
+    def _open(self, event: Any, container: dict[str, Any] | list[Any]) -> None:
+        path = self._add(container, event)
+        if len(self._stack) >= DEPTH_LIMIT:
+            raise _Refused(problem("E-READ-DEPTH", self.shown_as, *_mark(event),
+                                   limit=DEPTH_LIMIT))
+        self._stack.append(_Frame(container, path))
+
+    def _add(self, value: Any, event: Any) -> JsonPath:
+        """Attach ``value`` to the open container; return the value's path."""
+        mark = _mark(event)
+        if not self._stack:
+            if not isinstance(value, (dict, list)):
+                self.root = value
+            self.positions[()] = mark
+            return ()
+        frame = self._stack[-1]
+        container = frame.container
+        if isinstance(container, list):
+            path = (*frame.path, len(container))
+            container.append(value)
+        elif frame.key is None:
+            if isinstance(value, (dict, list)):
+                raise _Refused(problem("E-READ-KEY", self.shown_as, *mark))
+            key = str(event.value)
+            if key in container:
+                first = self.key_positions[(*frame.path, key)]
+                self.problems.append(problem("E-READ-DUPKEY", self.shown_as, *mark,
+                                             key=key, first_line=first[0]))
+                key = f"\x00duplicate:{len(self.problems)}"
+            frame.key, frame.key_mark = key, mark
+            return frame.path
+        else:
+            path = (*frame.path, frame.key)
+            if not frame.key.startswith("\x00duplicate:"):
+                container[frame.key] = value
+            self.key_positions[path] = frame.key_mark
+            frame.key = None
+        self.positions[path] = mark
+        if type(value) is int and type(event) is yaml.ScalarEvent:
+            self.plain_numbers[path] = event.value
+        return path
+
+
+def _mark(event: Any) -> Position:
+    return (event.start_mark.line + 1, event.start_mark.column + 1)

@@ -1,0 +1,193 @@
+"""The registry as frozen dataclasses: the only contract between the steps.
+
+Outputs read this model, never YAML. Dates stay ``YYYY-MM-DD`` strings exactly as
+filed (they sort correctly as text). Everything personal sits in ``contacts``
+fields, which public outputs must never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ROOT = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    phone: str
+    title: str | None = None
+    wechat: str | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    path: str  # folder under filings/, "" for the root unit
+    name: str
+    short_name: str
+    kind: str
+    credit_code: str | None = None
+    region_code: str | None = None
+    filing_required_since: str | None = None
+    reviewers: tuple[str, ...] = ()
+    contacts: tuple[tuple[str, Person], ...] = field(default=(), repr=False)
+
+    @property
+    def parent(self) -> str | None:
+        if self.path == ROOT:
+            return None
+        return self.path.rpartition("/")[0]
+
+    @property
+    def file(self) -> str:
+        return f"filings/{self.path}/_unit.yaml" if self.path else "filings/_unit.yaml"
+
+
+@dataclass(frozen=True)
+class Inspection:
+    result: str
+    checked_on: str
+    rectified: bool | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Website:
+    icp: str | None = None
+    psb: str | None = None
+    mlps_level: int | None = None
+    mlps_filing: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountContacts:
+    supervisor: Person
+    ops_lead: Person
+    staff: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class Account:
+    file: str
+    unit: str
+    name: str
+    platform: str
+    account_id: str
+    verified: bool
+    opened_on: str
+    filed_on: str
+    status: str
+    interactive: bool
+    content_review: bool
+    contacts: AccountContacts = field(repr=False)
+    url: str | None = None
+    wechat_kind: str | None = None
+    certified_subject: str | None = None
+    department: str | None = None
+    content_scope: str | None = None
+    deregistered_on: str | None = None
+    deregister_reason: str | None = None
+    outsourced_to: str | None = None
+    personal_capacity: bool = False
+    followers: int | None = None
+    posting_frequency: str | None = None
+    last_post_on: str | None = None
+    posts: tuple[tuple[str, int], ...] = ()
+    inspection: Inspection | None = None
+    annual_review_on: str | None = None
+    note: str | None = None
+    website: Website | None = None
+    edu_app_filing: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+
+@dataclass(frozen=True)
+class Counterfeit:
+    file: str
+    unit: str
+    index: int
+    name: str
+    platform: str
+    reported_on: str
+    status: str
+    account_id: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    units: Mapping[str, Unit]
+    accounts: tuple[Account, ...]
+    counterfeits: tuple[Counterfeit, ...]
+
+    def ancestors(self, path: str) -> Iterator[Unit]:
+        """The unit at ``path`` and each unit above it, nearest first."""
+        current: str | None = path
+        while current is not None:
+            unit = self.units.get(current)
+            if unit is None:
+                return
+            yield unit
+            current = unit.parent
+
+    def in_subtree(self, account: Account | Counterfeit, top: str) -> bool:
+        return top == ROOT or account.unit == top or account.unit.startswith(top + "/")
+
+
+def _person(data: Mapping[str, Any]) -> Person:
+    return Person(name=data["name"], phone=data["phone"], title=data.get("title"),
+                  wechat=data.get("wechat"))
+
+
+def unit_from(path: str, data: Mapping[str, Any]) -> Unit:
+    contacts = data.get("contacts", {})
+    return Unit(
+        path=path, name=data["name"], short_name=data["short_name"], kind=data["kind"],
+        credit_code=data.get("credit_code"), region_code=data.get("region_code"),
+        filing_required_since=data.get("filing_required_since"),
+        reviewers=tuple(data.get("reviewers", ())),
+        contacts=tuple((role, _person(contacts[role])) for role in sorted(contacts)),
+    )
+
+
+_ACCOUNT_TEXT = ("url", "wechat_kind", "certified_subject", "department", "content_scope",
+                 "deregistered_on", "deregister_reason", "outsourced_to", "followers",
+                 "posting_frequency", "last_post_on", "annual_review_on", "note")
+
+
+def account_from(file: str, unit: str, data: Mapping[str, Any]) -> Account:
+    contacts = data["contacts"]
+    inspection = data.get("inspection")
+    website = data.get("website")
+    return Account(
+        file=file, unit=unit, name=data["name"], platform=data["platform"],
+        account_id=data["account_id"], verified=data["verified"],
+        opened_on=data["opened_on"], filed_on=data["filed_on"], status=data["status"],
+        interactive=data["interactive"], content_review=data["content_review"],
+        contacts=AccountContacts(
+            supervisor=_person(contacts["supervisor"]), ops_lead=_person(contacts["ops_lead"]),
+            staff=tuple(_person(p) for p in contacts.get("staff", ())),
+        ),
+        personal_capacity=data.get("personal_capacity", False),
+        posts=tuple(sorted(data.get("posts", {}).items())),
+        inspection=Inspection(**inspection) if inspection else None,
+        website=Website(**website) if website is not None else None,
+        edu_app_filing=(data.get("app") or {}).get("edu_app_filing"),
+        **{name: data.get(name) for name in _ACCOUNT_TEXT},
+    )
+
+
+def counterfeits_from(file: str, unit: str, items: Iterable[Mapping[str, Any]]) -> list[Counterfeit]:
+    return [
+        Counterfeit(file=file, unit=unit, index=index, name=item["name"],
+                    platform=item["platform"], reported_on=item["reported_on"],
+                    status=item["status"], account_id=item.get("account_id"),
+                    url=item.get("url"), note=item.get("note"))
+        for index, item in enumerate(items)
+    ]

@@ -1,0 +1,62 @@
+"""Problems printed for people (text), for GitHub (workflow commands) and for programs (JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from .catalogue import RULES, Problem
+
+
+def summary_line(files: int, problems: Sequence[Problem]) -> str:
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return f"检查了 {files} 个文件，没有发现问题。"
+    verdict = "请按上面的说明修改后重新提交。" if errors else "警告不影响通过，但请尽快处理。"
+    return f"检查了 {files} 个文件：{errors} 个错误，{warnings} 个警告。{verdict}"
+
+
+def format_text(files: int, problems: Sequence[Problem]) -> str:
+    lines = [f"{p.file}:{p.line}:{p.column}: {p.code} {p.message}" for p in problems]
+    return "\n".join([*lines, summary_line(files, problems)]) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(files: int, problems: Sequence[Problem]) -> str:
+    """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
+    lines = []
+    for p in problems:
+        command = "error" if p.is_error else "warning"
+        title = f"{p.code} {RULES[p.code].title}"
+        lines.append(
+            f"::{command} file={_escape_property(p.file)},line={p.line},col={p.column},"
+            f"title={_escape_property(title)}::{_escape_data(p.message)}"
+        )
+    return "\n".join([*lines, summary_line(files, problems)]) + "\n"
+
+
+def format_json(files: int, problems: Sequence[Problem]) -> str:
+    errors = sum(p.is_error for p in problems)
+    document = {
+        "files": files,
+        "errors": errors,
+        "warnings": len(problems) - errors,
+        "problems": [
+            {"file": p.file, "line": p.line, "column": p.column, "code": p.code,
+             "severity": p.severity, "title": RULES[p.code].title, "message": p.message,
+             **({"related": p.related} if p.related else {})}
+            for p in problems
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS = {"text": format_text, "github": format_github, "json": format_json}

@@ -1,0 +1,47 @@
+"""Rules across the whole registry: one filing per account, and no official
+account listed as a counterfeit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..catalogue import Problem, problem
+from ..identity import account_key
+from ..labels import PLATFORMS
+from ..loader import Document
+from ..model import Registry
+
+
+def check_uniqueness(registry: Registry, docs: Mapping[str, Document]) -> list[Problem]:
+    """(platform, account ID) appears once in the registry, active or deregistered."""
+    first: dict[tuple[str, str], str] = {}
+    found: list[Problem] = []
+    for account in sorted(registry.accounts, key=lambda a: a.file):
+        key = account_key(account.platform, account.account_id)
+        if key not in first:
+            first[key] = account.file
+            continue
+        other = first[key]
+        line, column = docs[account.file].position(("account_id",))
+        found.append(problem(
+            "E-UNIQUE-ACCOUNT", account.file, line, column, related=other,
+            platform_label=PLATFORMS[account.platform], account_id=account.account_id,
+            other=other, other_line=docs[other].position(("account_id",))[0]))
+    return found
+
+
+def check_counterfeits(registry: Registry, docs: Mapping[str, Document]) -> list[Problem]:
+    """A counterfeit may not be one of the registry's own accounts."""
+    official = {account_key(a.platform, a.account_id): a.file for a in registry.accounts}
+    found: list[Problem] = []
+    for fake in registry.counterfeits:
+        if fake.account_id is None:
+            continue
+        other = official.get(account_key(fake.platform, fake.account_id))
+        if other is None:
+            continue
+        line, column = docs[fake.file].position((fake.index, "account_id"))
+        found.append(problem(
+            "E-COUNTERFEIT-OFFICIAL", fake.file, line, column, related=other,
+            platform_label=PLATFORMS[fake.platform], account_id=fake.account_id, other=other))
+    return found

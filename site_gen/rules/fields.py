@@ -1,0 +1,82 @@
+"""Checks of single values that a schema cannot express: real dates, their order,
+and the credit code's check digit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..catalogue import Problem, problem
+from ..creditcode import credit_code_error
+from ..loader import Document, JsonPath
+from ..schemas import display_path, field_schemas
+
+ACCOUNT_DATES: tuple[JsonPath, ...] = (
+    ("opened_on",), ("filed_on",), ("deregistered_on",), ("last_post_on",),
+    ("annual_review_on",), ("inspection", "checked_on"),
+)
+# (later field, earlier field): the first may not be before the second.
+ACCOUNT_ORDER = (("filed_on", "opened_on"), ("deregistered_on", "opened_on"),
+                 ("last_post_on", "opened_on"), ("annual_review_on", "opened_on"))
+
+
+def _title(kind: str, path: JsonPath) -> str:
+    chain = field_schemas(kind, path)
+    return str(chain[-1].get("title", display_path(path))) if chain else display_path(path)
+
+
+def _get(data: Any, path: JsonPath) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def check_dates(doc: Document, kind: str, paths: list[JsonPath], today: date) -> list[Problem]:
+    """Each date must exist on the calendar and not lie in the future."""
+    found: list[Problem] = []
+    for path in paths:
+        value = _get(doc.data, path)
+        if not isinstance(value, str) or len(value) != 10:
+            continue  # missing, or the schema's pattern reports it
+        line, column = doc.position(path)
+        values = {"field": display_path(path), "title": _title(kind, path), "value": value}
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            found.append(problem("E-DATE-INVALID", doc.path, line, column, **values))
+            continue
+        if day > today:
+            found.append(problem("E-DATE-FUTURE", doc.path, line, column,
+                                 today=today.isoformat(), **values))
+    return found
+
+
+def check_date_order(doc: Document) -> list[Problem]:
+    found: list[Problem] = []
+    for later, earlier in ACCOUNT_ORDER:
+        late, early = doc.data.get(later), doc.data.get(earlier)
+        if isinstance(late, str) and isinstance(early, str) and late < early:
+            line, column = doc.position((later,))
+            found.append(problem(
+                "E-DATE-ORDER", doc.path, line, column, field=later,
+                title=_title("account", (later,)), value=late,
+                other_title=_title("account", (earlier,)), other_value=early))
+    return found
+
+
+def check_credit_code(doc: Document) -> list[Problem]:
+    value = doc.data.get("credit_code")
+    if not isinstance(value, str):
+        return []
+    reason = credit_code_error(value)
+    if reason is None:
+        return []
+    line, column = doc.position(("credit_code",))
+    return [problem("E-CREDIT-CODE", doc.path, line, column, value=value, reason=reason)]
+
+
+def counterfeit_date_paths(doc: Document) -> list[JsonPath]:
+    items = doc.data if isinstance(doc.data, list) else []
+    return [(index, "reported_on") for index in range(len(items))]

@@ -1,0 +1,223 @@
+"""The JSON Schemas of ``schema/``, and their errors turned into Chinese a clerk can act on."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+
+from .catalogue import Problem, problem
+from .labels import ENUM_LABELS
+from .loader import Document, JsonPath
+
+SCHEMA_FILES = ("common", "unit", "account", "counterfeits")
+BASE_URI = "https://site-gen.invalid/schema/"
+
+# Why a field may not be written, for the schema's ``false`` branches.
+_NOT_ALLOWED = {
+    "website": "只有网站（platform: website）才填写网站信息",
+    "app": "只有 APP（platform: app）才填写 APP 信息",
+    "wechat_kind": "只有微信公众号（platform: wechat_official）才填写账号类型",
+    "deregistered_on": "在用（status: active）的账号不填注销信息；如果已经注销，请把 status 改为 deregistered",
+    "deregister_reason": "在用（status: active）的账号不填注销信息；如果已经注销，请把 status 改为 deregistered",
+}
+_EXPECTED_TYPE = {
+    "boolean": "只能填 true（是）或 false（否）",
+    "integer": "要填一个整数，例如 320",
+    "string": "要填一段文字",
+    "object": "要写成下一层缩进的“字段: 值”",
+    "array": "要写成以“- ”开头的列表",
+}
+
+
+@lru_cache(maxsize=1)
+def load_schemas() -> dict[str, dict[str, Any]]:
+    """The four schemas by name, as shipped with the package."""
+    folder = resources.files("site_gen.schema")
+    return {
+        name: json.loads(folder.joinpath(f"{name}.schema.json").read_text("utf-8"))
+        for name in SCHEMA_FILES
+    }
+
+
+@lru_cache(maxsize=None)
+def validator_for(kind: str) -> Draft202012Validator:
+    """A validator for ``kind`` (unit, account or counterfeits) that resolves our own refs."""
+    schemas = load_schemas()
+    registry: Registry[Any] = Registry().with_resources(
+        (BASE_URI + f"{name}.schema.json", Resource.from_contents(schema))
+        for name, schema in schemas.items()
+    )
+    return Draft202012Validator(schemas[kind], registry=registry)
+
+
+def field_schemas(kind: str, path: JsonPath) -> list[dict[str, Any]]:
+    """The schema of each step along ``path`` (refs followed), or [] if there is none."""
+    schemas = load_schemas()
+    base, node = kind, schemas[kind]
+    chain: list[dict[str, Any]] = []
+    for key in path:
+        base, node = _deref(schemas, base, node)
+        child = None
+        if isinstance(key, int):
+            child = node.get("items")
+        elif key in node.get("properties", {}):
+            child = node["properties"][key]
+        elif isinstance(node.get("additionalProperties"), dict):
+            child = node["additionalProperties"]
+        if not isinstance(child, dict):
+            return []
+        base, target = _deref(schemas, base, child)
+        chain.append({**target, **{k: v for k, v in child.items() if k != "$ref"}})
+        node = child
+    return chain
+
+
+def _deref(schemas: dict[str, dict[str, Any]], base: str,
+           node: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    while "$ref" in node:
+        target, _, pointer = node["$ref"].partition("#")
+        base = target.removesuffix(".schema.json") if target else base
+        node = schemas[base]
+        for part in filter(None, pointer.split("/")):
+            node = node[part]
+    return base, node
+
+
+def coerce_plain_numbers(doc: Document, kind: str) -> None:
+    """Turn unquoted numbers back into their exact text where the schema wants text.
+
+    ``phone: 02037626715`` never became a number (leading zero); ``phone: 13800000000``
+    did, and here gets its digits back, so a phone number or ID is kept as written.
+    """
+    for path, text in doc.plain_numbers.items():
+        chain = field_schemas(kind, path)
+        if chain and chain[-1].get("type") == "string":
+            parent = doc.data
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = text
+
+
+def check_schema(doc: Document, kind: str) -> list[Problem]:
+    """Every schema problem of ``doc``, translated, in file order."""
+    coerce_plain_numbers(doc, kind)
+    found = [_translate(error, doc, kind) for error in _errors(doc, kind)]
+    return sorted(set(found))
+
+
+def _errors(doc: Document, kind: str) -> Iterator[ValidationError]:
+    for error in validator_for(kind).iter_errors(doc.data):
+        if error.validator == "required":
+            missing = [name for name in error.validator_value if name not in error.instance]
+            for name in missing:
+                yield ValidationError(name, validator="required", path=error.absolute_path,
+                                      instance=error.instance, schema=error.schema)
+        elif error.validator == "additionalProperties":
+            known = error.schema.get("properties", {})
+            for name in error.instance:
+                if name not in known:
+                    yield ValidationError(name, validator="additionalProperties",
+                                          path=[*error.absolute_path, name],
+                                          instance=error.instance, schema=error.schema)
+        else:
+            yield error
+
+
+def display_path(path: JsonPath) -> str:
+    """``contacts.staff[2].phone``: dotted, with 1-based positions in lists."""
+    text = ""
+    for key in path:
+        text += f"[{key + 1}]" if isinstance(key, int) else (f".{key}" if text else key)
+    return text or "文件"
+
+
+def _title(kind: str, path: JsonPath) -> str:
+    titles = [step["title"] for step in field_schemas(kind, path)
+              if "title" in step and step.get("type") != "array"]
+    return " · ".join(titles[-2:]) if titles else display_path(path)
+
+
+def _value(instance: Any) -> str:
+    if isinstance(instance, bool):
+        return "true" if instance else "false"
+    if isinstance(instance, (dict, list)):
+        return "（多行内容）"
+    text = str(instance)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _translate(error: ValidationError, doc: Document, kind: str) -> Problem:
+    path: JsonPath = tuple(error.absolute_path)
+    name = str(path[-1]) if path else ""
+    line, column = doc.position(path)
+    base = {"field": display_path(path), "title": _title(kind, path)}
+    where = f"“{display_path(path[:-1])}”中" if len(path) > 1 else ""
+    validator = error.validator
+    if validator == "required":
+        field_path = (*path, error.message)
+        where = f"“{display_path(path)}”中" if path else ""
+        return problem("E-SCHEMA-REQUIRED", doc.path, line, column, where=where,
+                       field=error.message, title=_title(kind, field_path))
+    if validator == "additionalProperties":
+        line, column = doc.key_position(path)
+        known = list(error.schema.get("properties", {}))
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"是不是“{close[0]}”？" if close else ""
+        return problem("E-SCHEMA-UNKNOWN", doc.path, line, column, where=where,
+                       field=name, hint=hint)
+    if validator is None:  # a ``false`` schema: the field may not be written here
+        line, column = doc.key_position(path)
+        reason = _NOT_ALLOWED.get(name, "请删去这一项")
+        return problem("E-SCHEMA-NOT-ALLOWED", doc.path, line, column, reason=reason, **base)
+    if validator == "type":
+        if error.instance is None:
+            return problem("E-SCHEMA-EMPTY", doc.path, line, column, **base)
+        expected = _EXPECTED_TYPE.get(str(error.validator_value), "类型不对")
+        if error.validator_value == "string" and isinstance(error.instance, bool):
+            expected += "（true/false 这类词如要当文字，请用引号括起来）"
+        return problem("E-SCHEMA-TYPE", doc.path, line, column, expected=expected,
+                       value=_value(error.instance), **base)
+    if validator == "enum":
+        choices = "、".join(f"{choice}（{ENUM_LABELS[choice]}）" if choice in ENUM_LABELS
+                           else str(choice) for choice in error.validator_value)
+        return problem("E-SCHEMA-ENUM", doc.path, line, column, choices=choices,
+                       value=_value(error.instance), **base)
+    if validator == "pattern":
+        if "propertyNames" in error.schema_path:
+            line, column = doc.key_position((*path, str(error.instance)))
+        expected = error.schema.get("description") or _field_description(kind, path)
+        return problem("E-SCHEMA-FORMAT", doc.path, line, column,
+                       expected=expected.rstrip("。"), value=_value(error.instance), **base)
+    if validator in ("minLength", "maxLength", "minItems", "maxItems", "maxProperties"):
+        return problem("E-SCHEMA-LENGTH", doc.path, line, column,
+                       expected=_length_expected(validator, error), **base)
+    if validator in ("minimum", "maximum"):
+        word = "不能小于" if validator == "minimum" else "不能大于"
+        return problem("E-SCHEMA-RANGE", doc.path, line, column,
+                       expected=f"{word} {error.validator_value}",
+                       value=_value(error.instance), **base)
+    detail = "列表里有重复的项，请删去重复的" if validator == "uniqueItems" else error.message
+    return problem("E-SCHEMA-OTHER", doc.path, line, column, field=base["field"], detail=detail)
+
+
+def _field_description(kind: str, path: JsonPath) -> str:
+    chain = field_schemas(kind, path)
+    return str(chain[-1].get("description", "请对照说明填写")) if chain else "请对照说明填写"
+
+
+def _length_expected(validator: str, error: ValidationError) -> str:
+    limit = error.validator_value
+    if validator == "minLength":
+        return f"至少要 {limit} 个字"
+    if validator == "maxLength":
+        return f"最多 {limit} 个字，现在有 {len(error.instance)} 个字"
+    if validator == "minItems":
+        return f"至少要 {limit} 项"
+    return f"最多 {limit} 项，现在有 {len(error.instance)} 项"
