@@ -108,7 +108,7 @@ def parse_document(raw: bytes, shown_as: str) -> Document | list[Problem]:
     except _Refused as refused:
         return [*builder.problems, refused.problem]
     except yaml.MarkedYAMLError as exc:
-        return [*builder.problems, _syntax_problem(exc, shown_as)]
+        return [*builder.problems, _syntax_problem(exc, text, shown_as)]
     except yaml.YAMLError as exc:
         return [*builder.problems, problem("E-READ-SYNTAX", shown_as,
                                            explanation="YAML 格式错误", detail=str(exc))]
@@ -152,7 +152,7 @@ def _control_problems(text: str, shown_as: str) -> list[Problem]:
 
 _SYNTAX_EXPLANATIONS = (
     ("cannot start any token", "这里有制表符（Tab）或不能出现在开头的字符：缩进只能用空格，值里的特殊字符请用引号括起来"),
-    ("mapping values are not allowed", "冒号的位置不对：一行只写一个“字段: 值”，值里有冒号时请用引号把值括起来"),
+    ("mapping values are not allowed", "缩进或冒号不对：同一层的字段要左端对齐，一行只写一个“字段: 值”，值里有冒号时请用引号把值括起来"),
     ("did not find expected key", "缩进不一致：同一层的字段要左端对齐，或者有引号没有闭合"),
     ("could not find expected ':'", "这一行缺少“字段: 值”中的冒号，或者上一行的引号没有闭合"),
     ("did not find expected '-'", "列表的缩进不一致：同一列表的“- ”要对齐"),
@@ -164,12 +164,18 @@ _SYNTAX_EXPLANATIONS = (
 )
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     detail = " ".join(part for part in (exc.context, exc.problem) if part)
-    explanation = next((text for key, text in _SYNTAX_EXPLANATIONS if key in detail),
+    explanation = next((hint for key, hint in _SYNTAX_EXPLANATIONS if key in detail),
                        "这里的 YAML 格式有误，请对照模板检查缩进、冒号和引号")
+    # An unclosed quote shows up lines later, where libyaml gives up: point at its line.
+    for number, content in enumerate(text.splitlines()[:line], start=1):
+        if (content.count('"') - content.count('\\"')) % 2:
+            line, column = number, content.index('"') + 1
+            explanation = "这一行的引号没有闭合：引号要成对出现"
+            break
     return problem("E-READ-SYNTAX", shown_as, line, column,
                    explanation=f"第 {line} 行：{explanation}", detail=detail)
 

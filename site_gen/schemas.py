@@ -19,7 +19,8 @@ from .loader import Document, JsonPath
 SCHEMA_FILES = ("common", "unit", "account", "counterfeits")
 BASE_URI = "https://site-gen.invalid/schema/"
 
-# Why a field may not be written, for the schema's ``false`` branches.
+# Why a field may not be written, for the schema's ``{"not": {}}`` branches
+# (not ``false``: jsonschema loses the path of a ``false`` schema's error).
 _NOT_ALLOWED = {
     "website": "只有网站（platform: website）才填写网站信息",
     "app": "只有 APP（platform: app）才填写 APP 信息",
@@ -172,7 +173,7 @@ def _translate(error: ValidationError, doc: Document, kind: str) -> Problem:
         hint = f"是不是“{close[0]}”？" if close else ""
         return problem("E-SCHEMA-UNKNOWN", doc.path, line, column, where=where,
                        field=name, hint=hint)
-    if validator is None:  # a ``false`` schema: the field may not be written here
+    if validator == "not":  # ``{"not": {}}``: the field may not be written here
         line, column = doc.key_position(path)
         reason = _NOT_ALLOWED.get(name, "请删去这一项")
         return problem("E-SCHEMA-NOT-ALLOWED", doc.path, line, column, reason=reason, **base)

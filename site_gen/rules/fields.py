@@ -27,9 +27,12 @@ def _title(kind: str, path: JsonPath) -> str:
 
 def _get(data: Any, path: JsonPath) -> Any:
     for key in path:
-        if not isinstance(data, dict):
+        if isinstance(key, int) and isinstance(data, list) and key < len(data):
+            data = data[key]
+        elif isinstance(key, str) and isinstance(data, dict):
+            data = data.get(key)
+        else:
             return None
-        data = data.get(key)
     return data
 
 
@@ -56,14 +59,21 @@ def check_dates(doc: Document, kind: str, paths: list[JsonPath], today: date) ->
 def check_date_order(doc: Document) -> list[Problem]:
     found: list[Problem] = []
     for later, earlier in ACCOUNT_ORDER:
-        late, early = doc.data.get(later), doc.data.get(earlier)
-        if isinstance(late, str) and isinstance(early, str) and late < early:
+        late, early = _day(doc.data.get(later)), _day(doc.data.get(earlier))
+        if late is not None and early is not None and late < early:
             line, column = doc.position((later,))
             found.append(problem(
                 "E-DATE-ORDER", doc.path, line, column, field=later,
-                title=_title("account", (later,)), value=late,
-                other_title=_title("account", (earlier,)), other_value=early))
+                title=_title("account", (later,)), value=late.isoformat(),
+                other_title=_title("account", (earlier,)), other_value=early.isoformat()))
     return found
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 def check_credit_code(doc: Document) -> list[Problem]:

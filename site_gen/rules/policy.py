@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from ..catalogue import Problem, problem
+from ..identity import account_key
 from ..labels import PLATFORMS
 from ..loader import Document
 from ..model import Account, Registry
@@ -52,8 +53,9 @@ def duplicate_platform_groups(registry: Registry) -> list[list[Account]]:
     for account in registry.accounts:
         if account.active and not account.personal_capacity and account.platform != "other":
             groups[(account.unit, account.platform)].append(account)
+    # A second filing of the same account is E-UNIQUE-ACCOUNT, not a second account.
     return [sorted(group, key=lambda a: a.file) for _, group in sorted(groups.items())
-            if len(group) > 1]
+            if len({account_key(a.platform, a.account_id) for a in group}) > 1]
 
 
 def check_duplicate_platform(registry: Registry, docs: Mapping[str, Document]) -> list[Problem]:

@@ -1,0 +1,60 @@
+"""Shared fixtures: the real command line, and registries built from case folders."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+CASES = TESTS / "cases"
+REPO = TESTS.parent
+LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): "
+                  r"(?P<code>[EW]-[A-Z-]+) (?P<message>.+)$")
+
+
+@dataclass
+class Run:
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def problems(self) -> list[re.Match[str]]:
+        return [m for line in self.stdout.splitlines() if (m := LINE.match(line))]
+
+    def __repr__(self) -> str:
+        return (f"$ site-gen {' '.join(self.args)}\nexit {self.returncode}\n"
+                f"--- stdout\n{self.stdout}--- stderr\n{self.stderr}")
+
+
+@pytest.fixture
+def run_cli():
+    """Run the real entry point (``python -m site_gen``) and return its output."""
+
+    def run(*args: str, cwd: Path | None = None, timeout: float = 60) -> Run:
+        done = subprocess.run([sys.executable, "-m", "site_gen", *args], cwd=cwd,
+                              capture_output=True, text=True, timeout=timeout)
+        return Run(list(args), done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+def build_case(case: Path, dest: Path) -> Path:
+    """A registry in ``dest``: the shared base registry with the case's files laid over it."""
+    if not (case / "standalone").exists():
+        shutil.copytree(CASES / "base", dest, dirs_exist_ok=True)
+    shutil.copytree(case / "filings", dest / "filings", dirs_exist_ok=True, symlinks=True)
+    return dest
+
+
+@pytest.fixture
+def demo_registry(tmp_path: Path) -> Path:
+    """A copy of the shipped demo registry."""
+    shutil.copytree(REPO / "filings", tmp_path / "filings")
+    return tmp_path
