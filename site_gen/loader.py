@@ -21,7 +21,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -32,7 +32,7 @@ SIZE_LIMIT = 32 * 1024
 COUNTERFEITS_SIZE_LIMIT = 256 * 1024
 DEPTH_LIMIT = 12
 
-JsonPath = tuple[Union[str, int], ...]
+JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -62,6 +62,13 @@ class Document:
         while path not in self.positions and path:
             path = path[:-1]
         return self.positions.get(path, (1, 1))
+
+    def slim(self, fields: frozenset[str]) -> Document:
+        """A copy that keeps only the positions of ``fields`` (at the top or in a top-level
+        list's items): what cross-file rules point at, without holding every value."""
+        kept = {path: mark for path, mark in self.positions.items()
+                if not path or (path[-1] in fields and len(path) <= 2)}
+        return Document(self.path, None, kept, {}, {})
 
     def key_position(self, path: JsonPath) -> Position:
         """Where the key of ``path`` was written (for unknown or repeated fields)."""
@@ -266,7 +273,7 @@ class _Builder:
                 raise _Refused(problem("E-READ-KEY", self.shown_as, *mark))
             key = str(event.value)
             if key in container:
-                first = self.key_positions[(*frame.path, key)]
+                first = self.key_positions[frame.path + (key,)]
                 self.problems.append(problem("E-READ-DUPKEY", self.shown_as, *mark,
                                              key=key, first_line=first[0]))
                 key = f"\x00duplicate:{len(self.problems)}"

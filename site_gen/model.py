@@ -14,7 +14,7 @@ from typing import Any
 ROOT = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     name: str
     phone: str
@@ -22,7 +22,7 @@ class Person:
     wechat: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     path: str  # folder under filings/, "" for the root unit
     name: str
@@ -45,7 +45,7 @@ class Unit:
         return f"filings/{self.path}/_unit.yaml" if self.path else "filings/_unit.yaml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inspection:
     result: str
     checked_on: str
@@ -53,7 +53,7 @@ class Inspection:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Website:
     icp: str | None = None
     psb: str | None = None
@@ -61,14 +61,14 @@ class Website:
     mlps_filing: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccountContacts:
     supervisor: Person
     ops_lead: Person
     staff: tuple[Person, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Account:
     file: str
     unit: str
@@ -106,7 +106,7 @@ class Account:
         return self.status == "active"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counterfeit:
     file: str
     unit: str
@@ -120,7 +120,7 @@ class Counterfeit:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Registry:
     units: Mapping[str, Unit]
     accounts: tuple[Account, ...]

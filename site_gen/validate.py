@@ -16,7 +16,7 @@ class UsageError(Exception):
 
 
 def _relative_targets(root: Path, paths: Sequence[str]) -> list[str]:
-    targets = []
+    targets: list[str] = []
     for given in paths:
         path = Path(given)
         absolute = (path if path.is_absolute() else Path.cwd() / path).resolve()

@@ -83,7 +83,8 @@ def check_file_name(doc: Document) -> list[Problem]:
     """The file name must be ``<platform>--<account slug>.yaml`` of its content."""
     data = doc.data
     platform, account_id = data.get("platform"), data.get("account_id")
-    if platform not in PLATFORMS or not isinstance(account_id, str) or not account_id.strip():
+    if not isinstance(platform, str) or platform not in PLATFORMS \
+            or not isinstance(account_id, str) or not account_id.strip():
         return []  # the schema reports these
     expected = expected_file_name(platform, account_id)
     actual = doc.path.rpartition("/")[2]

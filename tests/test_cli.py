@@ -1,0 +1,103 @@
+"""The real ``site-gen`` entry point: formats, exit statuses, the demo registry."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import CASES, REPO, build_case
+
+
+def test_demo_registry_validates_with_its_three_warnings(run_cli) -> None:
+    result = run_cli("validate", cwd=REPO)
+    assert result.returncode == 0, result
+    found = sorted((m["code"], m["file"]) for m in result.problems())
+    assert found == [
+        ("W-DUPLICATE-PLATFORM", "filings/shifan-xueyuan/wechat_official--shifan_xueyuan.yaml"),
+        ("W-DUPLICATE-PLATFORM", "filings/shifan-xueyuan/wechat_official--shifan_zhaosheng.yaml"),
+        ("W-LATE-FILING", "filings/xicheng/hongqi-xiaoxue/douyin--xchqxx_2026.yaml"),
+    ], result
+    assert result.stdout.endswith("0 个错误，3 个警告。警告不影响通过，但请尽快处理。\n")
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).with_name("site-gen")
+    done = subprocess.run([str(script), "--root", str(REPO), "validate", "--format", "json"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["errors"] == 0
+
+
+def test_json_format(tmp_path: Path, run_cli) -> None:
+    root = build_case(CASES / "invalid" / "schema-unknown-field", tmp_path)
+    result = run_cli("--root", str(root), "validate", "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["errors"] == 2 and report["warnings"] == 0 and report["files"] == 3
+    unknown = next(p for p in report["problems"] if p["code"] == "E-SCHEMA-UNKNOWN")
+    assert unknown == {
+        "file": "filings/school/weibo--1234567890.yaml", "line": 10, "column": 1,
+        "code": "E-SCHEMA-UNKNOWN", "severity": "error", "title": "未知字段",
+        "message": "不认识字段“content_reveiw”。请检查拼写（字段名区分大小写），或删去这一行。"
+                   "是不是“content_review”？",
+    }
+
+
+def test_github_format_escapes_annotation_properties(tmp_path: Path, run_cli) -> None:
+    root = build_case(CASES / "invalid" / "policy-late-filing", tmp_path)
+    (root / "filings" / "a,b:c").mkdir()
+    result = run_cli("--root", str(root), "validate", "--format", "github")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1, result
+    assert lines[0].startswith("::error file=filings/a%2Cb%3Ac,line=1,col=1,"
+                               "title=E-PATH-SLUG 文件夹名不合规::文件夹名“a,b:c”不合规"), result
+    assert lines[1].startswith("::warning file=filings/school/weibo--1234567890.yaml,line=7,"
+                               "col=11,title=W-LATE-FILING 逾期备案::开通于 2024-05-06"), result
+    assert lines[-1].startswith("检查了 3 个文件：1 个错误，1 个警告。")
+
+
+def test_given_files_report_only_their_own_problems(tmp_path: Path, run_cli) -> None:
+    root = build_case(CASES / "invalid" / "unique-account", tmp_path)
+    shutil.copy(CASES / "invalid" / "read-bom" / "filings" / "school" / "weibo--1234567890.yaml",
+                root / "filings" / "school" / "bad.yaml")
+    # The first filing of the pair is given: the duplicate elsewhere still involves it.
+    first = root / "filings" / "school" / "weibo--1234567890.yaml"
+    result = run_cli("--root", str(root), "validate", str(first))
+    assert [m["code"] for m in result.problems()] == ["E-UNIQUE-ACCOUNT"], result
+    assert result.returncode == 1
+    assert "检查了 1 个文件" in result.stdout
+    result = run_cli("--root", str(root), "validate", str(root / "filings" / "school" / "bad.yaml"))
+    assert [m["code"] for m in result.problems()] == ["E-READ-BOM"], result
+
+
+def test_paths_relative_to_the_working_directory(run_cli) -> None:
+    result = run_cli("validate", "filings/xicheng/hongqi-xiaoxue", cwd=REPO)
+    assert [m["code"] for m in result.problems()] == ["W-LATE-FILING"], result
+
+
+def test_usage_errors_exit_2(tmp_path: Path, run_cli) -> None:
+    missing = run_cli("--root", str(tmp_path / "nowhere"), "validate")
+    assert missing.returncode == 2 and "不存在" in missing.stderr, missing
+    outside = run_cli("--root", str(REPO), "validate", str(tmp_path))
+    assert outside.returncode == 2 and "不在登记库" in outside.stderr, outside
+    absent = run_cli("--root", str(REPO), "validate", str(REPO / "filings" / "nope.yaml"))
+    assert absent.returncode == 2 and "找不到" in absent.stderr, absent
+    bad_option = run_cli("validate", "--format", "xml")
+    assert bad_option.returncode == 2, bad_option
+    unknown = run_cli("frobnicate")
+    assert unknown.returncode == 2, unknown
+    for result in (missing, outside, absent, bad_option, unknown):
+        assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_every_command_has_help_and_a_doc_section(run_cli) -> None:
+    from site_gen.cli import cli
+
+    commands_doc = (REPO / "docs" / "commands.md").read_text("utf-8")
+    for name in cli.commands:
+        result = run_cli(name, "--help")
+        assert result.returncode == 0 and "Usage:" in result.stdout, result
+        assert f"## site-gen {name}" in commands_doc, name
