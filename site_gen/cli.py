@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .build import run_build
 from .validate import UsageError, run_validate
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -38,6 +39,19 @@ def validate(ctx: click.Context, paths: tuple[str, ...], output_format: str) -> 
     发现错误时退出状态为 1，只有警告时为 0。
     """
     return run_validate(ctx.obj["root"], paths, output_format)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="门户输出目录（相对于登记库根目录）。")
+@click.pass_context
+def build(ctx: click.Context, out: Path) -> int:
+    """先检查登记库，没有错误时生成公开门户和开放数据。
+
+    警告不影响生成；有错误时不生成，退出状态为 1。
+    """
+    root: Path = ctx.obj["root"]
+    return run_build(root, out if out.is_absolute() else root / out)
 
 
 def main(argv: list[str] | None = None) -> int:

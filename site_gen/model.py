@@ -31,6 +31,7 @@ class Unit:
     credit_code: str | None = None
     region_code: str | None = None
     filing_required_since: str | None = None
+    demo: bool = False
     reviewers: tuple[str, ...] = ()
     contacts: tuple[tuple[str, Person], ...] = field(default=(), repr=False)
 
@@ -151,6 +152,7 @@ def unit_from(path: str, data: Mapping[str, Any]) -> Unit:
         path=path, name=data["name"], short_name=data["short_name"], kind=data["kind"],
         credit_code=data.get("credit_code"), region_code=data.get("region_code"),
         filing_required_since=data.get("filing_required_since"),
+        demo=data.get("demo", False),
         reviewers=tuple(data.get("reviewers", ())),
         contacts=tuple((role, _person(contacts[role])) for role in sorted(contacts)),
     )

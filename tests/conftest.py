@@ -58,3 +58,14 @@ def demo_registry(tmp_path: Path) -> Path:
     """A copy of the shipped demo registry."""
     shutil.copytree(REPO / "filings", tmp_path / "filings")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo registry's portal, built once by the real ``site-gen build``."""
+    from .portal_helpers import build, portal_source
+
+    root = portal_source(tmp_path_factory.mktemp("demo"), REPO / "filings")
+    done = build(root, root / "site")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root / "site"

@@ -1,0 +1,106 @@
+"""Benchmark the portal at province scale: build time, size, and what the verify page
+downloads before its first answer (measured in Debian's Chromium over localhost).
+
+    python benchmarks/portal_bench.py                  # 100,000 accounts, 20,000 units
+    python benchmarks/portal_bench.py --accounts 5000  # a quick run
+
+Transfer sizes are reported as served (this server does not compress) and as gzip would
+send them (GitHub Pages and most web servers compress JSON, HTML, CSS and JS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+from validate_bench import generate  # noqa: E402
+
+from tests.portal_helpers import serve  # noqa: E402
+
+QUERIES = ["合成账号12345", "acct0054321", "https://WWW.example.invalid/acct?x=1", "合成账号1234"]
+
+
+def build(root: Path) -> dict[str, object]:
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "site_gen", "--root", str(root), "build"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    _, status, usage = os.wait4(process.pid, 0)
+    site = root / "site"
+    files = [p for p in site.rglob("*") if p.is_file()]
+    shards = list((site / "verify" / "index").glob("*.json"))
+    return {"step": "build", "seconds": round(time.perf_counter() - start, 1),
+            "peak_mb": round(usage.ru_maxrss / 1024), "exit": os.waitstatus_to_exitcode(status),
+            "files": len(files), "site_mb": round(sum(p.stat().st_size for p in files) / 2**20, 1),
+            "shards": len(shards),
+            "largest_shard_kb": round(max(p.stat().st_size for p in shards) / 1024, 1)}
+
+
+def measure_verify(site: Path) -> list[dict[str, object]]:
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    with serve(site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        for query in QUERIES:
+            page = browser.new_page(viewport={"width": 375, "height": 740})
+            loaded: list[str] = []
+            page.on("requestfinished", lambda r, into=loaded: into.append(r.url))
+            page.goto(url + "verify/")
+            page.wait_for_load_state("networkidle")
+            page.fill("#verify-query", query)
+            start = time.perf_counter()
+            page.click("#verify-form button")
+            page.wait_for_selector("#verify-result[data-status]")
+            answer_ms = (time.perf_counter() - start) * 1000
+            raw = gz = shard_raw = 0
+            for address in loaded:
+                path = site / address[len(url):].split("?")[0]
+                if path.is_dir():
+                    path = path / "index.html"
+                data = path.read_bytes()
+                raw += len(data)
+                gz += len(gzip.compress(data))
+                if "/verify/index/" in address:
+                    shard_raw += len(data)
+            results.append({"query": query,
+                            "status": page.get_attribute("#verify-result", "data-status"),
+                            "answer_ms": round(answer_ms), "requests": len(loaded),
+                            "total_kb": round(raw / 1024), "total_gzip_kb": round(gz / 1024),
+                            "index_kb": round(shard_raw / 1024)})
+            page.close()
+        browser.close()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        generate(root, args.accounts, max(args.accounts // 5, 3))
+        shutil.copytree(REPO / "docs", root / "docs")
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        print(json.dumps(build(root), ensure_ascii=False), flush=True)
+        for result in measure_verify(root / "site"):
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""``site-gen build``: validate, then generate the portal and open data with mkdocs.
+
+The generated pages and data files are handed to mkdocs as ``File.generated`` by a
+plugin added at run time; nothing generated is written into ``docs/``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+import jieba
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_build_datetime
+
+from . import lookup, opendata
+from .portal import render_pages
+from .public import public_registry
+from .reporters import format_text
+from .rules import check_registry
+from .validate import UsageError
+
+
+class _PortalPlugin(BasePlugin[Config]):  # type: ignore[no-untyped-call]
+    """Adds the generated pages and files to what mkdocs builds."""
+
+    def __init__(self, pages: dict[str, str], assets: dict[str, bytes]) -> None:
+        super().__init__()
+        self.pages = pages
+        self.assets = assets
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        for uri, text in self.pages.items():
+            if files.get_file_from_path(uri) is not None:
+                raise Abort(f"docs/{uri} 与生成的页面冲突：请删除或改名。")
+            files.append(File.generated(config, uri, content=text))
+        for uri, data in self.assets.items():
+            files.append(File.generated(config, uri, content=data))
+        return files
+
+
+def generated_files(root: Path, site_name: str) -> tuple[dict[str, str], dict[str, bytes]] | str:
+    """The pages and data files of the portal, or the validation report if it has errors."""
+    outcome = check_registry(root)
+    if outcome.errors:
+        return format_text(outcome.files, outcome.problems)
+    public = public_registry(outcome.registry)
+    index = lookup.build_index(public)
+    count = lookup.shard_count(index)
+    assets = {
+        f"verify/index/{number}.json":
+            json.dumps(shard, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        for number, shard in enumerate(lookup.shards(index, count))
+    }
+    generated_at = get_build_datetime().strftime("%Y-%m-%dT%H:%M:%SZ")
+    assets["data/registry.json"] = opendata.registry_json(public, generated_at)
+    assets["data/registry.schema.json"] = opendata.registry_schema()
+    assets["data/accounts.csv"] = opendata.accounts_csv(public)
+    return render_pages(public, count, site_name), assets
+
+
+def run_build(root: Path, out: Path) -> int:
+    """Validate ``root`` and build its portal into ``out``; return the exit status."""
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise UsageError(f"{root} 里没有 mkdocs.yml。")
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    jieba.setLogLevel(logging.WARNING)  # the theme's search segments Chinese with jieba
+    config = load_config(str(config_file), site_dir=str(out.resolve()), strict=True)
+    result = generated_files(root, config["site_name"])
+    if isinstance(result, str):
+        click.echo(result, nl=False)
+        click.echo("登记库有错误，没有生成门户。", err=True)
+        return 1
+    pages, assets = result
+    config.plugins["site-gen"] = _PortalPlugin(pages, assets)
+    try:
+        mkdocs_build(config)
+    except (Abort, MkDocsException) as exc:
+        click.echo(f"生成门户失败：{exc}", err=True)
+        return 1
+    click.echo(f"已生成门户：{out}（{len(pages)} 个页面）。")
+    return 0

@@ -1,0 +1,137 @@
+"""The portal's generated pages, as Markdown files of raw HTML made from the public view.
+
+Every value is escaped by Jinja (autoescape, StrictUndefined); a page is one raw HTML
+block, so Markdown never interprets a filer's text. Nothing here depends on the theme:
+moving off mkdocs-material means changing ``build.py``, not these pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .charts import bar_chart
+from .labels import PLATFORMS
+from .public import PublicRegistry, PublicUnit
+
+_ENV = Environment(loader=PackageLoader("site_gen", "templates"),
+                   autoescape=select_autoescape(default=True, default_for_string=True),
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                   keep_trailing_newline=True)
+_ENV.filters["http_only"] = lambda url: url if url and re.match(r"https?://", url) else None
+# Page titles reach the theme's <title> unescaped: keep markup characters out of them.
+_TITLE_SAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇",
+                             "\\": "＼", "{": "｛", "}": "｝"})
+
+
+@dataclass(frozen=True)
+class Counts:
+    units: int
+    active: int
+    deregistered: int
+    counterfeits: int
+
+
+def counts(public: PublicRegistry) -> Counts:
+    active = sum(a.status == "active" for a in public.accounts)
+    return Counts(len(public.units), active, len(public.accounts) - active,
+                  len(public.counterfeits))
+
+
+def _root(page_dir: str) -> str:
+    return "../" * (page_dir.count("/") + 1) if page_dir else ""
+
+
+def _page(title: str, html: str, searchable: bool = False) -> str:
+    meta: dict[str, object] = {"title": title.translate(_TITLE_SAFE)}
+    if not searchable:
+        meta["search"] = {"exclude": True}  # filer text stays out of the theme's search
+    front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
+    return f"---\n{front}\n---\n\n{html.strip()}\n"
+
+
+def _render(template: str, page_dir: str, **values: object) -> str:
+    return _ENV.get_template(template).render(root=_root(page_dir), **values)
+
+
+def _tree(public: PublicRegistry, path: str, per_unit: Counter[str], page_dir: str) -> Markup:
+    nodes = [{"unit": child, "count": per_unit[child.path],
+              "children": _tree(public, child.path, per_unit, page_dir)}
+             for child in public.children(path)]
+    if not nodes:
+        return Markup("")
+    return Markup(_render("_tree.html", page_dir, nodes=nodes))
+
+
+def _trail(public: PublicRegistry, unit: PublicUnit) -> list[PublicUnit]:
+    trail = []
+    parent = unit.parent
+    while parent is not None:
+        trail.append(public.units[parent])
+        parent = public.units[parent].parent
+    return trail[::-1]
+
+
+def unit_pages(public: PublicRegistry) -> dict[str, str]:
+    pages = {}
+    for unit in public.units.values():
+        page_dir = unit.href.rstrip("/")
+        html = _render("unit.html", page_dir, unit=unit, trail=_trail(public, unit),
+                       accounts=public.accounts_of(unit.path),
+                       children=public.children(unit.path))
+        pages[f"{page_dir}/index.md"] = _page(unit.name, html)
+    return pages
+
+
+def _statistics(public: PublicRegistry) -> str:
+    by_platform: list[dict[str, Any]] = []
+    for code, label in PLATFORMS.items():
+        of = [a for a in public.accounts if a.platform == code]
+        active = sum(a.status == "active" for a in of)
+        by_platform.append({"label": label, "active": active, "deregistered": len(of) - active})
+    root = next(iter(public.units.values()))
+    tops = [root, *public.children(root.path)]
+    by_unit: list[dict[str, Any]] = []
+    for unit in tops:
+        mine = [a for a in public.accounts if a.unit == unit.path or (
+            unit is not root and a.unit.startswith(unit.path + "/"))]
+        active = sum(a.status == "active" for a in mine)
+        label = unit.name + ("（本级）" if unit is root else "")
+        by_unit.append({"label": label, "href": unit.href, "active": active,
+                        "deregistered": len(mine) - active})
+    return _render(
+        "statistics.html", "statistics", counts=counts(public), by_platform=by_platform,
+        by_unit=by_unit,
+        platform_chart=bar_chart("各平台账号数", [(r["label"], r["active"], r["deregistered"])
+                                             for r in by_platform]),
+        unit_chart=bar_chart("各单位账号数", [(r["label"], r["active"], r["deregistered"])
+                                           for r in by_unit]))
+
+
+def render_pages(public: PublicRegistry, shards: int, site_name: str) -> dict[str, str]:
+    """Every generated page: path under docs/ → Markdown text."""
+    per_unit: Counter[str] = Counter(a.unit for a in public.accounts)
+    root_unit = public.units[""]  # a registry without its root unit does not build
+    tree = Markup(_render("_tree.html", "directory", nodes=[{
+        "unit": root_unit, "count": per_unit[""],
+        "children": _tree(public, "", per_unit, "directory")}]))
+    pages = {
+        "index.md": _page(site_name, _render(
+            "home.html", "", title=site_name, demo=public.demo, root_name=root_unit.name,
+            counts=counts(public), shards=shards), searchable=True),
+        "verify/index.md": _page("核验账号", _render("verify.html", "verify", shards=shards),
+                                 searchable=True),
+        "directory/index.md": _page("单位目录", _render(
+            "directory.html", "directory", units=public.units, tree=tree)),
+        "counterfeits/index.md": _page("假冒账号提醒", _render(
+            "counterfeits.html", "counterfeits", fakes=public.counterfeits)),
+        "statistics/index.md": _page("统计", _statistics(public)),
+    }
+    pages.update(unit_pages(public))
+    return pages

@@ -1,0 +1,155 @@
+"""The public view of the registry: an allow-list, and the only input of public outputs.
+
+Nothing personal is copied here: no ``contacts``, no ``note``, no inspection details.
+Every public output (portal pages, verify index, open data) reads a ``PublicRegistry``
+and never the model itself, so a field becomes public only by being added below.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .labels import COUNTERFEIT_STATUSES, PLATFORMS, STATUSES, UNIT_KINDS, WECHAT_KINDS
+from .model import ROOT, Account, Counterfeit, Registry, Unit
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    date: str
+    type: str  # open, change or deregister
+    commit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicUnit:
+    path: str
+    name: str
+    kind: str
+    kind_label: str
+    parent: str | None
+    href: str  # the unit's page, relative to the site root
+
+    @property
+    def depth(self) -> int:
+        return 0 if self.path == ROOT else self.path.count("/") + 1
+
+
+@dataclass(frozen=True, slots=True)
+class PublicAccount:
+    platform: str
+    platform_label: str
+    account_id: str
+    name: str
+    unit: str
+    unit_name: str
+    status: str
+    status_label: str
+    verified: bool
+    certified_subject: str | None
+    wechat_kind: str | None
+    opened_on: str
+    filed_on: str
+    deregistered_on: str | None
+    url: str | None
+    history: tuple[HistoryEvent, ...]
+
+    @property
+    def last_change(self) -> str:
+        return max(event.date for event in self.history)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicCounterfeit:
+    platform: str
+    platform_label: str
+    name: str
+    account_id: str | None
+    url: str | None
+    reported_on: str
+    status: str
+    status_label: str
+    reported_by: str  # the reporting unit's name
+    reported_by_href: str
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicRegistry:
+    units: Mapping[str, PublicUnit]
+    accounts: tuple[PublicAccount, ...]
+    counterfeits: tuple[PublicCounterfeit, ...]
+    demo: bool
+    _children: Mapping[str, tuple[PublicUnit, ...]]
+    _accounts_by_unit: Mapping[str, tuple[PublicAccount, ...]]
+
+    def children(self, path: str) -> tuple[PublicUnit, ...]:
+        return self._children.get(path, ())
+
+    def accounts_of(self, path: str) -> tuple[PublicAccount, ...]:
+        return self._accounts_by_unit.get(path, ())
+
+
+def unit_href(path: str) -> str:
+    return f"u/{path}/" if path else "u/"
+
+
+def _history(account: Account) -> tuple[HistoryEvent, ...]:
+    # Until Git history is wired in, the filing's own dates are its history.
+    events = [HistoryEvent(account.filed_on, "open")]
+    if account.deregistered_on:
+        events.append(HistoryEvent(account.deregistered_on, "deregister"))
+    return tuple(events)
+
+
+def _unit(unit: Unit) -> PublicUnit:
+    return PublicUnit(unit.path, unit.name, unit.kind, UNIT_KINDS[unit.kind], unit.parent,
+                      unit_href(unit.path))
+
+
+def _account(account: Account, units: Mapping[str, Unit]) -> PublicAccount:
+    return PublicAccount(
+        platform=account.platform, platform_label=PLATFORMS[account.platform],
+        account_id=account.account_id, name=account.name, unit=account.unit,
+        unit_name=units[account.unit].name, status=account.status,
+        status_label=STATUSES[account.status], verified=account.verified,
+        certified_subject=account.certified_subject,
+        wechat_kind=WECHAT_KINDS.get(account.wechat_kind or ""),
+        opened_on=account.opened_on, filed_on=account.filed_on,
+        deregistered_on=account.deregistered_on, url=account.url, history=_history(account),
+    )
+
+
+def _counterfeit(fake: Counterfeit, units: Mapping[str, Unit]) -> PublicCounterfeit:
+    return PublicCounterfeit(
+        platform=fake.platform, platform_label=PLATFORMS[fake.platform], name=fake.name,
+        account_id=fake.account_id, url=fake.url, reported_on=fake.reported_on,
+        status=fake.status, status_label=COUNTERFEIT_STATUSES[fake.status],
+        reported_by=units[fake.unit].name, reported_by_href=unit_href(fake.unit), note=fake.note,
+    )
+
+
+def public_registry(registry: Registry) -> PublicRegistry:
+    """The allow-listed public facts of ``registry``, sorted for deterministic output."""
+    units = registry.units
+    root = units.get(ROOT)
+    public_units = {path: _unit(units[path]) for path in sorted(units)}
+    accounts = tuple(sorted((_account(a, units) for a in registry.accounts),
+                            key=lambda a: (a.unit, a.platform, a.account_id)))
+    children: dict[str, list[PublicUnit]] = defaultdict(list)
+    for unit in public_units.values():
+        if unit.parent is not None:
+            children[unit.parent].append(unit)
+    by_unit: dict[str, list[PublicAccount]] = defaultdict(list)
+    for account in accounts:
+        by_unit[account.unit].append(account)
+    return PublicRegistry(
+        units=public_units,
+        accounts=accounts,
+        counterfeits=tuple(sorted((_counterfeit(c, units) for c in registry.counterfeits),
+                                  key=lambda c: (c.reported_on, c.platform, c.name))),
+        demo=bool(root and root.demo),
+        _children={path: tuple(group) for path, group in children.items()},
+        _accounts_by_unit={path: tuple(group) for path, group in by_unit.items()},
+    )

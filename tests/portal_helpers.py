@@ -1,0 +1,54 @@
+"""Building portals for the tests, and serving them on localhost."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .conftest import REPO
+
+FIXED_EPOCH = "1790000000"
+
+
+def portal_source(dest: Path, filings: Path) -> Path:
+    """A registry at ``dest`` with the repository's docs and mkdocs.yml and ``filings``."""
+    shutil.copytree(filings, dest / "filings")
+    shutil.copytree(REPO / "docs", dest / "docs")
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def build(root: Path, out: Path, epoch: str | None = FIXED_EPOCH) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if epoch:
+        env["SOURCE_DATE_EPOCH"] = epoch
+    return subprocess.run([sys.executable, "-m", "site_gen", "--root", str(root), "build",
+                           "--out", str(out)], capture_output=True, text=True, env=env,
+                          timeout=600)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1; yields the base URL."""
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,200 @@
+"""``site-gen build`` on the demo and on a hostile registry: pages, privacy, escaping,
+open data and determinism (real mkdocs builds)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from site_gen.rules import check_registry
+
+from .conftest import CASES, REPO
+from .portal_helpers import build, portal_source
+
+
+def contact_values() -> set[str]:
+    """Every name, phone number and WeChat ID in any contacts block of the demo."""
+    registry = check_registry(REPO).registry
+    people = [p for u in registry.units.values() for _, p in u.contacts]
+    for account in registry.accounts:
+        c = account.contacts
+        people += [c.supervisor, c.ops_lead, *c.staff]
+    values = {v for p in people for v in (p.name, p.phone, p.wechat) if v}
+    assert len(values) > 150
+    return values
+
+
+def test_demo_pages(demo_site: Path) -> None:
+    for page in ("index.html", "verify/index.html", "directory/index.html",
+                 "counterfeits/index.html", "statistics/index.html", "u/index.html",
+                 "u/dongcheng/shiyan-xiaoxue/index.html", "guide-verify/index.html",
+                 "guide-report/index.html", "data/registry.json", "data/accounts.csv",
+                 "data/registry.schema.json"):
+        assert (demo_site / page).is_file(), page
+    home = (demo_site / "index.html").read_text("utf-8")
+    assert "演示数据" in home and 'id="verify-query"' in home and 'lang="zh"' in home
+    assert "<strong>46</strong> 个在用账号" in home
+    verify = (demo_site / "verify" / "index.html").read_text("utf-8")
+    assert 'id="verify-query"' in verify and 'id="verify-result"' in verify
+    stats = (demo_site / "statistics" / "index.html").read_text("utf-8")
+    assert stats.count('class="sg-svg"') == 2 and "已注销" in stats
+    unit = (demo_site / "u" / "xicheng" / "index.html").read_text("utf-8")
+    assert "已注销" in unit and "2025-06-30" in unit and "6012300003" in unit
+    assert 'rel="noopener nofollow"' in unit
+    fakes = (demo_site / "counterfeits" / "index.html").read_text("utf-8")
+    assert "示例一中官方" in fakes and "示例市第一中学" in fakes
+
+
+def test_no_contacts_value_anywhere(demo_site: Path) -> None:
+    values = contact_values()
+    for file in demo_site.rglob("*"):
+        if file.is_file() and file.suffix in {".html", ".json", ".csv", ".xml", ".js", ".txt"}:
+            text = file.read_text("utf-8", errors="replace")
+            leaked = [v for v in values if v in text]
+            assert not leaked, f"{file}: {leaked[:5]}"
+
+
+def test_no_third_party_resources(demo_site: Path) -> None:
+    resource = re.compile(r'<(?:script|img|iframe|source)[^>]*\bsrc="(?:https?:)?//|'
+                          r'<link[^>]*\bhref="(?:https?:)?//', re.I)
+    for page in demo_site.rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert not resource.search(text), page
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_filer_text_stays_out_of_the_theme_search(demo_site: Path) -> None:
+    entries = json.loads((demo_site / "search" / "search_index.json").read_text("utf-8"))
+    index = "".join(d["location"] + d["title"] + d["text"] for d in entries["docs"])
+    index = index.replace("\u200b", "")  # jieba's word breaks
+    assert "dc2zhong" not in index and "示例市东城区第二中学" not in index
+    assert "如何核验" in index  # the hand-written guides are searchable
+
+
+def test_open_data(demo_site: Path) -> None:
+    document = json.loads((demo_site / "data" / "registry.json").read_text("utf-8"))
+    schema = json.loads((demo_site / "data" / "registry.schema.json").read_text("utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert list(Draft202012Validator(schema).iter_errors(document)) == []
+    assert len(document["accounts"]) == 48 and len(document["counterfeits"]) == 3
+    assert document["generated_at"] == "2026-09-21T14:13:20Z"  # SOURCE_DATE_EPOCH
+    gone = next(a for a in document["accounts"] if a["account_id"] == "6012300003")
+    assert gone["history"] == [{"date": "2020-10-21", "type": "open", "commit": None},
+                               {"date": "2025-06-30", "type": "deregister", "commit": None}]
+    raw = (demo_site / "data" / "accounts.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"))))
+    assert rows[0][:4] == ["平台", "账号名称", "账号ID", "开设单位"]
+    assert len(rows) == 49
+
+
+def test_two_builds_are_byte_identical(demo_site: Path, tmp_path: Path) -> None:
+    root = portal_source(tmp_path / "again", REPO / "filings")
+    assert build(root, tmp_path / "site2").returncode == 0
+    first = {p.relative_to(demo_site): p.read_bytes() for p in demo_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(tmp_path / "site2"): p.read_bytes()
+              for p in (tmp_path / "site2").rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [str(k) for k in first if first[k] != second[k]] == []
+
+
+HOSTILE_UNIT = """name: <script>alert("unit")</script>学校
+short_name: 恶意
+kind: school
+"""
+HOSTILE_ACCOUNT = """name: '"><img src=x onerror=alert(1)>[点我](javascript:alert(2))'
+platform: weibo
+account_id: "1234567890"
+url: https://evil.example/a?b=1&c=2
+verified: true
+certified_subject: </title><script>alert(3)</script>
+opened_on: 2024-05-06
+filed_on: 2024-05-08
+status: active
+interactive: true
+content_review: true
+contacts:
+  supervisor:
+    name: 秘密姓名甲
+    phone: "13911112222"
+  ops_lead:
+    name: 秘密姓名乙
+    phone: "13933334444"
+    wechat: secret_wechat_id
+"""
+HOSTILE_FAKES = """- name: "=HYPERLINK(\\"https://evil.example\\")"
+  platform: douyin
+  account_id: "*bold*_x_"
+  reported_on: 2025-01-01
+  status: reported
+  note: <iframe src=https://evil.example></iframe>{{ 7*7 }}
+"""
+
+
+def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    filings = source / "filings"
+    (filings / "evil").mkdir(parents=True)
+    (filings / "_unit.yaml").write_text((CASES / "base" / "filings" / "_unit.yaml").read_text("utf-8"), "utf-8")
+    (filings / "evil" / "_unit.yaml").write_text(HOSTILE_UNIT, "utf-8")
+    (filings / "evil" / "weibo--1234567890.yaml").write_text(HOSTILE_ACCOUNT, "utf-8")
+    (filings / "evil" / "_counterfeits.yaml").write_text(HOSTILE_FAKES, "utf-8")
+    root = portal_source(tmp_path / "registry", filings)
+    done = build(root, root / "site")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for page in (root / "site").rglob("*.html"):
+        text = page.read_text("utf-8")
+        for raw in ("<script>alert", "<img src=x", "<iframe", "</title><script>",
+                    'href="javascript:', "<em>bold</em>", "49"):
+            if raw == "49":
+                assert "{{ 7*7 }}" in text or "7*7" not in text, page
+            else:
+                assert raw not in text, (page, raw)
+        for secret in ("秘密姓名甲", "13911112222", "secret_wechat_id"):
+            assert secret not in text
+    unit = (root / "site" / "u" / "evil" / "index.html").read_text("utf-8")
+    assert "&lt;script&gt;alert(&#34;unit&#34;)&lt;/script&gt;学校" in unit
+    assert "<title>＜script＞alert(＂unit＂)＜/script＞学校" in unit
+    assert "[点我](javascript:alert(2))" in unit
+    assert 'href="https://evil.example/a?b=1&amp;c=2" rel="noopener nofollow"' in unit
+    fakes = (root / "site" / "counterfeits" / "index.html").read_text("utf-8")
+    assert "*bold*_x_" in fakes and "{{ 7*7 }}" in fakes
+    csv_text = (root / "site" / "data" / "accounts.csv").read_text("utf-8-sig")
+    assert "'\"\"><img" not in csv_text  # the name starts with a quote, not a formula
+    shard_text = "".join(p.read_text("utf-8") for p in (root / "site" / "verify" / "index").glob("*.json"))
+    assert "秘密姓名甲" not in shard_text
+
+
+def test_csv_formula_cells_are_neutralised(tmp_path: Path) -> None:
+    from site_gen.opendata import accounts_csv
+    from site_gen.public import public_registry
+
+    registry = check_registry(REPO).registry
+    account = registry.accounts[0]
+    evil = type(account).__new__(type(account))
+    for field in account.__slots__:
+        object.__setattr__(evil, field, getattr(account, field))
+    object.__setattr__(evil, "name", "=1+2")
+    object.__setattr__(evil, "certified_subject", "@SUM(A1)")
+    registry = type(registry)(registry.units, (evil,), ())
+    text = accounts_csv(public_registry(registry)).decode("utf-8-sig")
+    assert "'=1+2" in text and "'@SUM(A1)" in text
+
+
+def test_build_stops_on_errors(tmp_path: Path) -> None:
+    bad = CASES / "invalid" / "read-bom"
+    filings = tmp_path / "filings"
+    import shutil
+
+    shutil.copytree(CASES / "base" / "filings", filings)
+    shutil.copytree(bad / "filings", filings, dirs_exist_ok=True)
+    root = portal_source(tmp_path / "registry", filings)
+    done = build(root, root / "site")
+    assert done.returncode == 1
+    assert "E-READ-BOM" in done.stdout and "没有生成门户" in done.stderr
+    assert not (root / "site").exists()
