@@ -14,7 +14,6 @@ import click
 import jieba
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.plugins import BasePlugin
@@ -29,7 +28,7 @@ from .rules import check_registry
 from .validate import UsageError
 
 
-class _PortalPlugin(BasePlugin[Config]):  # type: ignore[no-untyped-call]
+class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """Adds the generated pages and files to what mkdocs builds."""
 
     def __init__(self, pages: dict[str, str], assets: dict[str, bytes]) -> None:

@@ -154,15 +154,17 @@ def test_theme_search_finds_chinese_words_in_the_guides(browser: Any, site_url: 
     context = browser.new_context(viewport={"width": 1200, "height": 800})
     page = context.new_page()
     watch = Watch(page)
-    page.goto(site_url + "about/")
-    # The theme's search worker may still be indexing: type again until it answers.
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    for _ in range(10):
+    with page.expect_response(lambda r: r.url.endswith("search/search_index.json"),
+                              timeout=60_000):
+        page.goto(site_url + "about/")
+    # The theme's search worker may still be indexing: type again until it answers.
+    for _ in range(12):
         page.fill("input.md-search__input", "")
         page.fill("input.md-search__input", "举报")
         try:
-            page.wait_for_selector(".md-search-result__item", timeout=3000)
+            page.wait_for_selector(".md-search-result__item", timeout=5000)
             break
         except PlaywrightTimeout:
             continue
