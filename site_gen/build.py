@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -46,11 +47,22 @@ class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return files
 
 
-def generated_files(root: Path, site_name: str) -> tuple[dict[str, str], dict[str, bytes]] | str:
-    """The pages and data files of the portal, or the validation report if it has errors."""
+@dataclass(frozen=True)
+class Generated:
+    """The validation report, and the portal's pages and files when there were no errors."""
+
+    report: str
+    pages: dict[str, str] = field(default_factory=dict)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    ok: bool = False
+
+
+def generated_files(root: Path, site_name: str) -> Generated:
+    """Validate ``root``; without errors, also make every generated page and data file."""
     outcome = check_registry(root)
+    report = format_text(outcome.files, outcome.problems)
     if outcome.errors:
-        return format_text(outcome.files, outcome.problems)
+        return Generated(report)
     public = public_registry(outcome.registry)
     index = lookup.build_index(public)
     count = lookup.shard_count(index)
@@ -63,7 +75,7 @@ def generated_files(root: Path, site_name: str) -> tuple[dict[str, str], dict[st
     assets["data/registry.json"] = opendata.registry_json(public, generated_at)
     assets["data/registry.schema.json"] = opendata.registry_schema()
     assets["data/accounts.csv"] = opendata.accounts_csv(public)
-    return render_pages(public, count, site_name), assets
+    return Generated(report, render_pages(public, count, site_name), assets, ok=True)
 
 
 def run_build(root: Path, out: Path) -> int:
@@ -75,12 +87,12 @@ def run_build(root: Path, out: Path) -> int:
     jieba.setLogLevel(logging.WARNING)  # the theme's search segments Chinese with jieba
     config = load_config(str(config_file), site_dir=str(out.resolve()), strict=True)
     result = generated_files(root, config["site_name"])
-    if isinstance(result, str):
-        click.echo(result, nl=False)
+    click.echo(result.report, nl=False)
+    if not result.ok:
         click.echo("登记库有错误，没有生成门户。", err=True)
         return 1
-    pages, assets = result
-    config.plugins["site-gen"] = _PortalPlugin(pages, assets)
+    pages = result.pages
+    config.plugins["site-gen"] = _PortalPlugin(pages, result.assets)
     try:
         mkdocs_build(config)
     except (Abort, MkDocsException) as exc:

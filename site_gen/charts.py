@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 ROW = 26
-LABEL_WIDTH = 150
-BAR_WIDTH = 330
+LABEL_WIDTH = 120
+BAR_WIDTH = 190
 
 
 def bar_chart(title: str, rows: Sequence[tuple[str, int, int]]) -> Markup:
@@ -20,7 +20,7 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int, int]]) -> Markup:
              f"<title>{escape(title)}</title>"]
     for i, (label, active, gone) in enumerate(rows):
         y = i * ROW + 4
-        shown = label if len(label) <= 10 else label[:9] + "…"
+        shown = label if len(label) <= 8 else label[:7] + "…"
         a_width = round(BAR_WIDTH * active / largest, 1)
         g_width = round(BAR_WIDTH * gone / largest, 1)
         parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end" '

@@ -3,14 +3,18 @@ its result to an exit status (0 success, 1 the data has errors, 2 usage error)."
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 import traceback
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, lookup
 from .build import run_build
+from .public import public_registry
+from .rules import check_registry
 from .validate import UsageError, run_validate
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -52,6 +56,29 @@ def build(ctx: click.Context, out: Path) -> int:
     """
     root: Path = ctx.obj["root"]
     return run_build(root, out if out.is_absolute() else root / out)
+
+
+@cli.command(name="lookup")
+@click.argument("query")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text：中文说明；json：供程序读取。")
+@click.pass_context
+def lookup_command(ctx: click.Context, query: str, output_format: str) -> int:
+    """核验一个账号名称、账号 ID 或链接，规则与门户的核验页相同。
+
+    json 输出：{"status": "official"|"deregistered"|"counterfeit"|"unknown",
+    "matches": [...], "similar": [...]}。
+    """
+    root: Path = ctx.obj["root"]
+    if not root.is_dir():
+        raise UsageError(f"登记库目录 {root} 不存在。")
+    index = lookup.build_index(public_registry(check_registry(root).registry))
+    answer = lookup.lookup(index, query)
+    if output_format == "json":
+        click.echo(json.dumps(dataclasses.asdict(answer), ensure_ascii=False, indent=2))
+    else:
+        click.echo(lookup.format_answer(answer), nl=False)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -234,3 +234,24 @@ def lookup(index: dict[str, list[Any]], query: str) -> Answer:
         grams = [f"bg:{gram}" for gram in query_bigrams(name_key(query))]
         answer.similar = similar(name_key(query), {k: index[k] for k in grams if k in index})
     return answer
+
+
+_HEADINGS = {"official": "官方账号", "deregistered": "已注销",
+             "counterfeit": "已举报的假冒账号", "unknown": "未收录"}
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer as the page words it, one line per match."""
+    lines = [_HEADINGS[answer.status]]
+    for m in answer.matches:
+        where = f"{m['p']}：{m['n']}" + (f"（ID：{m['i']}）" if m.get("i") else "")
+        if m["s"] == "official":
+            lines.append(f"- {where}，开设单位：{m['u']}，开通于 {m['o']}")
+        elif m["s"] == "deregistered":
+            lines.append(f"- {where}，原开设单位：{m['u']}，已于 {m['d']} 注销，现在以它名义发布的内容都不是官方信息")
+        else:
+            lines.append(f"- {where}，由 {m['rb']} 于 {m['r']} 举报（{m['t']}）")
+    if answer.similar:
+        lines.append("名称相近的官方账号（注意辨别）：")
+        lines += [f"- {s['n']}（{s['u']}）" for s in answer.similar]
+    return "\n".join(lines) + "\n"

@@ -89,6 +89,8 @@ def test_verify_page_answers(browser: Any, site_url: str, query: str, status: st
     page.goto(site_url + "verify/")
     found, text = ask(page, query)
     assert found == status, text
+    assert page.locator("#verify-result").is_visible()
+    assert not page.is_checked("#__search")
     assert shown in text
     watch.check(site_url)
     context.close()
@@ -101,7 +103,8 @@ def test_home_box_leads_to_an_answer(browser: Any, site_url: str) -> None:
     page.click("#verify-form button")
     page.wait_for_selector("#verify-result[data-status='official']")
     assert "示例市教育考试院" in page.locator("#verify-result").inner_text()
-    assert "verify/?q=shili_kaoshi" in page.url
+    assert "verify/?query=shili_kaoshi" in page.url
+    assert not page.is_checked("#__search"), "the theme's search box covers the answer"
     watch.check(site_url)
     context.close()
 
@@ -125,7 +128,7 @@ def test_page_and_python_agree_on_the_case_table(browser: Any, site_url: str) ->
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", "verify/?q=示例一中", "directory/", "u/",
+@pytest.mark.parametrize("path", ["", "verify/?query=示例一中", "directory/", "u/",
                                   "u/shifan-xueyuan/tushuguan/", "counterfeits/",
                                   "statistics/", "guide-verify/", "fields/"])
 def test_fits_a_phone(browser: Any, site_url: str, path: str) -> None:

@@ -101,3 +101,25 @@ def test_every_command_has_help_and_a_doc_section(run_cli) -> None:
         result = run_cli(name, "--help")
         assert result.returncode == 0 and "Usage:" in result.stdout, result
         assert f"## site-gen {name}" in commands_doc, name
+
+
+def test_lookup_command_agrees_with_the_case_table(run_cli) -> None:
+    import yaml
+
+    cases = yaml.safe_load((CASES / "lookup.yaml").read_text("utf-8"))
+    for case in cases:
+        result = run_cli("lookup", case["query"], "--format", "json", cwd=REPO)
+        assert result.returncode == 0, result
+        answer = json.loads(result.stdout)
+        assert answer["status"] == case["status"], case
+        if "match" in case:
+            assert any(case["match"] in (m.get("i"), m["n"]) for m in answer["matches"]), case
+        if "similar" in case:
+            assert any(s["n"] == case["similar"] for s in answer["similar"]), case
+
+
+def test_lookup_text(run_cli) -> None:
+    result = run_cli("lookup", "https://weibo.com/u/6012300003", cwd=REPO)
+    assert result.stdout.startswith("已注销\n- 微博：西城教育（ID：6012300003），原开设单位：示例市西城区教育局，已于 2025-06-30 注销")
+    result = run_cli("lookup", "示列一中", cwd=REPO)
+    assert result.stdout == "未收录\n名称相近的官方账号（注意辨别）：\n- 示例一中（示例市第一中学）\n"

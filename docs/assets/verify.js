@@ -251,11 +251,12 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (window.history && window.history.replaceState) {
-        window.history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
+        window.history.replaceState(null, "", "?query=" + encodeURIComponent(input.value));
       }
       run();
     });
-    var q = new URLSearchParams(window.location.search).get("q");
+    // Not "q": the theme opens its own search box for ?q=.
+    var q = new URLSearchParams(window.location.search).get("query");
     if (q) { input.value = q; run(); }
   }
 
