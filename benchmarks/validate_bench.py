@@ -1,4 +1,4 @@
-"""Benchmark: generate a province-sized synthetic registry and time ``site-gen validate``.
+"""Benchmark: generate a province-sized registry; time ``site-gen validate`` and ``report``.
 
     python benchmarks/validate_bench.py                 # 100,000 accounts in 20,000 units
     python benchmarks/validate_bench.py --accounts 5000 # a quick run
@@ -115,6 +115,8 @@ def main() -> None:
                           "seconds": round(time.perf_counter() - start, 2)}), flush=True)
         measure("validate (full)", ["validate", "--format", "json"], root)
         measure(f"validate ({len(touched)} files)", ["validate", "--format", "json", *touched], root)
+        measure("report (xlsx, every bureau)",
+                ["report", "--as-of", "2026-11-23", "--out", str(root / "reports")], root)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import click
 from . import __version__, lookup
 from .build import run_build
 from .public import public_registry
+from .reports import run_report
 from .rules import check_registry
 from .validate import UsageError, run_validate
 
@@ -56,6 +57,27 @@ def build(ctx: click.Context, out: Path) -> int:
     """
     root: Path = ctx.obj["root"]
     return run_build(root, out if out.is_absolute() else root / out)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("dist/reports"), show_default=True,
+              help="报表输出目录（相对于登记库根目录）。")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="统计数据截至的日期，默认今天。")
+@click.option("--unit", "unit_path", metavar="单位文件夹",
+              help="只为这个单位（含下级）生成，并生成各单位自留的备案登记表。")
+@click.option("--format", "output_format", type=click.Choice(["xlsx", "xls"]), default="xlsx",
+              show_default=True, help="xls 需要 LibreOffice。")
+@click.pass_context
+def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | None,
+           output_format: str) -> int:
+    """生成上报用的统计表格（附件1、附件2、附件4），每个教育局一套，覆盖全部下级单位。
+
+    文件名以统计截至日期开头，例如 20261123示例市教育局新媒体(网站)统计.xlsx。
+    """
+    root: Path = ctx.obj["root"]
+    return run_report(root, out if out.is_absolute() else root / out, as_of, unit_path,
+                      output_format)
 
 
 @cli.command(name="lookup")

@@ -1,0 +1,211 @@
+"""The bureau workbooks (附件1+附件2, 附件4), written in openpyxl's streaming mode.
+
+Every text cell is typed as text, so nothing a filer wrote can become a formula, and
+phone numbers and IDs keep every digit. Fonts are 宋体 and 黑体, which Windows and WPS
+both have. Output is byte-for-byte deterministic for the same data and as-of date.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from ..model import Person, Unit
+from .rows import FORM_COLUMNS, FORM_TYPES, SUMMARY_ROWS, FilingEvent, StatisticsRow
+
+BODY = Font(name="宋体", size=10)
+BOLD = Font(name="宋体", size=10, bold=True)
+HEAD = Font(name="黑体", size=10)
+TITLE = Font(name="黑体", size=16)
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+NOTE_ANNEX1 = ("注：同一单位开设的多个新媒体（网站）账号，以及同一名称开设在不同平台的账号，"
+               "应依次登记，各占一行。")
+NOTE_ANNEX4 = ("注：备案类型包括开设、变更、注销，变更项需在相应栏内标记。每年度末将本年度备案情况"
+               "统计汇总。填报部门、主管部门留存。")
+
+
+def annex1_headers(year: str) -> list[str]:
+    return ["序号", "账号（网站）名称", "开设单位", "认证主体", "类型", "问题排查情况", "是否整改",
+            "是否具有互动功能", "是否建立内容发布审核制度", "是否委托其他单位运营",
+            f"{year}年信息发布数量（条）", "账号负责人姓名", "账号负责人手机号",
+            "账号负责人微信号", "备注"]
+
+
+ANNEX1_WIDTHS = (6, 22, 22, 22, 11, 12, 7, 8, 10, 10, 11, 11, 15, 16, 30)
+ANNEX4_HEADERS = ("序号", "账号（网站/APP）名称", "账号ID（网址）", "开设部门", "认证主体", "类型",
+                  "开通时间", "主管领导", "运维负责人", "联系电话", "备案类型")
+ANNEX4_WIDTHS = (6, 22, 24, 24, 22, 11, 12, 10, 10, 15, 9)
+
+
+def chinese_date(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{year}年{int(month)}月{int(day)}日"
+
+
+def cell(ws: Any, value: object, font: Font = BODY, align: Alignment = LEFT,
+         border: Border | None = BOX) -> WriteOnlyCell:
+    """A cell whose text stays text: a name starting with ``=`` is not a formula."""
+    made = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        made.data_type = "s"
+    made.font, made.alignment = font, align
+    if border is not None:
+        made.border = border
+    return made
+
+
+def _setup(ws: Any, widths: Sequence[int], landscape: bool, header_rows: int) -> None:
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = f"A{header_rows + 1}"
+    ws.print_title_rows = f"{header_rows}:{header_rows}"
+    setup = ws.page_setup
+    setup.paperSize = "9"  # A4
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _merge(ws: Any, ref: str) -> None:
+    ws.merged_cells.add(ref)
+
+
+def _header_block(ws: Any, unit: Unit, contact: Person | None, as_of: str,
+                  spans: Sequence[tuple[int, int]], width: int) -> None:
+    """填报单位（盖章）, 统计数据截至, 填表人, 电话 and a blank 年 月 日 for ink, on one row."""
+    texts = [f"填报单位（盖章）：{unit.name}", f"统计数据截至{chinese_date(as_of)}",
+             f"填表人：{contact.name if contact else ''}",
+             f"电话：{contact.phone if contact else ''}", "年　　月　　日"]
+    row: list[object] = [None] * width
+    for (start, end), text in zip(spans, texts, strict=True):
+        row[start - 1] = cell(ws, text, BODY, LEFT, None)
+        if end > start:
+            _merge(ws, f"{get_column_letter(start)}3:{get_column_letter(end)}3")
+    ws.append(row)
+
+
+def _title(ws: Any, label: str, title: str, width: int) -> None:
+    ws.append([cell(ws, label, HEAD, LEFT, None)])
+    ws.append([cell(ws, title, TITLE, CENTER, None)])
+    _merge(ws, f"A2:{get_column_letter(width)}2")
+    ws.row_dimensions[2].height = 32
+
+
+def _contact(unit: Unit) -> Person | None:
+    return dict(unit.contacts).get("contact")
+
+
+def annex1_sheet(wb: Workbook, name: str, unit: Unit, as_of: str,
+                 rows: Sequence[StatisticsRow], first_number: int) -> None:
+    ws = wb.create_sheet(name)
+    _setup(ws, ANNEX1_WIDTHS, landscape=True, header_rows=4)
+    _title(ws, "附件1", "新媒体（网站）基本情况统计表", 15)
+    _header_block(ws, unit, _contact(unit), as_of, ((1, 4), (5, 8), (9, 11), (12, 13), (14, 15)), 15)
+    ws.row_dimensions[4].height = 54
+    ws.append([cell(ws, h, HEAD, CENTER) for h in annex1_headers(as_of[:4])])
+    for number, row in enumerate(rows, start=first_number):
+        values = [number, *row.values]
+        ws.append([cell(ws, v, BODY, CENTER if i in (0, 4, 6, 7, 8, 9, 10) else LEFT)
+                   for i, v in enumerate(values)])
+    ws.append([cell(ws, NOTE_ANNEX1, BODY, LEFT, None)])
+    _merge(ws, f"A{len(rows) + 5}:O{len(rows) + 5}")
+
+
+def annex2_sheet(wb: Workbook, unit: Unit, as_of: str, counts: Sequence[Sequence[int]]) -> None:
+    ws = wb.create_sheet("附件2")
+    width = len(FORM_COLUMNS) + 3
+    _setup(ws, (40, 8, 8, 8, 8, 8, 12, 14, 8, 10), landscape=True, header_rows=5)
+    _title(ws, "附件2", "新媒体（网站）基本情况汇总表", width)
+    _header_block(ws, unit, _contact(unit), as_of, ((1, 1), (2, 4), (5, 6), (7, 8), (9, 10)), width)
+    ws.append([cell(ws, "项目", HEAD, CENTER), cell(ws, "网站", HEAD, CENTER),
+               cell(ws, "新媒体", HEAD, CENTER), *[cell(ws, None, HEAD, CENTER)] * 5,
+               cell(ws, "合计", HEAD, CENTER), cell(ws, "备注", HEAD, CENTER)])
+    ws.append([cell(ws, None, HEAD, CENTER), cell(ws, None, HEAD, CENTER),
+               *[cell(ws, label, HEAD, CENTER) for label, _ in FORM_COLUMNS[1:]],
+               cell(ws, None, HEAD, CENTER), cell(ws, None, HEAD, CENTER)])
+    for ref in ("A4:A5", "B4:B5", "C4:H4", "I4:I5", "J4:J5"):
+        _merge(ws, ref)
+    for label, numbers in zip(SUMMARY_ROWS, counts, strict=True):
+        ws.append([cell(ws, label, BODY, LEFT), *[cell(ws, n, BODY, CENTER) for n in numbers],
+                   cell(ws, sum(numbers), BODY, CENTER), cell(ws, None, BODY, CENTER)])
+
+
+def write_statistics(path: Path, unit: Unit, as_of: str, rows: Sequence[StatisticsRow],
+                     counts: Sequence[Sequence[int]], rows_per_sheet: int | None = None) -> None:
+    """附件1 (split into 附件1（续N） sheets past ``rows_per_sheet``) and 附件2."""
+    wb = Workbook(write_only=True)
+    step = rows_per_sheet or max(len(rows), 1)
+    for part, start in enumerate(range(0, max(len(rows), 1), step)):
+        name = "附件1" if part == 0 else f"附件1（续{part}）"
+        annex1_sheet(wb, name, unit, as_of, rows[start:start + step], start + 1)
+    annex2_sheet(wb, unit, as_of, counts)
+    save(wb, path, as_of)
+
+
+def write_filing_summary(path: Path, unit: Unit, as_of: str, events: Sequence[FilingEvent],
+                         units: dict[str, Unit], rows_per_sheet: int | None = None) -> None:
+    """附件4: 新媒体（网站）备案汇总表, one row per filing event."""
+    wb = Workbook(write_only=True)
+    step = rows_per_sheet or max(len(events), 1)
+    for part, start in enumerate(range(0, max(len(events), 1), step)):
+        ws = wb.create_sheet("附件4" if part == 0 else f"附件4（续{part}）")
+        _setup(ws, ANNEX4_WIDTHS, landscape=True, header_rows=3)
+        _title(ws, "附件4", "新媒体（网站）备案汇总表", len(ANNEX4_HEADERS))
+        ws.append([cell(ws, h, HEAD, CENTER) for h in ANNEX4_HEADERS])
+        chunk = events[start:start + step]
+        for number, event in enumerate(chunk, start=start + 1):
+            a = event.account
+            owner = units[a.unit].name + (f"（{a.department}）" if a.department else "")
+            values = (number, a.name, a.url or a.account_id, owner, a.certified_subject or "未认证",
+                      FORM_TYPES[a.platform], a.opened_on, a.contacts.supervisor.name,
+                      a.contacts.ops_lead.name, a.contacts.ops_lead.phone, event.kind)
+            ws.append([cell(ws, v, BODY, CENTER if i in (0, 5, 6, 10) else LEFT)
+                       for i, v in enumerate(values)])
+        contact = _contact(unit)
+        footer = (f"填报部门（盖章）：{unit.name}　　填表人：{contact.name if contact else ''}"
+                  f"　　联系电话：{contact.phone if contact else ''}　　　　年　　月　　日")
+        ws.append([cell(ws, footer, BODY, LEFT, None)])
+        ws.append([cell(ws, NOTE_ANNEX4, BODY, LEFT, None)])
+        last = len(chunk) + 4
+        _merge(ws, f"A{last}:K{last}")
+        _merge(ws, f"A{last + 1}:K{last + 1}")
+    save(wb, path, as_of)
+
+
+def save(wb: Workbook, path: Path, as_of: str) -> None:
+    """Save, then pin the timestamps openpyxl sets to now, so output is deterministic."""
+    stamp = datetime.fromisoformat(as_of)
+    wb.properties.creator = "site-gen"
+    wb.properties.created = stamp
+    wb.save(path)
+    normalize_zip(path, stamp)
+
+
+_CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def normalize_zip(path: Path, stamp: datetime) -> None:
+    """Rewrite an .xlsx with fixed entry times and fixed document times."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    fixed = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = _CORE_TIME.sub(rb"\g<1>" + fixed + rb"\g<2>", data)
+            info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
