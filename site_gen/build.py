@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_build_datetime
 
 from . import lookup, opendata
+from .history import SHALLOW_WARNING, read_history
 from .portal import render_pages
 from .public import public_registry
 from .reporters import format_text
@@ -63,7 +64,10 @@ def generated_files(root: Path, site_name: str) -> Generated:
     report = format_text(outcome.files, outcome.problems)
     if outcome.errors:
         return Generated(report)
-    public = public_registry(outcome.registry)
+    history = read_history(root)
+    if history.shallow:
+        report += SHALLOW_WARNING
+    public = public_registry(outcome.registry, history)
     index = lookup.build_index(public)
     count = lookup.shard_count(index)
     assets = {

@@ -96,6 +96,13 @@ RULES: dict[str, Rule] = _rules(
          "同一账号只能备案一次：如需变更，请修改原文件。"),
     Rule("E-COUNTERFEIT-OFFICIAL", ERROR, "假冒名单与官方账号冲突",
          "列为假冒的{platform_label}账号“{account_id}”是 {other} 备案的官方账号。请核实后删去其中之一。"),
+    # Changes in a pull request (validate --since).
+    Rule("E-GIT-REMOVED", ERROR, "删除了备案文件",
+         "不能删除备案文件：备案记录要永久保留。账号停用请不要删除文件，而是把 status 改为 "
+         "deregistered，并填写 deregistered_on（注销日期）和 deregister_reason（注销原因）。"),
+    Rule("E-GIT-IDENTITY", ERROR, "改名改变了账号身份",
+         "这个文件由 {old} 改名而来，但账号从 {old_identity} 变成了 {new_identity}。"
+         "不同的账号要分别备案：请恢复原文件（已停用的改为注销），为新账号另建文件。"),
     # Field checks.
     Rule("E-DATE-INVALID", ERROR, "日期不存在",
          "“{field}”（{title}）写的是“{value}”，日历上没有这一天。"),

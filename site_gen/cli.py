@@ -13,6 +13,7 @@ import click
 
 from . import __version__, lookup
 from .build import run_build
+from .codeowners import run_codeowners
 from .public import public_registry
 from .reports import run_report
 from .rules import check_registry
@@ -34,16 +35,23 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]),
+@click.option("--format", "output_format",
+              type=click.Choice(["text", "github", "json", "markdown"]),
               default="text", show_default=True,
-              help="text：每行一个问题；github：GitHub Actions 注释；json：供程序读取。")
+              help="text：每行一个问题；github：GitHub Actions 注释；json：供程序读取；"
+                   "markdown：中文表格。")
+@click.option("--since", metavar="REF",
+              help="只检查从这个 Git 引用（如 origin/main）以来改动的文件，并拒绝删除备案文件。")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
+              help="另把中文问题表（Markdown）追加到这个文件，例如 $GITHUB_STEP_SUMMARY。")
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[str, ...], output_format: str) -> int:
+def validate(ctx: click.Context, paths: tuple[str, ...], output_format: str,
+             since: str | None, summary: Path | None) -> int:
     """检查整个登记库，或只检查给出的文件（加上所有跨文件规则）。
 
     发现错误时退出状态为 1，只有警告时为 0。
     """
-    return run_validate(ctx.obj["root"], paths, output_format)
+    return run_validate(ctx.obj["root"], paths, output_format, since, summary)
 
 
 @cli.command()
@@ -78,6 +86,14 @@ def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | No
     root: Path = ctx.obj["root"]
     return run_report(root, out if out.is_absolute() else root / out, as_of, unit_path,
                       output_format)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="只检查 .github/CODEOWNERS 是否最新，不写入。")
+@click.pass_context
+def codeowners(ctx: click.Context, check: bool) -> int:
+    """由单位树生成 .github/CODEOWNERS：每个单位的备案由上级单位的 reviewers 审核。"""
+    return run_codeowners(ctx.obj["root"], check)
 
 
 @cli.command(name="lookup")

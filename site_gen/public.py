@@ -11,8 +11,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .history import NO_HISTORY, History
 from .labels import COUNTERFEIT_STATUSES, PLATFORMS, STATUSES, UNIT_KINDS, WECHAT_KINDS
 from .model import ROOT, Account, Counterfeit, Registry, Unit
+
+HISTORY_TYPES = {"open": "开设", "change": "变更", "deregister": "注销"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +23,10 @@ class HistoryEvent:
     date: str
     type: str  # open, change or deregister
     commit: str | None = None
+
+    @property
+    def label(self) -> str:
+        return HISTORY_TYPES[self.type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +102,23 @@ def unit_href(path: str) -> str:
     return f"u/{path}/" if path else "u/"
 
 
-def _history(account: Account) -> tuple[HistoryEvent, ...]:
-    # Until Git history is wired in, the filing's own dates are its history.
-    events = [HistoryEvent(account.filed_on, "open")]
-    if account.deregistered_on:
-        events.append(HistoryEvent(account.deregistered_on, "deregister"))
-    return tuple(events)
+def account_history(account: Account, history: History) -> tuple[HistoryEvent, ...]:
+    """The filing's events from Git; without Git, from its own dates. A filing that entered
+    the registry after the fact keeps its own dates: ``open`` is dated by ``filed_on`` when
+    that is earlier than its commit, and a deregistration older than the file's history
+    is added from ``deregistered_on``. Authors stay out: they are people."""
+    found = history.of(account.file)
+    if not found:
+        events = [HistoryEvent(account.filed_on, "open")]
+        if account.deregistered_on:
+            events.append(HistoryEvent(account.deregistered_on, "deregister"))
+        return tuple(events)
+    events = [HistoryEvent(min(e.date, account.filed_on) if e.type == "open" else e.date,
+                           e.type, e.commit) for e in found]
+    if account.deregistered_on and not any(e.type == "deregister" for e in events):
+        # Entered the registry already deregistered: its deregistration predates Git.
+        events.append(HistoryEvent(account.deregistered_on, "deregister", found[0].commit))
+    return tuple(sorted(events, key=lambda e: e.date))
 
 
 def _unit(unit: Unit) -> PublicUnit:
@@ -108,7 +126,7 @@ def _unit(unit: Unit) -> PublicUnit:
                       unit_href(unit.path))
 
 
-def _account(account: Account, units: Mapping[str, Unit]) -> PublicAccount:
+def _account(account: Account, units: Mapping[str, Unit], history: History) -> PublicAccount:
     return PublicAccount(
         platform=account.platform, platform_label=PLATFORMS[account.platform],
         account_id=account.account_id, name=account.name, unit=account.unit,
@@ -117,7 +135,8 @@ def _account(account: Account, units: Mapping[str, Unit]) -> PublicAccount:
         certified_subject=account.certified_subject,
         wechat_kind=WECHAT_KINDS.get(account.wechat_kind or ""),
         opened_on=account.opened_on, filed_on=account.filed_on,
-        deregistered_on=account.deregistered_on, url=account.url, history=_history(account),
+        deregistered_on=account.deregistered_on, url=account.url,
+        history=account_history(account, history),
     )
 
 
@@ -130,12 +149,12 @@ def _counterfeit(fake: Counterfeit, units: Mapping[str, Unit]) -> PublicCounterf
     )
 
 
-def public_registry(registry: Registry) -> PublicRegistry:
+def public_registry(registry: Registry, history: History = NO_HISTORY) -> PublicRegistry:
     """The allow-listed public facts of ``registry``, sorted for deterministic output."""
     units = registry.units
     root = units.get(ROOT)
     public_units = {path: _unit(units[path]) for path in sorted(units)}
-    accounts = tuple(sorted((_account(a, units) for a in registry.accounts),
+    accounts = tuple(sorted((_account(a, units, history) for a in registry.accounts),
                             key=lambda a: (a.unit, a.platform, a.account_id)))
     children: dict[str, list[PublicUnit]] = defaultdict(list)
     for unit in public_units.values():

@@ -59,4 +59,21 @@ def format_json(files: int, problems: Sequence[Problem]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-FORMATS = {"text": format_text, "github": format_github, "json": format_json}
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def format_markdown(files: int, problems: Sequence[Problem]) -> str:
+    """A Chinese summary table for the CI job summary: every problem, not just the ten
+    annotations per step GitHub shows."""
+    lines = ["## 备案检查结果", "", summary_line(files, problems), ""]
+    if problems:
+        lines += ["| 级别 | 文件 | 行 | 规则 | 说明 |", "|---|---|---|---|---|"]
+        lines += [f"| {'错误' if p.is_error else '警告'} | `{_cell(p.file)}` | {p.line} | "
+                  f"{p.code} {RULES[p.code].title} | {_cell(p.message)} |" for p in problems]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+FORMATS = {"text": format_text, "github": format_github, "json": format_json,
+           "markdown": format_markdown}

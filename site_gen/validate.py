@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .reporters import FORMATS
+from .catalogue import Problem
+from .reporters import FORMATS, format_markdown
 from .rules import check_registry
 
 
@@ -34,12 +35,25 @@ def _relative_targets(root: Path, paths: Sequence[str]) -> list[str]:
     return targets
 
 
-def run_validate(root: Path, paths: Sequence[str], output_format: str) -> int:
-    """Validate ``root`` (or just ``paths`` plus every cross-file rule); return the exit status."""
+def run_validate(root: Path, paths: Sequence[str], output_format: str,
+                 since: str | None = None, summary: Path | None = None) -> int:
+    """Validate ``root``, or just ``paths`` and/or the files changed since the Git ref
+    ``since``, plus every cross-file rule; return the exit status."""
+    from .changes import changes_since
+
     if not root.is_dir():
         raise UsageError(f"登记库目录 {root} 不存在。")
     targets = _relative_targets(root, paths) if paths else None
+    extra: list[Problem] = []
+    if since is not None:
+        changes = changes_since(root, since)
+        targets = sorted({*(targets or []), *changes.targets})
+        extra = changes.problems
     outcome = check_registry(root, targets)
+    problems = sorted({*outcome.problems, *extra})
     files = len(targets) if targets is not None else outcome.files
-    click.echo(FORMATS[output_format](files, outcome.problems), nl=False)
-    return 1 if outcome.errors else 0
+    click.echo(FORMATS[output_format](files, problems), nl=False)
+    if summary is not None:
+        with summary.open("a", encoding="utf-8") as handle:
+            handle.write(format_markdown(files, problems))
+    return 1 if any(p.is_error for p in problems) else 0

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import click
 
+from ..history import NO_HISTORY, SHALLOW_WARNING, History, read_history
 from ..model import Registry, Unit
 from ..reporters import format_text
 from ..rules import check_registry
@@ -47,12 +48,13 @@ def _bundle(zip_path: Path, members: list[Path], as_of: str) -> None:
             bundle.writestr(info, member.read_bytes())
 
 
-def write_bureau(registry: Registry, unit: Unit, as_of: str, out: Path, xls: bool) -> list[Path]:
+def write_bureau(registry: Registry, unit: Unit, as_of: str, out: Path, xls: bool,
+                 history: History = NO_HISTORY) -> list[Path]:
     """The statistics and filing-summary workbooks of ``unit``'s subtree, and the bundle."""
     per_sheet = legacy.XLS_ROWS_PER_SHEET if xls else None
     stats_rows = rows.statistics_rows(registry, unit.path, as_of)
     counts = rows.summary_counts(stats_rows)
-    events = rows.filing_events(registry, unit.path, as_of)
+    events = rows.filing_events(registry, unit.path, as_of, history)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) if xls else out
         stats = work / (file_stem(unit, as_of, "统计") + ".xlsx")
@@ -101,11 +103,14 @@ def run_report(root: Path, out: Path, as_of: str | None, unit_path: str | None,
         tops = [registry.units[unit_path]]
     else:
         tops = [u for _, u in sorted(registry.units.items()) if u.kind == "bureau"]
+    history = read_history(root)
+    if history.shallow:
+        click.echo(SHALLOW_WARNING, err=True, nl=False)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
         for unit in tops:
-            written += write_bureau(registry, unit, as_of, out, output_format == "xls")
+            written += write_bureau(registry, unit, as_of, out, output_format == "xls", history)
     except legacy.ConversionError as exc:
         click.echo(str(exc), err=True)
         return 1

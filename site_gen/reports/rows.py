@@ -10,7 +10,8 @@ The rules (also in docs/reports.md):
   personal accounts; 有问题 = rows whose 问题排查情况 is a problem; 已整改 = those also
   rectified (a deregistered account with a problem counts as rectified); 互动/审核/委托 =
   among the 开设 rows.
-* 附件4 has one row per filing event in the as-of year up to the as-of date.
+* 附件4 has one row per filing event in the as-of year up to the as-of date, from Git
+  history where it is available (see ``history.py``), from the filing's dates otherwise.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..history import NO_HISTORY, History
 from ..labels import yes_no
 from ..model import Account, Registry, Unit
+from ..public import account_history
 
 # 类型 as the forms write it.
 FORM_TYPES = {
@@ -49,7 +52,6 @@ SUMMARY_ROWS = (
     "委托其他单位运营的新媒体（网站）数量（个）",
 )
 NO_PROBLEM = ("无问题", "未排查")
-EVENT_TYPES = {"open": "开设", "change": "变更", "deregister": "注销"}
 
 
 def subtree_units(registry: Registry, top: str) -> list[Unit]:
@@ -132,21 +134,14 @@ class FilingEvent:
     kind: str  # 开设, 变更 or 注销
 
 
-def filing_events(registry: Registry, top: str, as_of: str) -> list[FilingEvent]:
-    """附件4: every filing event of the subtree in the as-of year, by date.
-
-    Until Git history is wired in, events come from the filing's own dates: its filing
-    (开设) and its deregistration (注销).
-    """
+def filing_events(registry: Registry, top: str, as_of: str,
+                  history: History = NO_HISTORY) -> list[FilingEvent]:
+    """附件4: every filing event of the subtree in the as-of year, by date: from Git
+    history where it is available, from the filing's own dates otherwise."""
     year_start = as_of[:4] + "-01-01"
-    events = []
-    for account in registry.accounts:
-        if not registry.in_subtree(account, top):
-            continue
-        dated = [(account.filed_on, "open")]
-        if account.deregistered_on:
-            dated.append((account.deregistered_on, "deregister"))
-        events += [FilingEvent(account, day, EVENT_TYPES[kind]) for day, kind in dated
-                   if year_start <= day <= as_of]
+    events = [FilingEvent(account, event.date, event.label)
+              for account in registry.accounts if registry.in_subtree(account, top)
+              for event in account_history(account, history)
+              if year_start <= event.date <= as_of]
     return sorted(events, key=lambda e: (e.date, e.account.unit, e.account.platform,
                                          e.account.account_id, e.kind))

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from ..catalogue import Problem, problem
 from ..loader import COUNTERFEITS_SIZE_LIMIT, SIZE_LIMIT, Document, read_document
 from ..model import Account, Counterfeit, Registry, Unit, account_from, counterfeits_from, unit_from
-from ..schemas import check_schema
+from ..schemas import check_schema, coerce_plain_numbers, is_valid
 from . import crossfile, fields, paths, policy
 
 CROSS_FILE_RULES = (
@@ -53,6 +53,7 @@ def check_registry(root: Path, targets: Collection[str] | None = None,
     and cross-file problems that involve them, are reported.
     """
     today = today or date.today()
+    wanted = None if targets is None else set(targets)
     layout = paths.discover(root)
     found = list(layout.problems)
     docs: dict[str, Document] = {}
@@ -65,6 +66,14 @@ def check_registry(root: Path, targets: Collection[str] | None = None,
         if isinstance(result, list):
             found.extend(result)
             return None
+        if wanted is not None and file not in wanted:
+            # Not under review: it was checked in full when it was merged. Only make sure
+            # it can join the model for the cross-file rules (the fast schema path).
+            coerce_plain_numbers(result, kind)
+            if not isinstance(result.data, _ROOT_SHAPE[kind][0]) or not is_valid(result.data, kind):
+                return None
+            docs[file] = result.slim(POINTED_AT)
+            return result
         doc_problems = _check_document(result, kind, today)
         found.extend(doc_problems)
         docs[file] = result.slim(POINTED_AT)
@@ -83,8 +92,7 @@ def check_registry(root: Path, targets: Collection[str] | None = None,
     registry = Registry(MappingProxyType(units), tuple(accounts), tuple(counterfeits))
     for rule in CROSS_FILE_RULES:
         found.extend(rule(registry, docs))
-    if targets is not None:
-        wanted = set(targets)
+    if wanted is not None:
         found = [p for p in found if p.file in wanted or p.related in wanted]
     return Outcome(tuple(sorted(set(found))), registry, layout.files)
 

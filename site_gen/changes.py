@@ -1,0 +1,85 @@
+"""What a pull request changed under ``filings/``, for ``site-gen validate --since REF``.
+
+Only changed files are checked in full; cross-file rules still see the whole registry.
+A removed account file and a rename that turns one account into another are refused:
+filings are never deleted, only deregistered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+from .catalogue import Problem, problem
+from .history import filings_pathspec, is_shallow, open_repo
+from .identity import account_key
+from .labels import PLATFORMS
+from .loader import Document, parse_document
+from .rules.paths import COUNTERFEITS_FILE, UNIT_FILE
+from .validate import UsageError
+
+
+@dataclass
+class Changes:
+    targets: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _is_account(path: str) -> bool:
+    name = path.rpartition("/")[2]
+    return name.endswith(".yaml") and name not in (UNIT_FILE, COUNTERFEITS_FILE)
+
+
+def _identity(doc: Document | list[Problem]) -> tuple[str, str] | None:
+    if not isinstance(doc, Document) or not isinstance(doc.data, dict):
+        return None
+    platform, account_id = doc.data.get("platform"), doc.data.get("account_id")
+    if isinstance(platform, str) and platform in PLATFORMS and isinstance(account_id, (str, int)):
+        return account_key(platform, str(account_id))
+    return None
+
+
+def _shown(identity: tuple[str, str]) -> str:
+    return f"{PLATFORMS[identity[0]]}“{identity[1]}”"
+
+
+def changes_since(root: Path, ref: str) -> Changes:
+    """The files changed between the merge base of ``ref`` and the working tree."""
+    repo = open_repo(root)
+    if repo is None:
+        raise UsageError(f"--since 需要在 Git 仓库中运行，{root} 不是。")
+    try:
+        base = repo.git.merge_base(ref, "HEAD").strip()
+    except git.GitCommandError:
+        hint = "（这是浅克隆：检出时请用 fetch-depth: 0）" if is_shallow(repo) else ""
+        raise UsageError(f"在 Git 历史中找不到 {ref}{hint}。") from None
+    pathspec, prefix = filings_pathspec(repo, root)
+    changes = Changes()
+    diff = repo.git.diff("--name-status", "-M", base, "--", pathspec)
+    for line in diff.splitlines():
+        status, *paths = line.split("\t")
+        shown = [p.removeprefix(prefix) for p in paths]
+        if status.startswith("D"):
+            if _is_account(shown[0]):
+                changes.problems.append(problem("E-GIT-REMOVED", shown[0]))
+            continue
+        changes.targets.append(shown[-1])
+        if status.startswith("R") and _is_account(shown[0]) and _is_account(shown[-1]):
+            _check_rename(repo, root, base, paths, shown, changes)
+    untracked = repo.git.ls_files("--others", "--exclude-standard", "--", pathspec)
+    changes.targets += [p.removeprefix(prefix) for p in untracked.splitlines() if p]
+    return changes
+
+
+def _check_rename(repo: git.Repo, root: Path, base: str, paths: list[str], shown: list[str],
+                  changes: Changes) -> None:
+    before = repo.git.show(f"{base}:{paths[0]}", stdout_as_string=False)
+    after_doc = parse_document((root / shown[-1]).read_bytes(), shown[-1])
+    old, new = _identity(parse_document(before, shown[0])), _identity(after_doc)
+    if old and new and old != new:
+        line = after_doc.position(("account_id",))[0] if isinstance(after_doc, Document) else 1
+        changes.problems.append(problem("E-GIT-IDENTITY", shown[-1], line, related=shown[0],
+                                        old=shown[0], old_identity=_shown(old),
+                                        new_identity=_shown(new)))

@@ -1,0 +1,138 @@
+"""Every filing's history from Git, in one pass over the log (plus two small batched calls).
+
+Approval is a merge into the main line ("分级管理、逐级负责"), so history follows the
+first-parent line of HEAD: each commit on it is one approved change, and a merge
+commit's diff against its first parent is everything that pull request brought in.
+
+* ``open``: the file was added. Its date is the filing's own ``filed_on`` when that is
+  earlier (a filing entered on paper before the registry existed keeps its date).
+* ``change``: the file was modified or moved.
+* ``deregister``: the change added ``status: deregistered``.
+
+Each event names the commit on the main line (the merge that approved it, or the direct
+commit), the author of the change, and for a merge the person who merged it.
+A shallow clone cannot give this history: ``read_history`` says so instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+_RECORD, _FIELD = "\x1e", "\x1f"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    date: str
+    type: str  # open, change or deregister
+    commit: str
+    author: str
+    approved_by: str | None = None  # who merged, when the commit is a merge
+
+
+@dataclass(frozen=True)
+class History:
+    """Events per filing (path relative to the registry root), oldest first."""
+
+    events: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+    shallow: bool = False
+    available: bool = True
+
+    def of(self, file: str) -> tuple[Event, ...]:
+        return self.events.get(file, ())
+
+
+NO_HISTORY = History(available=False)
+SHALLOW_WARNING = ("注意：这是浅克隆（shallow clone），没有完整的 Git 历史，备案记录只能按文件中的日期推算。"
+                   "请在 CI 中使用 fetch-depth: 0。\n")
+
+
+def open_repo(root: Path) -> git.Repo | None:
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+        repo.head.commit  # noqa: B018 - raises ValueError on a repository without commits
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
+        return None
+    return repo
+
+
+def filings_pathspec(repo: git.Repo, root: Path) -> tuple[str, str]:
+    """(pathspec of filings/ inside the repository, prefix to strip for registry paths)."""
+    top = Path(repo.working_tree_dir or ".").resolve()
+    relative = root.resolve().relative_to(top).as_posix()
+    prefix = "" if relative == "." else relative + "/"
+    return prefix + "filings", prefix
+
+
+def is_shallow(repo: git.Repo) -> bool:
+    return str(repo.git.rev_parse("--is-shallow-repository")).strip() == "true"
+
+
+def read_history(root: Path) -> History:
+    """The history of every filing under ``root``, or ``NO_HISTORY`` outside Git or when
+    the clone is shallow (then ``shallow`` is set so the caller can say why)."""
+    repo = open_repo(root)
+    if repo is None:
+        return NO_HISTORY
+    if is_shallow(repo):
+        return History(shallow=True, available=False)
+    pathspec, prefix = filings_pathspec(repo, root)
+    log = repo.git.log("--first-parent", "-m", "--reverse", "--name-status", "-M",
+                       "--date=short", f"--format={_RECORD}%H{_FIELD}%P{_FIELD}%an{_FIELD}%cd"
+                       f"{_FIELD}%cn", "--", pathspec)
+    deregistrations = _deregistering_commits(repo, pathspec)
+    commits = [_parse(block) for block in log.split(_RECORD) if block.strip()]
+    second_parents = [parents[1] for _, parents, *_ in commits if len(parents) > 1]
+    authors = _authors(repo, second_parents)
+    events: dict[str, list[Event]] = defaultdict(list)
+    for sha, parents, author, day, committer, changes in commits:
+        merged = len(parents) > 1
+        made_by = authors.get(parents[1], author) if merged else author
+        approved = committer if merged else None
+        for status, paths in changes:
+            path = paths[-1].removeprefix(prefix)
+            if status.startswith("R"):
+                old = paths[0].removeprefix(prefix)
+                events[path] = events.pop(old, [])
+            if status.startswith("D"):
+                events.pop(path, None)
+                continue
+            kind = "open" if status.startswith("A") or not events[path] else "change"
+            if kind == "change" and (sha, paths[-1]) in deregistrations:
+                kind = "deregister"
+            events[path].append(Event(day, kind, sha, made_by, approved))
+    return History({path: tuple(found) for path, found in events.items()})
+
+
+def _parse(block: str) -> tuple[str, list[str], str, str, str, list[tuple[str, list[str]]]]:
+    header, *lines = block.strip("\n").split("\n")
+    sha, parents, author, day, committer = header.split(_FIELD)
+    changes = []
+    for line in lines:
+        if line.strip():
+            status, *paths = line.split("\t")
+            changes.append((status, paths))
+    return sha, parents.split(), author, day, committer, changes
+
+
+def _deregistering_commits(repo: git.Repo, pathspec: str) -> set[tuple[str, str]]:
+    """(commit, path) pairs whose change adds or removes a ``status: deregistered`` line."""
+    log = repo.git.log("--first-parent", "-m", "-G^status:[[:space:]]*deregistered",
+                       "--name-only", f"--format={_RECORD}%H", "--", pathspec)
+    found: set[tuple[str, str]] = set()
+    for block in log.split(_RECORD):
+        lines = [line for line in block.split("\n") if line.strip()]
+        if lines:
+            found.update((lines[0], path) for path in lines[1:])
+    return found
+
+
+def _authors(repo: git.Repo, shas: list[str]) -> dict[str, str]:
+    if not shas:
+        return {}
+    out = repo.git.log("--no-walk=unsorted", f"--format=%H{_FIELD}%an", *shas)
+    return dict(line.split(_FIELD, 1) for line in out.splitlines() if _FIELD in line)
