@@ -22,9 +22,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_build_datetime
 
 from . import lookup, opendata
+from .audit import public_notices
 from .history import SHALLOW_WARNING, read_history
-from .portal import render_pages
-from .public import public_registry
+from .labels import PLATFORMS
+from .model import Registry
+from .portal import Notice, render_pages
+from .public import public_registry, unit_href
 from .reporters import format_text
 from .rules import check_registry
 from .validate import UsageError
@@ -79,7 +82,22 @@ def generated_files(root: Path, site_name: str) -> Generated:
     assets["data/registry.json"] = opendata.registry_json(public, generated_at)
     assets["data/registry.schema.json"] = opendata.registry_schema()
     assets["data/accounts.csv"] = opendata.accounts_csv(public)
-    return Generated(report, render_pages(public, count, site_name), assets, ok=True)
+    notices = _notices(outcome.registry) if outcome.registry.units[""].public_notices else None
+    return Generated(report, render_pages(public, count, site_name, notices), assets, ok=True)
+
+
+def _notices(registry: Registry) -> tuple[str, list[Notice]]:
+    """The 公开通报 the registry chose to publish, as of the build date."""
+    today = get_build_datetime().date()
+    accounts = {a.file: a for a in registry.accounts}
+    notices = []
+    for finding in public_notices(registry, today):
+        account = accounts[finding.file]
+        notices.append(Notice(account.name, PLATFORMS[account.platform],
+                              registry.units[account.unit].name, unit_href(account.unit),
+                              account.last_post_on or account.opened_on,
+                              int(str(finding.details["days"])), str(finding.details["stage"])))
+    return today.isoformat(), notices
 
 
 def run_build(root: Path, out: Path) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__, lookup
+from .audit import run_audit
 from .build import run_build
 from .codeowners import run_codeowners
 from .public import public_registry
@@ -94,6 +95,22 @@ def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | No
 def codeowners(ctx: click.Context, check: bool) -> int:
     """由单位树生成 .github/CODEOWNERS：每个单位的备案由上级单位的 reviewers 审核。"""
     return run_codeowners(ctx.obj["root"], check)
+
+
+@cli.command(name="audit")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按这一天审计，默认今天。")
+@click.option("--unit", "unit_path", metavar="单位文件夹", help="只审计这个单位及其下级。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "md"]),
+              default="text", show_default=True,
+              help="text：每行一条；json：供程序读取；md：CI 作业摘要用的中文报告。")
+@click.pass_context
+def audit_command(ctx: click.Context, as_of: str | None, unit_path: str | None,
+                  output_format: str) -> int:
+    """按通知的规则审计登记库：僵尸号、逾期备案、同一平台多个账号、年审到期、名称易混淆等。
+
+    审计结果点名单位，只供内部使用。
+    """
+    return run_audit(ctx.obj["root"], as_of, unit_path, output_format)
 
 
 @cli.command(name="lookup")

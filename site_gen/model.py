@@ -32,6 +32,7 @@ class Unit:
     region_code: str | None = None
     filing_required_since: str | None = None
     demo: bool = False
+    public_notices: bool = False
     reviewers: tuple[str, ...] = ()
     contacts: tuple[tuple[str, Person], ...] = field(default=(), repr=False)
 
@@ -153,6 +154,7 @@ def unit_from(path: str, data: Mapping[str, Any]) -> Unit:
         credit_code=data.get("credit_code"), region_code=data.get("region_code"),
         filing_required_since=data.get("filing_required_since"),
         demo=data.get("demo", False),
+        public_notices=data.get("public_notices", False),
         reviewers=tuple(data.get("reviewers", ())),
         contacts=tuple((role, _person(contacts[role])) for role in sorted(contacts)),
     )

@@ -114,8 +114,23 @@ def _statistics(public: PublicRegistry) -> str:
                                            for r in by_unit]))
 
 
-def render_pages(public: PublicRegistry, shards: int, site_name: str) -> dict[str, str]:
-    """Every generated page: path under docs/ → Markdown text."""
+@dataclass(frozen=True)
+class Notice:
+    """A zombie account at the 公开通报 stage or beyond: only public facts."""
+
+    name: str
+    platform: str
+    unit: str
+    href: str
+    since: str
+    days: int
+    stage: str
+
+
+def render_pages(public: PublicRegistry, shards: int, site_name: str,
+                 notices: tuple[str, list[Notice]] | None = None) -> dict[str, str]:
+    """Every generated page: path under docs/ → Markdown text. ``notices`` (as-of date and
+    list) is given only when the registry publishes its 公开通报."""
     per_unit: Counter[str] = Counter(a.unit for a in public.accounts)
     root_unit = public.units[""]  # a registry without its root unit does not build
     tree = Markup(_render("_tree.html", "directory", nodes=[{
@@ -124,7 +139,8 @@ def render_pages(public: PublicRegistry, shards: int, site_name: str) -> dict[st
     pages = {
         "index.md": _page(site_name, _render(
             "home.html", "", title=site_name, demo=public.demo, root_name=root_unit.name,
-            counts=counts(public), shards=shards), searchable=True),
+            counts=counts(public), shards=shards, notices=notices is not None),
+            searchable=True),
         "verify/index.md": _page("核验账号", _render("verify.html", "verify", shards=shards),
                                  searchable=True),
         "directory/index.md": _page("单位目录", _render(
@@ -133,5 +149,8 @@ def render_pages(public: PublicRegistry, shards: int, site_name: str) -> dict[st
             "counterfeits.html", "counterfeits", fakes=public.counterfeits)),
         "statistics/index.md": _page("统计", _statistics(public)),
     }
+    if notices is not None:
+        pages["notices/index.md"] = _page("公开通报", _render(
+            "notices.html", "notices", as_of=notices[0], notices=notices[1]))
     pages.update(unit_pages(public))
     return pages

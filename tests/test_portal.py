@@ -198,3 +198,27 @@ def test_build_stops_on_errors(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "E-READ-BOM" in done.stdout and "没有生成门户" in done.stderr
     assert not (root / "site").exists()
+
+
+def test_public_notices_only_when_the_registry_chooses(demo_site: Path, tmp_path: Path) -> None:
+    assert not (demo_site / "notices").exists()
+    assert "公开通报" not in (demo_site / "index.html").read_text("utf-8")
+    import shutil
+
+    filings = tmp_path / "filings"
+    shutil.copytree(CASES / "base" / "filings", filings)
+    root_unit = filings / "_unit.yaml"
+    root_unit.write_text(root_unit.read_text("utf-8") + "public_notices: true\n", "utf-8")
+    template = (CASES / "valid" / "minimal" / "filings" / "school" / "weibo--1234567890.yaml")
+    text = template.read_text("utf-8") + "last_post_on: 2026-06-01\n"  # 112 days before the build
+    (filings / "school" / "weibo--1234567890.yaml").write_text(text, "utf-8")
+    (filings / "school" / "weibo--1234567891.yaml").write_text(
+        text.replace('"1234567890"', '"1234567891"').replace("2026-06-01", "2026-07-01")
+        .replace("name: 测试一中", "name: 测试一中二号"), "utf-8")  # 82 days: 整改通知, internal
+    root = portal_source(tmp_path / "registry", filings)
+    done = build(root, root / "site")
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = (root / "site" / "notices" / "index.html").read_text("utf-8")
+    assert "测试一中" in page and "公开通报" in page and "112 天" in page
+    assert "测试一中二号" not in page
+    assert 'href="notices/"' in (root / "site" / "index.html").read_text("utf-8")

@@ -42,10 +42,16 @@ def test_every_bureau_gets_its_workbooks(run_cli, tmp_path: Path) -> None:
     expected = []
     for short in ("东城区教育局", CITY, "西城区教育局"):
         expected += [f"20261123{short}新媒体(网站)统计.xlsx", f"20261123{short}新媒体(网站)统计.zip",
-                     f"20261123{short}新媒体(网站)备案汇总表.xlsx"]
+                     f"20261123{short}新媒体(网站)备案汇总表.xlsx",
+                     f"20261123{short}新媒体(网站)审计.xlsx"]
     assert names == sorted(expected)
     with zipfile.ZipFile(tmp_path / f"20261123{CITY}新媒体(网站)统计.zip") as bundle:
-        assert bundle.namelist() == [f"20261123{CITY}新媒体(网站)统计.xlsx"]
+        assert bundle.namelist() == [f"20261123{CITY}新媒体(网站)统计.xlsx",
+                                     f"20261123{CITY}新媒体(网站)审计.xlsx"]
+    audit_sheet = load_workbook(tmp_path / f"20261123{CITY}新媒体(网站)审计.xlsx")["审计"]
+    assert [c.value for c in audit_sheet[3]][:3] == ["序号", "规则", "严重程度"]
+    rules = [r[1] for r in audit_sheet.iter_rows(min_row=4, values_only=True)]
+    assert "长期不更新（僵尸号）" in rules and "逾期备案" in rules and "同一平台多个账号" in rules
 
 
 def test_annex1_looks_like_the_form(run_cli, tmp_path: Path) -> None:
@@ -250,4 +256,5 @@ def test_legacy_xls(run_cli, tmp_path: Path) -> None:
     data = [sheet.row_values(r) for r in range(4, sheet.nrows) if sheet.cell_type(r, 0) == 2]
     assert len(data) == 12 and all(isinstance(r[12], str) and len(r[12]) == 11 for r in data)
     with zipfile.ZipFile(tmp_path / "20261123东城区教育局新媒体(网站)统计.zip") as bundle:
-        assert bundle.namelist() == ["20261123东城区教育局新媒体(网站)统计.xls"]
+        assert bundle.namelist() == ["20261123东城区教育局新媒体(网站)统计.xls",
+                                     "20261123东城区教育局新媒体(网站)审计.xlsx"]

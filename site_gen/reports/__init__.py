@@ -4,8 +4,10 @@ For each bureau, covering its whole subtree:
 
 * ``YYYYMMDD<简称>新媒体(网站)统计.xlsx``: 附件1 and 附件2;
 * ``YYYYMMDD<简称>新媒体(网站)备案汇总表.xlsx``: 附件4;
-* ``YYYYMMDD<简称>新媒体(网站)统计.zip``: what the notice says to send (附件1 and 附件2);
-  the stamped scan of the first page is added by the person who sends it.
+* ``YYYYMMDD<简称>新媒体(网站)审计.xlsx``: the rule audit of the subtree (internal);
+* ``YYYYMMDD<简称>新媒体(网站)统计.zip``: what the notice says to send (附件1 and 附件2),
+  with the audit sheet for the officer; the stamped scan of the first page is added by
+  the person who sends it.
 
 With ``--unit``, also each unit's own ``YYYYMMDD<简称>新媒体(网站)备案登记表.xlsx`` (附件3
 and 年审 forms, one sheet per account) for that unit and every unit below it.
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import click
 
+from ..audit import audit
 from ..history import NO_HISTORY, SHALLOW_WARNING, History, read_history
 from ..model import Registry, Unit
 from ..reporters import format_text
@@ -55,6 +58,7 @@ def write_bureau(registry: Registry, unit: Unit, as_of: str, out: Path, xls: boo
     stats_rows = rows.statistics_rows(registry, unit.path, as_of)
     counts = rows.summary_counts(stats_rows)
     events = rows.filing_events(registry, unit.path, as_of, history)
+    findings = audit(registry, date.fromisoformat(as_of), unit.path)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) if xls else out
         stats = work / (file_stem(unit, as_of, "统计") + ".xlsx")
@@ -62,9 +66,11 @@ def write_bureau(registry: Registry, unit: Unit, as_of: str, out: Path, xls: boo
         xlsx.write_statistics(stats, unit, as_of, stats_rows, counts, per_sheet)
         xlsx.write_filing_summary(summary, unit, as_of, events, dict(registry.units), per_sheet)
         made = legacy.convert_to_xls([stats, summary], out) if xls else [stats, summary]
+    checked = out / (file_stem(unit, as_of, "审计") + ".xlsx")
+    xlsx.write_audit(checked, unit, as_of, findings)
     bundle = out / (file_stem(unit, as_of, "统计") + ".zip")
-    _bundle(bundle, [made[0]], as_of)
-    return [*made, bundle]
+    _bundle(bundle, [made[0], checked], as_of)
+    return [*made, checked, bundle]
 
 
 def write_unit_forms(registry: Registry, top: str, as_of: str, out: Path) -> list[Path]:

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from ..audit import RULE_TEXT, SEVERITY_TEXT, Finding
 from ..model import Person, Unit
 from .rows import FORM_COLUMNS, FORM_TYPES, SUMMARY_ROWS, FilingEvent, StatisticsRow
 
@@ -209,3 +210,21 @@ def normalize_zip(path: Path, stamp: datetime) -> None:
             info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, data)
+
+
+AUDIT_HEADERS = ("序号", "规则", "严重程度", "单位", "账号 ID", "备案文件", "说明（应如何处理）")
+AUDIT_WIDTHS = (6, 16, 8, 24, 20, 36, 70)
+
+
+def write_audit(path: Path, unit: Unit, as_of: str, findings: Sequence[Finding]) -> None:
+    """The audit of the bureau's subtree, one finding a row (internal, not a seed form)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("审计")
+    _setup(ws, AUDIT_WIDTHS, landscape=True, header_rows=3)
+    _title(ws, f"{unit.name}：截至{chinese_date(as_of)}", "新媒体（网站）规则审计", len(AUDIT_HEADERS))
+    ws.append([cell(ws, h, HEAD, CENTER) for h in AUDIT_HEADERS])
+    for number, f in enumerate(findings, start=1):
+        values = (number, RULE_TEXT[f.rule], SEVERITY_TEXT[f.severity], f.unit, f.account_id,
+                  f.file, f.message)
+        ws.append([cell(ws, v, BODY, CENTER if i in (0, 2) else LEFT) for i, v in enumerate(values)])
+    save(wb, path, as_of)
