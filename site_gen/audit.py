@@ -30,12 +30,12 @@ from pathlib import Path
 
 import click
 
+from .errors import UsageError
 from .labels import PLATFORMS
 from .lookup import name_key
 from .model import Account, Registry
 from .rules import check_registry
 from .rules.policy import duplicate_platform_groups, late_filing_days
-from .validate import UsageError
 
 ZOMBIE_STAGES = ((120, "关停"), (90, "公开通报"), (60, "整改通知"))
 PUBLIC_STAGES = ("公开通报", "关停")

@@ -23,6 +23,7 @@ from mkdocs.utils import get_build_datetime
 
 from . import lookup, opendata
 from .audit import public_notices
+from .errors import UsageError
 from .history import SHALLOW_WARNING, read_history
 from .labels import PLATFORMS
 from .model import Registry
@@ -30,7 +31,6 @@ from .portal import Notice, render_pages
 from .public import public_registry, unit_href
 from .reporters import format_text
 from .rules import check_registry
-from .validate import UsageError
 
 
 class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]

@@ -3,22 +3,16 @@ its result to an exit status (0 success, 1 the data has errors, 2 usage error)."
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import sys
 import traceback
 from pathlib import Path
 
 import click
 
-from . import __version__, lookup
-from .audit import run_audit
-from .build import run_build
-from .codeowners import run_codeowners
-from .public import public_registry
-from .reports import run_report
-from .rules import check_registry
-from .validate import UsageError, run_validate
+from . import __version__
+from .errors import UsageError
+
+# Each command imports its step when it runs: `validate` need not load mkdocs or openpyxl.
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -52,6 +46,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], output_format: str,
 
     发现错误时退出状态为 1，只有警告时为 0。
     """
+    from .validate import run_validate
+
     return run_validate(ctx.obj["root"], paths, output_format, since, summary)
 
 
@@ -65,6 +61,8 @@ def build(ctx: click.Context, out: Path) -> int:
     警告不影响生成；有错误时不生成，退出状态为 1。
     """
     root: Path = ctx.obj["root"]
+    from .build import run_build
+
     return run_build(root, out if out.is_absolute() else root / out)
 
 
@@ -85,6 +83,8 @@ def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | No
     文件名以统计截至日期开头，例如 20261123示例市教育局新媒体(网站)统计.xlsx。
     """
     root: Path = ctx.obj["root"]
+    from .reports import run_report
+
     return run_report(root, out if out.is_absolute() else root / out, as_of, unit_path,
                       output_format)
 
@@ -94,6 +94,8 @@ def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | No
 @click.pass_context
 def codeowners(ctx: click.Context, check: bool) -> int:
     """由单位树生成 .github/CODEOWNERS：每个单位的备案由上级单位的 reviewers 审核。"""
+    from .codeowners import run_codeowners
+
     return run_codeowners(ctx.obj["root"], check)
 
 
@@ -110,6 +112,8 @@ def audit_command(ctx: click.Context, as_of: str | None, unit_path: str | None,
 
     审计结果点名单位，只供内部使用。
     """
+    from .audit import run_audit
+
     return run_audit(ctx.obj["root"], as_of, unit_path, output_format)
 
 
@@ -124,16 +128,9 @@ def lookup_command(ctx: click.Context, query: str, output_format: str) -> int:
     json 输出：{"status": "official"|"deregistered"|"counterfeit"|"unknown",
     "matches": [...], "similar": [...]}。
     """
-    root: Path = ctx.obj["root"]
-    if not root.is_dir():
-        raise UsageError(f"登记库目录 {root} 不存在。")
-    index = lookup.build_index(public_registry(check_registry(root).registry))
-    answer = lookup.lookup(index, query)
-    if output_format == "json":
-        click.echo(json.dumps(dataclasses.asdict(answer), ensure_ascii=False, indent=2))
-    else:
-        click.echo(lookup.format_answer(answer), nl=False)
-    return 0
+    from .lookup import run_lookup
+
+    return run_lookup(ctx.obj["root"], query, output_format)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,14 +18,21 @@ page downloads a few small files instead of the whole registry.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from .public import PublicAccount, PublicCounterfeit, PublicRegistry
+import click
+
+from .errors import UsageError
+from .public import PublicAccount, PublicCounterfeit, PublicRegistry, public_registry, unit_href
+from .rules import check_registry
 
 STRONG = ("id:", "url:", "host:")
 BIGRAM_CAP = 50  # names kept per bigram: enough for suggestions, bounded shard sizes
@@ -97,7 +104,7 @@ def bigrams(name: str) -> list[str]:
 def _record(account: PublicAccount) -> dict[str, Any]:
     return {"s": "official" if account.status == "active" else "deregistered",
             "n": account.name, "p": account.platform_label, "i": account.account_id,
-            "u": account.unit_name, "h": f"u/{account.unit}/" if account.unit else "u/",
+            "u": account.unit_name, "h": unit_href(account.unit),
             "o": account.opened_on, "d": account.deregistered_on, "url": account.url}
 
 
@@ -255,3 +262,15 @@ def format_answer(answer: Answer) -> str:
         lines.append("名称相近的官方账号（注意辨别）：")
         lines += [f"- {s['n']}（{s['u']}）" for s in answer.similar]
     return "\n".join(lines) + "\n"
+
+
+def run_lookup(root: Path, query: str, output_format: str) -> int:
+    """``site-gen lookup``: answer ``query`` from the registry at ``root``."""
+    if not root.is_dir():
+        raise UsageError(f"登记库目录 {root} 不存在。")
+    answer = lookup(build_index(public_registry(check_registry(root).registry)), query)
+    if output_format == "json":
+        click.echo(json.dumps(dataclasses.asdict(answer), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_answer(answer), nl=False)
+    return 0

@@ -8,12 +8,10 @@ from pathlib import Path
 import click
 
 from .catalogue import Problem
+from .changes import changes_since
+from .errors import UsageError
 from .reporters import FORMATS, format_markdown
 from .rules import check_registry
-
-
-class UsageError(Exception):
-    """The command was called wrongly (exit status 2)."""
 
 
 def _relative_targets(root: Path, paths: Sequence[str]) -> list[str]:
@@ -39,8 +37,6 @@ def run_validate(root: Path, paths: Sequence[str], output_format: str,
                  since: str | None = None, summary: Path | None = None) -> int:
     """Validate ``root``, or just ``paths`` and/or the files changed since the Git ref
     ``since``, plus every cross-file rule; return the exit status."""
-    from .changes import changes_since
-
     if not root.is_dir():
         raise UsageError(f"登记库目录 {root} 不存在。")
     targets = _relative_targets(root, paths) if paths else None

@@ -25,11 +25,11 @@ from pathlib import Path
 import click
 
 from ..audit import audit
+from ..errors import UsageError
 from ..history import NO_HISTORY, SHALLOW_WARNING, History, read_history
 from ..model import Registry, Unit
 from ..reporters import format_text
 from ..rules import check_registry
-from ..validate import UsageError
 from . import forms, legacy, rows, xlsx
 
 

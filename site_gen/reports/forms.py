@@ -8,19 +8,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..labels import PLATFORMS, yes_no
 from ..model import Account, Person, Unit
-from .xlsx import save
+from .xlsx import BOX, TITLE, save
 
+# The printed forms use 11-point text (the wide bureau tables use 10); borders are shared.
 BODY = Font(name="宋体", size=11)
 HEAD = Font(name="黑体", size=11)
-TITLE = Font(name="黑体", size=16)
-THIN = Side(style="thin", color="000000")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 WIDTHS = (18, 26, 18, 26)
@@ -42,6 +40,15 @@ def _grid(ws: Worksheet, first: int, last: int) -> None:
     for row in ws.iter_rows(min_row=first, max_row=last, max_col=4):
         for item in row:
             item.border = BOX
+
+
+def _pairs(ws: Worksheet, first: int, rows: Sequence[tuple[str, str, str, str]]) -> None:
+    """Rows of 栏目 | 内容 | 栏目 | 内容, the shape of both forms' upper half."""
+    for row, (k1, v1, k2, v2) in enumerate(rows, start=first):
+        _put(ws, f"A{row}", k1, HEAD)
+        _put(ws, f"B{row}", v1)
+        _put(ws, f"C{row}", k2, HEAD)
+        _put(ws, f"D{row}", v2)
 
 
 def _page(ws: Worksheet, label: str, title: str) -> None:
@@ -75,12 +82,7 @@ def annex3_sheet(ws: Worksheet, unit: Unit, account: Account) -> None:
             ("粉丝量（关注数）", "" if account.followers is None else str(account.followers),
              "发布频次", account.posting_frequency or ""),
             ("责任部门", account.department or "", "备案类型", filing_kind(account)))
-    for offset, (k1, v1, k2, v2) in enumerate(rows):
-        row = 4 + offset
-        _put(ws, f"A{row}", k1, HEAD)
-        _put(ws, f"B{row}", v1)
-        _put(ws, f"C{row}", k2, HEAD)
-        _put(ws, f"D{row}", v2)
+    _pairs(ws, 4, rows)
     for col, text in zip("ABCD", ("相关人员", "姓　名", "职　务", "电　话"), strict=True):
         _put(ws, f"{col}9", text, HEAD)
     contacts = account.contacts
@@ -114,12 +116,7 @@ def review_sheet(ws: Worksheet, unit: Unit, account: Account) -> None:
             ("账号名称", account.name, "是否认证", yes_no(account.verified)),
             ("内容范围", account.content_scope or "", "创建时间", account.opened_on),
             ("账号 ID", account.account_id, "账号类型", kinds if account.wechat_kind else "—"))
-    for offset, (k1, v1, k2, v2) in enumerate(rows):
-        row = 3 + offset
-        _put(ws, f"A{row}", k1, HEAD)
-        _put(ws, f"B{row}", v1)
-        _put(ws, f"C{row}", k2, HEAD)
-        _put(ws, f"D{row}", v2)
+    _pairs(ws, 3, rows)
     lead = account.contacts.ops_lead
     _put(ws, "A7", "管理队伍", HEAD, WRAP, "A10")
     _put(ws, "B7", f"负责人：{lead.name}")
