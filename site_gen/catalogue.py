@@ -65,7 +65,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("E-SCHEMA-TYPE", ERROR, "值的类型不对",
          "“{field}”（{title}）{expected}，现在填的是“{value}”。"),
     Rule("E-SCHEMA-ENUM", ERROR, "不在可选范围内",
-         "“{field}”（{title}）只能是以下之一：{choices}；现在填的是“{value}”。"),
+         "“{field}”（{title}）只能是以下之一：{choices}；现在填的是“{value}”。{hint}"),
     Rule("E-SCHEMA-FORMAT", ERROR, "格式不对",
          "“{field}”（{title}）格式不对：{expected}。现在填的是“{value}”。"),
     Rule("E-SCHEMA-LENGTH", ERROR, "长度超出范围",

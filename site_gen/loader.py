@@ -177,8 +177,15 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Prob
     detail = " ".join(part for part in (exc.context, exc.problem) if part)
     explanation = next((hint for key, hint in _SYNTAX_EXPLANATIONS if key in detail),
                        "这里的 YAML 格式有误，请对照模板检查缩进、冒号和引号")
+    lines = text.splitlines()
+    # A Chinese input method's full-width colon is the commonest mistake of all.
+    for number, content in enumerate(lines[:line], start=1):
+        if "：" in content and ":" not in content.split("#", 1)[0]:
+            return problem("E-READ-SYNTAX", shown_as, number, content.index("：") + 1,
+                           explanation=f"第 {number} 行：用了中文冒号“：”，请改为英文冒号“:”，"
+                                       "后面加一个空格", detail=detail)
     # An unclosed quote shows up lines later, where libyaml gives up: point at its line.
-    for number, content in enumerate(text.splitlines()[:line], start=1):
+    for number, content in enumerate(lines[:line], start=1):
         if (content.count('"') - content.count('\\"')) % 2:
             line, column = number, content.index('"') + 1
             explanation = "这一行的引号没有闭合：引号要成对出现"

@@ -214,12 +214,15 @@ def _translate(error: ValidationError, doc: Document, kind: str) -> Problem:
     if validator == "enum":
         choices = "、".join(f"{choice}（{ENUM_LABELS[choice]}）" if choice in ENUM_LABELS
                            else str(choice) for choice in error.validator_value)
+        meant = [c for c in error.validator_value if ENUM_LABELS.get(c) == error.instance]
+        hint = f"请改写为 {meant[0]}。" if meant else ""  # the Chinese label instead of the code
         return problem("E-SCHEMA-ENUM", doc.path, line, column, choices=choices,
-                       value=_value(error.instance), **base)
+                       value=_value(error.instance), hint=hint, **base)
     if validator == "pattern":
         if "propertyNames" in error.schema_path:
             line, column = doc.key_position((*path, str(error.instance)))
-        expected = error.schema.get("description") or _field_description(kind, path)
+        expected = (error.schema.get("x-format") or error.schema.get("description")
+                    or _field_description(kind, path))
         return problem("E-SCHEMA-FORMAT", doc.path, line, column,
                        expected=expected.rstrip("。"), value=_value(error.instance), **base)
     if validator in ("minLength", "maxLength", "minItems", "maxItems", "maxProperties"):

@@ -123,3 +123,12 @@ def test_lookup_text(run_cli) -> None:
     assert result.stdout.startswith("已注销\n- 微博：西城教育（ID：6012300003），原开设单位：示例市西城区教育局，已于 2025-06-30 注销")
     result = run_cli("lookup", "示列一中", cwd=REPO)
     assert result.stdout == "未收录\n名称相近的官方账号（注意辨别）：\n- 示例一中（示例市第一中学）\n"
+
+
+def test_messages_for_the_commonest_clerk_mistakes(tmp_path: Path, run_cli) -> None:
+    colon = build_case(CASES / "invalid" / "read-fullwidth-colon", tmp_path / "colon")
+    assert "用了中文冒号“：”，请改为英文冒号“:”" in run_cli("--root", str(colon), "validate").stdout
+    label = build_case(CASES / "invalid" / "schema-platform-label", tmp_path / "label")
+    assert "现在填的是“微博”。请改写为 weibo。" in run_cli("--root", str(label), "validate").stdout
+    date = build_case(CASES / "invalid" / "read-date-not-iso", tmp_path / "date")
+    assert "日期要写成 YYYY-MM-DD" in run_cli("--root", str(date), "validate").stdout
