@@ -132,3 +132,36 @@ def test_messages_for_the_commonest_clerk_mistakes(tmp_path: Path, run_cli) -> N
     assert "现在填的是“微博”。请改写为 weibo。" in run_cli("--root", str(label), "validate").stdout
     date = build_case(CASES / "invalid" / "read-date-not-iso", tmp_path / "date")
     assert "日期要写成 YYYY-MM-DD" in run_cli("--root", str(date), "validate").stdout
+
+
+NEW_OPTIONS = ["--unit", "school", "--platform", "weibo", "--account-id", "7012345678",
+               "--name", "测试一中", "--url", "https://weibo.com/u/7012345678", "--verified",
+               "--certified-subject", "测试市第一中学", "--opened-on", "2024-05-06",
+               "--interactive", "--content-review", "--supervisor-name", "张三",
+               "--supervisor-phone", "02037626715", "--ops-lead-name", "李四",
+               "--ops-lead-phone", "13900002222"]
+
+
+def test_new_filing_from_options(tmp_path: Path, run_cli) -> None:
+    root = build_case(CASES / "valid" / "minimal", tmp_path)
+    result = run_cli("--root", str(root), "new", *NEW_OPTIONS)
+    assert result.returncode == 0, result
+    created = root / "filings" / "school" / "weibo--7012345678.yaml"
+    text = created.read_text("utf-8")
+    assert 'phone: "02037626715"' in text and 'account_id: "7012345678"' in text
+    assert "wechat_kind" not in text
+    again = run_cli("--root", str(root), "new", *NEW_OPTIONS)
+    assert again.returncode == 2 and "已经存在" in again.stderr
+    assert run_cli("--root", str(root), "validate").returncode == 0
+
+
+def test_new_filing_asks_for_what_is_missing(tmp_path: Path) -> None:
+    root = build_case(CASES / "valid" / "minimal", tmp_path)
+    answers = "\n".join(["school", "wechat_official", "ceshi_1z", "测试一中公众号", "", "y",
+                         "测试市第一中学", "2024-05-06", "y", "y", "张三", "020-12345678",
+                         "李四", "13900002222"]) + "\n"
+    done = subprocess.run([sys.executable, "-m", "site_gen", "--root", str(root), "new"],
+                          input=answers, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = (root / "filings" / "school" / "wechat_official--ceshi_1z.yaml").read_text("utf-8")
+    assert 'wechat_kind: "subscription"' in text and "url" not in text
