@@ -23,7 +23,21 @@ PLATFORMS = ["wechat_official", "weibo", "douyin", "toutiao", "kuaishou", "bilib
 
 UNIT = "name: 合成单位{n}\nshort_name: 单位{n}\nkind: {kind}\ncontacts:\n  leader:\n" \
        "    name: 张三\n    phone: \"139{n:08d}\"\n"
-ACCOUNT = """name: 合成账号{n}
+# Varied names, as real ones are: "合成账号1", "合成账号2"… would all be one edit apart.
+SYLLABLES = "东南西北中华光明实验育才阳光希望文理科技外国语师范第一二三四五六七八九十"
+
+
+def account_name(n: int) -> str:
+    digits = []
+    while True:
+        n, r = divmod(n, len(SYLLABLES))
+        digits.append(SYLLABLES[r])
+        if not n:
+            break
+    return "".join(digits) + "教育发布"
+
+
+ACCOUNT = """name: {name}
 platform: {platform}
 account_id: "{account_id}"
 {extra}verified: true
@@ -79,7 +93,8 @@ def generate(root: Path, accounts: int, units: int) -> list[str]:
         account_id = f"acct{a:07d}"
         extra = "wechat_kind: subscription\n" if platform == "wechat_official" else ""
         path = folder / f"{platform}--{account_id}.yaml"
-        path.write_text(ACCOUNT.format(n=a, platform=platform, account_id=account_id,
+        path.write_text(ACCOUNT.format(n=a, name=account_name(a), platform=platform,
+                                       account_id=account_id,
                                        extra=extra, unit=unit), "utf-8")
         if a % (accounts // 3 or 1) == 0:
             touched.append(str(path))

@@ -206,15 +206,16 @@ def _lookalikes(registry: Registry, accounts: list[Account]) -> Iterator[Finding
         candidates = {other for key in _neighbours(folded) for other in by_neighbour.get(key, ())}
         candidates |= {folded[i:j] for i in range(len(folded))
                        for j in range(i + LOOKALIKE_MIN, len(folded) + 1)} & owners.keys()
-        for other in sorted(candidates - {folded}):
+        for other in sorted(candidates - {folded}, key=lambda n: (-len(n), n)):
             foreign = [u for u in owners[other] if not related(u, account.unit)
                        and not own_difference(folded, other, account.unit, u)]
-            if foreign:
+            if foreign:  # one finding per account (the longest match) keeps the list usable
                 how = "包含" if other in folded else "只差一个字于"
                 yield _finding("lookalike_name", account, registry,
                                f"账号名称“{account.name}”{how}“{shown[other]}”（{registry.units[sorted(foreign)[0]].name}）："
                                f"请确认不会让公众误认，必要时改用更能区分的名称。",
                                similar_to=shown[other])
+                break
 
 
 def audit(registry: Registry, today: date, top: str = "") -> list[Finding]:

@@ -45,6 +45,7 @@ def annex1_headers(year: str) -> list[str]:
             "账号负责人微信号", "备注"]
 
 
+XLSX_ROWS_PER_SHEET = 1_000_000  # an .xlsx sheet holds 1,048,576 rows
 ANNEX1_WIDTHS = (6, 22, 22, 22, 11, 12, 7, 8, 10, 10, 11, 11, 15, 16, 30)
 ANNEX4_HEADERS = ("序号", "账号（网站/APP）名称", "账号ID（网址）", "开设部门", "认证主体", "类型",
                   "开通时间", "主管领导", "运维负责人", "联系电话", "备案类型")
@@ -148,7 +149,7 @@ def write_statistics(path: Path, unit: Unit, as_of: str, rows: Sequence[Statisti
                      counts: Sequence[Sequence[int]], rows_per_sheet: int | None = None) -> None:
     """附件1 (split into 附件1（续N） sheets past ``rows_per_sheet``) and 附件2."""
     wb = Workbook(write_only=True)
-    step = rows_per_sheet or max(len(rows), 1)
+    step = rows_per_sheet or XLSX_ROWS_PER_SHEET
     for part, start in enumerate(range(0, max(len(rows), 1), step)):
         name = "附件1" if part == 0 else f"附件1（续{part}）"
         annex1_sheet(wb, name, unit, as_of, rows[start:start + step], start + 1)
@@ -160,7 +161,7 @@ def write_filing_summary(path: Path, unit: Unit, as_of: str, events: Sequence[Fi
                          units: dict[str, Unit], rows_per_sheet: int | None = None) -> None:
     """附件4: 新媒体（网站）备案汇总表, one row per filing event."""
     wb = Workbook(write_only=True)
-    step = rows_per_sheet or max(len(events), 1)
+    step = rows_per_sheet or XLSX_ROWS_PER_SHEET
     for part, start in enumerate(range(0, max(len(events), 1), step)):
         ws = wb.create_sheet("附件4" if part == 0 else f"附件4（续{part}）")
         _setup(ws, ANNEX4_WIDTHS, landscape=True, header_rows=3)
@@ -219,12 +220,16 @@ AUDIT_WIDTHS = (6, 16, 8, 24, 20, 36, 70)
 def write_audit(path: Path, unit: Unit, as_of: str, findings: Sequence[Finding]) -> None:
     """The audit of the bureau's subtree, one finding a row (internal, not a seed form)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("审计")
-    _setup(ws, AUDIT_WIDTHS, landscape=True, header_rows=3)
-    _title(ws, f"{unit.name}：截至{chinese_date(as_of)}", "新媒体（网站）规则审计", len(AUDIT_HEADERS))
-    ws.append([cell(ws, h, HEAD, CENTER) for h in AUDIT_HEADERS])
-    for number, f in enumerate(findings, start=1):
-        values = (number, RULE_TEXT[f.rule], SEVERITY_TEXT[f.severity], f.unit, f.account_id,
-                  f.file, f.message)
-        ws.append([cell(ws, v, BODY, CENTER if i in (0, 2) else LEFT) for i, v in enumerate(values)])
+    step = XLSX_ROWS_PER_SHEET
+    for part, start in enumerate(range(0, max(len(findings), 1), step)):
+        ws = wb.create_sheet("审计" if part == 0 else f"审计（续{part}）")
+        _setup(ws, AUDIT_WIDTHS, landscape=True, header_rows=3)
+        _title(ws, f"{unit.name}：截至{chinese_date(as_of)}", "新媒体（网站）规则审计",
+               len(AUDIT_HEADERS))
+        ws.append([cell(ws, h, HEAD, CENTER) for h in AUDIT_HEADERS])
+        for number, f in enumerate(findings[start:start + step], start=start + 1):
+            values = (number, RULE_TEXT[f.rule], SEVERITY_TEXT[f.severity], f.unit,
+                      f.account_id, f.file, f.message)
+            ws.append([cell(ws, v, BODY, CENTER if i in (0, 2) else LEFT)
+                       for i, v in enumerate(values)])
     save(wb, path, as_of)
