@@ -70,3 +70,16 @@ def test_mangled_filings_never_raise(tmp_path: Path) -> None:
                 f"{rng.choice(pieces)}\n"
         target.write_text("".join(lines), "utf-8")
         check_registry(root)
+
+
+def test_unchanged_files_broken_on_main_are_left_out_not_fatal(tmp_path: Path) -> None:
+    """With targets, an unchanged file that is somehow invalid (a calendar-invalid date
+    merged by hand, say) is left out of the model instead of crashing the rules."""
+    root = build_case(CASES / "invalid" / "date-not-on-calendar", tmp_path)
+    good = root / "filings" / "school" / "weibo--1234567891.yaml"
+    good.write_text((CASES / "valid" / "minimal" / "filings" / "school" /
+                     "weibo--1234567890.yaml").read_text("utf-8").replace(
+        '"1234567890"', '"1234567891"'), "utf-8")
+    outcome = check_registry(root, ["filings/school/weibo--1234567891.yaml"])
+    assert outcome.problems == ()
+    assert [a.account_id for a in outcome.registry.accounts] == ["1234567891"]
