@@ -24,7 +24,7 @@ from pathlib import Path
 
 import click
 
-from ..audit import audit
+from ..audit import Finding, audit
 from ..errors import UsageError
 from ..history import NO_HISTORY, SHALLOW_WARNING, History, read_history
 from ..model import Registry, Unit
@@ -52,13 +52,18 @@ def _bundle(zip_path: Path, members: list[Path], as_of: str) -> None:
 
 
 def write_bureau(registry: Registry, unit: Unit, as_of: str, out: Path, xls: bool,
-                 history: History = NO_HISTORY) -> list[Path]:
+                 history: History = NO_HISTORY,
+                 all_findings: list[Finding] | None = None) -> list[Path]:
     """The statistics and filing-summary workbooks of ``unit``'s subtree, and the bundle."""
     per_sheet = legacy.XLS_ROWS_PER_SHEET if xls else None
     stats_rows = rows.statistics_rows(registry, unit.path, as_of)
     counts = rows.summary_counts(stats_rows)
     events = rows.filing_events(registry, unit.path, as_of, history)
-    findings = audit(registry, date.fromisoformat(as_of), unit.path)
+    if all_findings is None:
+        findings = audit(registry, date.fromisoformat(as_of), unit.path)
+    else:  # the whole registry's audit, made once for every bureau
+        findings = [f for f in all_findings if unit.path == "" or f.unit_path == unit.path
+                    or f.unit_path.startswith(unit.path + "/")]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) if xls else out
         stats = work / (file_stem(unit, as_of, "统计") + ".xlsx")
@@ -114,9 +119,11 @@ def run_report(root: Path, out: Path, as_of: str | None, unit_path: str | None,
         click.echo(SHALLOW_WARNING, err=True, nl=False)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    findings = audit(registry, date.fromisoformat(as_of))
     try:
         for unit in tops:
-            written += write_bureau(registry, unit, as_of, out, output_format == "xls", history)
+            written += write_bureau(registry, unit, as_of, out, output_format == "xls", history,
+                                    findings)
     except legacy.ConversionError as exc:
         click.echo(str(exc), err=True)
         return 1
