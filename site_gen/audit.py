@@ -33,7 +33,7 @@ import click
 from .errors import UsageError
 from .labels import PLATFORMS
 from .lookup import name_key
-from .model import Account, Registry
+from .model import Account, Registry, within
 from .rules import check_registry
 from .rules.policy import duplicate_platform_groups, late_filing_days
 
@@ -188,7 +188,7 @@ def _lookalikes(registry: Registry, accounts: list[Account]) -> Iterator[Finding
                 by_neighbour[key].add(folded)
 
     def related(a: str, b: str) -> bool:
-        return a == b or a.startswith(b + "/") or b.startswith(a + "/") or a == "" or b == ""
+        return within(a, b) or within(b, a)
 
     def own_difference(mine: str, theirs: str, mine_unit: str, their_unit: str) -> bool:
         """东城教育 and 西城教育: the one differing character is each unit's own (东城区、

@@ -139,7 +139,12 @@ class Registry:
             current = unit.parent
 
     def in_subtree(self, account: Account | Counterfeit, top: str) -> bool:
-        return top == ROOT or account.unit == top or account.unit.startswith(top + "/")
+        return within(account.unit, top)
+
+
+def within(path: str, top: str) -> bool:
+    """Whether the unit at ``path`` is ``top`` or lies below it."""
+    return top == ROOT or path == top or path.startswith(top + "/")
 
 
 def _person(data: Mapping[str, Any]) -> Person:

@@ -38,10 +38,6 @@ class PublicUnit:
     parent: str | None
     href: str  # the unit's page, relative to the site root
 
-    @property
-    def depth(self) -> int:
-        return 0 if self.path == ROOT else self.path.count("/") + 1
-
 
 @dataclass(frozen=True, slots=True)
 class PublicAccount:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -26,16 +25,11 @@ import click
 
 from ..audit import Finding, audit
 from ..errors import UsageError
-from ..history import NO_HISTORY, SHALLOW_WARNING, History, read_history
-from ..model import Registry, Unit
+from ..history import SHALLOW_WARNING, History, read_history
+from ..model import Registry, Unit, within
 from ..reporters import format_text
 from ..rules import check_registry
 from . import forms, legacy, rows, xlsx
-
-
-@dataclass(frozen=True)
-class Written:
-    files: list[Path]
 
 
 def file_stem(unit: Unit, as_of: str, what: str) -> str:
@@ -52,18 +46,14 @@ def _bundle(zip_path: Path, members: list[Path], as_of: str) -> None:
 
 
 def write_bureau(registry: Registry, unit: Unit, as_of: str, out: Path, xls: bool,
-                 history: History = NO_HISTORY,
-                 all_findings: list[Finding] | None = None) -> list[Path]:
-    """The statistics and filing-summary workbooks of ``unit``'s subtree, and the bundle."""
+                 history: History, all_findings: list[Finding]) -> list[Path]:
+    """The statistics, filing-summary and audit workbooks of ``unit``'s subtree, and the
+    bundle. ``all_findings`` is the whole registry's audit, made once for every bureau."""
     per_sheet = legacy.XLS_ROWS_PER_SHEET if xls else None
     stats_rows = rows.statistics_rows(registry, unit.path, as_of)
     counts = rows.summary_counts(stats_rows)
     events = rows.filing_events(registry, unit.path, as_of, history)
-    if all_findings is None:
-        findings = audit(registry, date.fromisoformat(as_of), unit.path)
-    else:  # the whole registry's audit, made once for every bureau
-        findings = [f for f in all_findings if unit.path == "" or f.unit_path == unit.path
-                    or f.unit_path.startswith(unit.path + "/")]
+    findings = [f for f in all_findings if within(f.unit_path, unit.path)]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) if xls else out
         stats = work / (file_stem(unit, as_of, "统计") + ".xlsx")
