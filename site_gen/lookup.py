@@ -47,6 +47,13 @@ _PLATFORM_PATHS = (  # (host, path pattern) whose first group is the platform's 
 )
 
 
+# Links that name a post or a share, not an account: the answer says how to find the account.
+SHARE_LINKS = {"mp.weixin.qq.com": "微信文章链接", "v.douyin.com": "抖音分享短链接",
+               "m.weibo.cn": "微博正文链接", "b23.tv": "哔哩哔哩分享短链接",
+               "xhslink.com": "小红书分享短链接", "v.kuaishou.com": "快手分享短链接",
+               "t.cn": "微博短链接", "url.cn": "腾讯短链接"}
+
+
 def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower()
 
@@ -190,6 +197,16 @@ class Answer:
     status: str  # official, deregistered, counterfeit or unknown
     matches: list[dict[str, Any]] = field(default_factory=list)
     similar: list[dict[str, Any]] = field(default_factory=list)
+    hint: str | None = None  # for an unknown share link: how to find the account
+
+
+def share_link_hint(query: str) -> str | None:
+    """For a link to a post or a share (not to an account), what to paste instead."""
+    parts = url_parts(query)
+    if parts is None or parts[0] not in SHARE_LINKS or parts[1].startswith("mp.weixin.qq.com/?__biz="):
+        return None
+    return (f"这是{SHARE_LINKS[parts[0]]}，从链接看不出它属于哪个账号。请打开它，点进发布者的账号主页，"
+            "复制账号名称、账号 ID 或主页链接再查。")
 
 
 def decide(query: str, found: dict[str, list[Any]]) -> Answer:
@@ -206,7 +223,7 @@ def decide(query: str, found: dict[str, list[Any]]) -> Answer:
     for status in ("official", "deregistered", "counterfeit"):
         if any(m["s"] == status for m in matches):
             return Answer(status, matches)
-    return Answer("unknown")
+    return Answer("unknown", hint=share_link_hint(query))
 
 
 def similar(folded: str, found: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -258,6 +275,8 @@ def format_answer(answer: Answer) -> str:
             lines.append(f"- {where}，原开设单位：{m['u']}，已于 {m['d']} 注销，现在以它名义发布的内容都不是官方信息")
         else:
             lines.append(f"- {where}，由 {m['rb']} 于 {m['r']} 举报（{m['t']}）")
+    if answer.hint:
+        lines.append(answer.hint)
     if answer.similar:
         lines.append("名称相近的官方账号（注意辨别）：")
         lines += [f"- {s['n']}（{s['u']}）" for s in answer.similar]

@@ -82,6 +82,7 @@ def ask(page: Any, query: str) -> tuple[str, str]:
     ("6012300003", "deregistered", "2025-06-30"),
     ("示例一中官方", "counterfeit", "示例市第一中学"),
     ("示列一中", "unknown", "示例一中"),
+    ("https://mp.weixin.qq.com/s/AbCdEfGhIjKlMnOp", "unknown", "点进发布者的账号主页"),
 ])
 def test_verify_page_answers(browser: Any, site_url: str, query: str, status: str,
                              shown: str) -> None:
@@ -124,6 +125,8 @@ def test_page_and_python_agree_on_the_case_table(browser: Any, site_url: str) ->
             assert any(case["match"] in (m.get("i"), m["n"]) for m in answer["matches"])
         if "similar" in case:
             assert any(s["n"] == case["similar"] for s in answer["similar"])
+        assert (case.get("hint") or "") in (answer["hint"] or ""), case["query"]
+        assert bool(answer["hint"]) == ("hint" in case), case["query"]
     watch.check(site_url)
     context.close()
 

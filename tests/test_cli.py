@@ -116,6 +116,8 @@ def test_lookup_command_agrees_with_the_case_table(run_cli) -> None:
             assert any(case["match"] in (m.get("i"), m["n"]) for m in answer["matches"]), case
         if "similar" in case:
             assert any(s["n"] == case["similar"] for s in answer["similar"]), case
+        assert bool(answer["hint"]) == ("hint" in case), case
+        assert (case.get("hint") or "") in (answer["hint"] or ""), case
 
 
 def test_lookup_text(run_cli) -> None:

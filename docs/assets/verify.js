@@ -13,6 +13,9 @@
     ["author.baidu.com", /^\/home\/(\d+)$/]
   ];
   var STRONG = ["id:", "url:", "host:"];
+  var SHARE_LINKS = {"mp.weixin.qq.com": "微信文章链接", "v.douyin.com": "抖音分享短链接",
+    "m.weibo.cn": "微博正文链接", "b23.tv": "哔哩哔哩分享短链接", "xhslink.com": "小红书分享短链接",
+    "v.kuaishou.com": "快手分享短链接", "t.cn": "微博短链接", "url.cn": "腾讯短链接"};
   var SIMILAR_CAP = 10;
 
   function fold(text) { return text.normalize("NFKC").trim().toLowerCase(); }
@@ -120,9 +123,17 @@
     });
     var statuses = ["official", "deregistered", "counterfeit"];
     for (var s = 0; s < statuses.length; s++) {
-      if (matches.some(function (m) { return m.s === statuses[s]; })) return { status: statuses[s], matches: matches, similar: [] };
+      if (matches.some(function (m) { return m.s === statuses[s]; })) return { status: statuses[s], matches: matches, similar: [], hint: null };
     }
-    return { status: "unknown", matches: [], similar: [] };
+    return { status: "unknown", matches: [], similar: [], hint: shareLinkHint(query) };
+  }
+
+  function shareLinkHint(query) {
+    var parts = urlParts(query);
+    if (!parts || !Object.prototype.hasOwnProperty.call(SHARE_LINKS, parts[0]) ||
+        parts[1].indexOf("mp.weixin.qq.com/?__biz=") === 0) return null;
+    return "这是" + SHARE_LINKS[parts[0]] + "，从链接看不出它属于哪个账号。请打开它，点进发布者的账号主页，" +
+      "复制账号名称、账号 ID 或主页链接再查。";
   }
 
   function similar(folded, found) {
@@ -223,6 +234,7 @@
       out.appendChild(el("ul", {}, answer.matches.map(function (r) { return describe(r, root); })));
     }
     if (answer.status === "unknown") {
+      if (answer.hint) out.appendChild(el("p", { "class": "verify-hint" }, [answer.hint]));
       if (answer.similar.length) {
         out.appendChild(el("p", {}, ["名称相近的官方账号（注意辨别）："]));
         out.appendChild(el("ul", { "class": "verify-similar" }, answer.similar.map(function (s) {
