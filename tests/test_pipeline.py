@@ -83,3 +83,16 @@ def test_unchanged_files_broken_on_main_are_left_out_not_fatal(tmp_path: Path) -
     outcome = check_registry(root, ["filings/school/weibo--1234567891.yaml"])
     assert outcome.problems == ()
     assert [a.account_id for a in outcome.registry.accounts] == ["1234567891"]
+
+
+def test_worker_processes_give_the_same_result(monkeypatch) -> None:
+    """Large registries are read in worker processes; the outcome must not change."""
+    from site_gen import rules
+
+    serial = check_registry(REPO)
+    monkeypatch.setattr(rules, "PARALLEL_FROM", 1)
+    parallel = check_registry(REPO)
+    assert parallel.problems == serial.problems and len(serial.problems) == 3
+    assert parallel.registry.accounts == serial.registry.accounts
+    assert dict(parallel.registry.units) == dict(serial.registry.units)
+    assert parallel.registry.counterfeits == serial.registry.counterfeits

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import os
+from collections.abc import Collection, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from ..catalogue import Problem, problem
 from ..loader import COUNTERFEITS_SIZE_LIMIT, SIZE_LIMIT, Document, read_document
@@ -45,6 +48,56 @@ class Outcome:
         return len(self.problems) - self.errors
 
 
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+@dataclass(frozen=True)
+class _Job:
+    root: Path
+    file: str
+    kind: str
+    full: bool  # a full check, or (for a file not under review) just enough to model it
+    today: date
+
+
+@dataclass(frozen=True)
+class _Read:
+    problems: list[Problem]
+    data: Any  # the data to model, or None when the file has errors
+    located: Document | None  # the positions cross-file rules point at
+
+
+def _read(job: _Job) -> _Read:
+    """Read and check one file. Pure, so that it can run in a worker process."""
+    limit = COUNTERFEITS_SIZE_LIMIT if job.kind == "counterfeits" else SIZE_LIMIT
+    result = read_document(job.root / job.file, job.file, limit)
+    if isinstance(result, list):
+        return _Read(result, None, None)
+    if not job.full:
+        # Not under review: it was checked in full when it was merged. Only make sure it
+        # can join the model for the cross-file rules (the fast schema path).
+        coerce_plain_numbers(result, job.kind)
+        usable = isinstance(result.data, _ROOT_SHAPE[job.kind][0]) \
+            and is_valid(result.data, job.kind) and not (
+                job.kind == "account" and fields.check_dates(
+                    result, job.kind, list(fields.ACCOUNT_DATES), date.max))
+        # Broken on main: leave it out rather than fail on it.
+        return _Read([], result.data if usable else None, result.slim(POINTED_AT))
+    found = _check_document(result, job.kind, job.today)
+    usable = not any(p.is_error for p in found)
+    return _Read(found, result.data if usable else None, result.slim(POINTED_AT))
+
+
+def _read_all(jobs: list[_Job]) -> Iterator[_Read]:
+    """Results in the order of ``jobs``, consumed as they come so memory stays bounded."""
+    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        yield from map(_read, jobs)
+        return
+    with ProcessPoolExecutor() as pool:
+        yield from pool.map(_read, jobs, chunksize=256)
+
+
 def check_registry(root: Path, targets: Collection[str] | None = None,
                    today: date | None = None) -> Outcome:
     """Check the registry at ``root``.
@@ -56,40 +109,29 @@ def check_registry(root: Path, targets: Collection[str] | None = None,
     wanted = None if targets is None else set(targets)
     layout = paths.discover(root)
     found = list(layout.problems)
+    files = [(file, unit_path, "unit") for unit_path, file in sorted(layout.units.items())]
+    files += [(file, unit_path, "account") for file, unit_path in layout.accounts]
+    files += [(file, unit_path, "counterfeits") for file, unit_path in layout.counterfeits]
+    jobs = [_Job(root, file, kind, wanted is None or file in wanted, today)
+            for file, _, kind in files]
     docs: dict[str, Document] = {}
     units: dict[str, Unit] = {}
     accounts: list[Account] = []
     counterfeits: list[Counterfeit] = []
-
-    def read(file: str, kind: str, limit: int = SIZE_LIMIT) -> Document | None:
-        result = read_document(root / file, file, limit)
-        if isinstance(result, list):
-            found.extend(result)
-            return None
-        if wanted is not None and file not in wanted:
-            # Not under review: it was checked in full when it was merged. Only make sure
-            # it can join the model for the cross-file rules (the fast schema path).
-            coerce_plain_numbers(result, kind)
-            if not isinstance(result.data, _ROOT_SHAPE[kind][0]) or not is_valid(result.data, kind) \
-                    or (kind == "account" and fields.check_dates(
-                        result, kind, list(fields.ACCOUNT_DATES), date.max)):
-                return None  # broken on main: leave it out rather than fail on it
-            docs[file] = result.slim(POINTED_AT)
-            return result
-        doc_problems = _check_document(result, kind, today)
-        found.extend(doc_problems)
-        docs[file] = result.slim(POINTED_AT)
-        return None if any(p.is_error for p in doc_problems) else result
-
-    for unit_path, file in sorted(layout.units.items()):
-        if doc := read(file, "unit"):
-            units[unit_path] = unit_from(unit_path, doc.data)
-    for file, unit_path in layout.accounts:
-        if (doc := read(file, "account")) and unit_path in units:
-            accounts.append(account_from(file, unit_path, doc.data))
-    for file, unit_path in layout.counterfeits:
-        if (doc := read(file, "counterfeits", COUNTERFEITS_SIZE_LIMIT)) and unit_path in units:
-            counterfeits.extend(counterfeits_from(file, unit_path, doc.data))
+    for (file, unit_path, kind), read in zip(files, _read_all(jobs), strict=True):
+        found.extend(read.problems)
+        if read.located is not None:
+            docs[file] = read.located
+        if read.data is None:
+            continue
+        if kind == "unit":
+            units[unit_path] = unit_from(unit_path, read.data)
+        elif unit_path not in units:
+            continue  # its unit has errors: reported there
+        elif kind == "account":
+            accounts.append(account_from(file, unit_path, read.data))
+        else:
+            counterfeits.extend(counterfeits_from(file, unit_path, read.data))
 
     registry = Registry(MappingProxyType(units), tuple(accounts), tuple(counterfeits))
     for rule in CROSS_FILE_RULES:
