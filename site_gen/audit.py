@@ -30,6 +30,7 @@ from pathlib import Path
 
 import click
 
+from . import clock
 from .errors import UsageError
 from .labels import PLATFORMS
 from .lookup import name_key
@@ -273,7 +274,7 @@ def run_audit(root: Path, as_of: str | None, unit_path: str | None, output_forma
     if not root.is_dir():
         raise UsageError(f"登记库目录 {root} 不存在。")
     try:
-        today = date.fromisoformat(as_of) if as_of else date.today()
+        today = date.fromisoformat(as_of) if as_of else clock.today()
     except ValueError:
         raise UsageError(f"--as-of 应写成 YYYY-MM-DD，现在是“{as_of}”。") from None
     outcome = check_registry(root)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
 
+from . import clock
 from .errors import UsageError
 from .identity import expected_file_name
 from .labels import PLATFORMS
@@ -66,7 +66,7 @@ def run_new(root: Path, unit: str, values: dict[str, object]) -> int:
     filing: dict[str, object] = {key: values.get(key) for key in order}
     if platform != "wechat_official":
         filing.pop("wechat_kind")
-    filing.update(filed_on=date.today().isoformat(), status="active",
+    filing.update(filed_on=clock.today().isoformat(), status="active",
                   interactive=values["interactive"], content_review=values["content_review"])
     if platform in ("website", "app"):
         filing[platform] = {}

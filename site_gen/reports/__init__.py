@@ -23,6 +23,7 @@ from pathlib import Path
 
 import click
 
+from .. import clock
 from ..audit import Finding, audit
 from ..errors import UsageError
 from ..history import SHALLOW_WARNING, History, read_history
@@ -86,7 +87,7 @@ def run_report(root: Path, out: Path, as_of: str | None, unit_path: str | None,
     """Validate, then write the spreadsheets; return the exit status."""
     if not root.is_dir():
         raise UsageError(f"登记库目录 {root} 不存在。")
-    as_of = as_of or date.today().isoformat()
+    as_of = as_of or clock.today().isoformat()
     try:
         date.fromisoformat(as_of)
     except ValueError:

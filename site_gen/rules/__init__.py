@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .. import clock
 from ..catalogue import Problem, problem
 from ..loader import COUNTERFEITS_SIZE_LIMIT, SIZE_LIMIT, Document, read_document
 from ..model import Account, Counterfeit, Registry, Unit, account_from, counterfeits_from, unit_from
@@ -105,7 +106,7 @@ def check_registry(root: Path, targets: Collection[str] | None = None,
     With ``targets`` (paths relative to ``root``), only problems of those files,
     and cross-file problems that involve them, are reported.
     """
-    today = today or date.today()
+    today = today or clock.today()
     wanted = None if targets is None else set(targets)
     layout = paths.discover(root)
     found = list(layout.problems)
