@@ -38,18 +38,20 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
                    "markdown：中文表格。")
 @click.option("--since", metavar="REF",
               help="只检查从这个 Git 引用（如 origin/main）以来改动的文件，并拒绝删除备案文件。")
-@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
-              help="另把中文问题表（Markdown）追加到这个文件，例如 $GITHUB_STEP_SUMMARY。")
+@click.option("--summary", metavar="FILE",
+              help="另把中文问题表（Markdown）追加到这个文件，例如 $GITHUB_STEP_SUMMARY"
+                   "（为空时忽略，便于在不提供它的平台上运行同一条命令）。")
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[str, ...], output_format: str,
-             since: str | None, summary: Path | None) -> int:
+             since: str | None, summary: str | None) -> int:
     """检查整个登记库，或只检查给出的文件（加上所有跨文件规则）。
 
     发现错误时退出状态为 1，只有警告时为 0。
     """
     from .validate import run_validate
 
-    return run_validate(ctx.obj["root"], paths, output_format, since, summary)
+    return run_validate(ctx.obj["root"], paths, output_format, since,
+                        Path(summary) if summary else None)
 
 
 @cli.command()
@@ -183,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         click.echo(f"用法错误：{exc}", err=True)
         return 2
+    except OSError as exc:  # a folder that cannot be written, a full disk: not a bug
+        if "--debug" in args:
+            traceback.print_exc()
+        click.echo(f"无法读写文件 {exc.filename or ''}：{exc.strerror or exc}。"
+                   "请检查路径和权限。", err=True)
+        return 1
     except Exception:  # noqa: BLE001 - the boundary where a bug becomes one line
         if "--debug" in args:
             traceback.print_exc()

@@ -167,3 +167,15 @@ def test_new_filing_asks_for_what_is_missing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     text = (root / "filings" / "school" / "wechat_official--ceshi_1z.yaml").read_text("utf-8")
     assert 'wechat_kind: "subscription"' in text and "url" not in text
+
+
+def test_unwritable_outputs_are_explained_not_crashed(tmp_path: Path, run_cli) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", "utf-8")
+    result = run_cli("--root", str(REPO), "validate", "--summary", str(blocked / "x.md"))
+    assert result.returncode == 1 and "无法读写文件" in result.stderr, result
+    assert "Traceback" not in result.stderr and "内部错误" not in result.stderr
+    empty = run_cli("--root", str(REPO), "validate", "--summary", "")
+    assert empty.returncode == 0, empty
+    report = run_cli("--root", str(REPO), "report", "--out", str(blocked / "reports"))
+    assert report.returncode == 1 and "无法读写文件" in report.stderr, report
