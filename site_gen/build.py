@@ -83,7 +83,9 @@ def generated_files(root: Path, site_name: str) -> Generated:
     assets["data/registry.schema.json"] = opendata.registry_schema()
     assets["data/accounts.csv"] = opendata.accounts_csv(public)
     notices = _notices(outcome.registry) if outcome.registry.units[""].public_notices else None
-    return Generated(report, render_pages(public, count, site_name, notices), assets, ok=True)
+    updated = get_build_datetime().date().isoformat()
+    pages = render_pages(public, count, site_name, updated, notices)
+    return Generated(report, pages, assets, ok=True)
 
 
 def _notices(registry: Registry) -> tuple[str, list[Notice]]:

@@ -127,7 +127,7 @@ class Notice:
     stage: str
 
 
-def render_pages(public: PublicRegistry, shards: int, site_name: str,
+def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: str,
                  notices: tuple[str, list[Notice]] | None = None) -> dict[str, str]:
     """Every generated page: path under docs/ → Markdown text. ``notices`` (as-of date and
     list) is given only when the registry publishes its 公开通报."""
@@ -139,7 +139,8 @@ def render_pages(public: PublicRegistry, shards: int, site_name: str,
     pages = {
         "index.md": _page(site_name, _render(
             "home.html", "", title=site_name, demo=public.demo, root_name=root_unit.name,
-            counts=counts(public), shards=shards, notices=notices is not None),
+            counts=counts(public), shards=shards, notices=notices is not None,
+            updated=updated),
             searchable=True),
         "verify/index.md": _page("核验账号", _render("verify.html", "verify", shards=shards),
                                  searchable=True),

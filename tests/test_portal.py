@@ -38,7 +38,7 @@ def test_demo_pages(demo_site: Path) -> None:
         assert (demo_site / page).is_file(), page
     home = (demo_site / "index.html").read_text("utf-8")
     assert "演示数据" in home and 'id="verify-query"' in home and 'lang="zh"' in home
-    assert "<strong>46</strong> 个在用账号" in home
+    assert "<strong>46</strong> 个在用账号" in home and "数据更新于 2026-09-21" in home
     verify = (demo_site / "verify" / "index.html").read_text("utf-8")
     assert 'id="verify-query"' in verify and 'id="verify-result"' in verify
     stats = (demo_site / "statistics" / "index.html").read_text("utf-8")
