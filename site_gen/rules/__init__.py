@@ -142,6 +142,16 @@ def check_registry(root: Path, targets: Collection[str] | None = None,
     return Outcome(tuple(sorted(set(found))), registry, layout.files)
 
 
+def load_units(root: Path) -> dict[str, Unit]:
+    """Only the units (for CODEOWNERS): the account filings are not read at all."""
+    units = {}
+    for unit_path, file in sorted(paths.discover(root).units.items()):
+        read = _read(_Job(root, file, "unit", True, clock.today()))
+        if read.data is not None:
+            units[unit_path] = unit_from(unit_path, read.data)
+    return units
+
+
 _ROOT_SHAPE = {
     "unit": (dict, "单位文件的第一层应是“字段: 值”"),
     "account": (dict, "备案文件的第一层应是“字段: 值”"),
