@@ -14,7 +14,7 @@ import git
 
 from .catalogue import Problem, problem
 from .errors import UsageError
-from .history import filings_pathspec, is_shallow, open_repo
+from .history import filings_pathspec, is_shallow, open_repo, run_git
 from .identity import account_key
 from .labels import PLATFORMS
 from .loader import Document, parse_document
@@ -57,7 +57,7 @@ def changes_since(root: Path, ref: str) -> Changes:
         raise UsageError(f"在 Git 历史中找不到 {ref}{hint}。") from None
     pathspec, prefix = filings_pathspec(repo, root)
     changes = Changes()
-    diff = repo.git.diff("--name-status", "-M", base, "--", pathspec)
+    diff = run_git(repo, "diff", "--name-status", "-M", base, "--", pathspec)
     for line in diff.splitlines():
         status, *paths = line.split("\t")
         shown = [p.removeprefix(prefix) for p in paths]
@@ -68,7 +68,7 @@ def changes_since(root: Path, ref: str) -> Changes:
         changes.targets.append(shown[-1])
         if status.startswith("R") and _is_account(shown[0]) and _is_account(shown[-1]):
             _check_rename(repo, root, base, paths, shown, changes)
-    untracked = repo.git.ls_files("--others", "--exclude-standard", "--", pathspec)
+    untracked = run_git(repo, "ls-files", "--others", "--exclude-standard", "--", pathspec)
     changes.targets += [p.removeprefix(prefix) for p in untracked.splitlines() if p]
     return changes
 

@@ -68,6 +68,12 @@ def filings_pathspec(repo: git.Repo, root: Path) -> tuple[str, str]:
     return prefix + "filings", prefix
 
 
+def run_git(repo: git.Repo, *args: str) -> str:
+    """Run git with paths printed as they are: by default git quotes and escapes
+    non-ASCII names ("新账号.yaml"), which would then match no file."""
+    return str(repo.git.execute(["git", "-c", "core.quotepath=false", *args]))
+
+
 def is_shallow(repo: git.Repo) -> bool:
     return str(repo.git.rev_parse("--is-shallow-repository")).strip() == "true"
 
@@ -81,7 +87,7 @@ def read_history(root: Path) -> History:
     if is_shallow(repo):
         return History(shallow=True, available=False)
     pathspec, prefix = filings_pathspec(repo, root)
-    log = repo.git.log("--first-parent", "-m", "--reverse", "--name-status", "-M",
+    log = run_git(repo, "log", "--first-parent", "-m", "--reverse", "--name-status", "-M",
                        "--date=short", f"--format={_RECORD}%H{_FIELD}%P{_FIELD}%an{_FIELD}%cd"
                        f"{_FIELD}%cn", "--", pathspec)
     deregistrations = _deregistering_commits(repo, pathspec)
@@ -121,7 +127,7 @@ def _parse(block: str) -> tuple[str, list[str], str, str, str, list[tuple[str, l
 
 def _deregistering_commits(repo: git.Repo, pathspec: str) -> set[tuple[str, str]]:
     """(commit, path) pairs whose change adds or removes a ``status: deregistered`` line."""
-    log = repo.git.log("--first-parent", "-m", "-G^status:[[:space:]]*deregistered",
+    log = run_git(repo, "log", "--first-parent", "-m", "-G^status:[[:space:]]*deregistered",
                        "--name-only", f"--format={_RECORD}%H", "--", pathspec)
     found: set[tuple[str, str]] = set()
     for block in log.split(_RECORD):

@@ -236,3 +236,16 @@ def test_workflows_are_safe() -> None:
     assert steps[0]["with"]["fetch-depth"] == 0
     assert any("--since" in s.get("run", "") and "--format github" in s.get("run", "") for s in steps)
     assert any("codeowners --check" in s.get("run", "") for s in steps)
+
+
+def test_since_sees_files_with_chinese_names(registry: Path, run_cli) -> None:
+    git(registry, "checkout", "-q", "-b", "pr")
+    (registry / "filings" / "school" / "新账号.yaml").write_text(account_text(), "utf-8")
+    commit(registry, "新账号")
+    result = run_cli("--root", str(registry), "validate", "--since", "main")
+    assert [(m["code"], m["file"]) for m in result.problems()] == [
+        ("E-PATH-NAME", "filings/school/新账号.yaml")], result
+    assert result.returncode == 1
+    assert "weibo--1234567890.yaml" in result.stdout
+    history = read_history(registry)
+    assert [e.type for e in history.of("filings/school/新账号.yaml")] == ["open"]
