@@ -180,7 +180,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Prob
     lines = text.splitlines()
     # A Chinese input method's full-width colon is the commonest mistake of all.
     for number, content in enumerate(lines[:line], start=1):
-        if "：" in content and ":" not in content.split("#", 1)[0]:
+        code = content.split("#", 1)[0]  # a comment may use any colon it likes
+        if "：" in code and ":" not in code:
             return problem("E-READ-SYNTAX", shown_as, number, content.index("：") + 1,
                            explanation=f"第 {number} 行：用了中文冒号“：”，请改为英文冒号“:”，"
                                        "后面加一个空格", detail=detail)

@@ -113,3 +113,9 @@ def test_no_input_raises() -> None:
     for _ in range(200):
         result = parse_document(bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 200))), "f")
         assert isinstance(result, (Document, list))
+
+
+def test_full_width_colon_in_a_comment_is_not_blamed() -> None:
+    found = parse_document("# 说明：这是注释\nname: 测试\nstatus：active\n".encode(), "f.yaml")
+    assert isinstance(found, list) and [(p.code, p.line) for p in found] == [("E-READ-SYNTAX", 3)]
+    assert "中文冒号" in found[0].message
