@@ -187,8 +187,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Prob
                                        "后面加一个空格", detail=detail)
     # An unclosed quote shows up lines later, where libyaml gives up: point at its line.
     for number, content in enumerate(lines[:line], start=1):
-        if (content.count('"') - content.count('\\"')) % 2:
-            line, column = number, content.index('"') + 1
+        code = content.split(" #", 1)[0]  # quotes in a comment do not count
+        if not code.lstrip().startswith("#") and (code.count('"') - code.count('\\"')) % 2:
+            line, column = number, code.index('"') + 1
             explanation = "这一行的引号没有闭合：引号要成对出现"
             break
     return problem("E-READ-SYNTAX", shown_as, line, column,

@@ -119,3 +119,8 @@ def test_full_width_colon_in_a_comment_is_not_blamed() -> None:
     found = parse_document("# 说明：这是注释\nname: 测试\nstatus：active\n".encode(), "f.yaml")
     assert isinstance(found, list) and [(p.code, p.line) for p in found] == [("E-READ-SYNTAX", 3)]
     assert "中文冒号" in found[0].message
+
+
+def test_quotes_in_comments_are_not_blamed() -> None:
+    found = parse_document(b'# say "hi\nname: "x\nstatus: active\n', "f.yaml")
+    assert isinstance(found, list) and [(p.code, p.line) for p in found] == [("E-READ-SYNTAX", 2)]
