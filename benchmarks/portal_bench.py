@@ -26,11 +26,13 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
-from validate_bench import generate  # noqa: E402
+from validate_bench import account_name, generate  # noqa: E402
 
 from tests.portal_helpers import serve  # noqa: E402
 
-QUERIES = ["合成账号12345", "acct0054321", "https://WWW.example.invalid/acct?x=1", "合成账号1234"]
+# An official name, an official ID, an unknown link, and a lookalike of an official name.
+QUERIES = [account_name(12345), "acct0054321", "https://WWW.example.invalid/acct?x=1",
+           account_name(1234)[:-1] + "号"]
 
 
 def build(root: Path) -> dict[str, object]:
