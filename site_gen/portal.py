@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .charts import bar_chart
 from .labels import PLATFORMS
+from .model import within
 from .public import PublicRegistry, PublicUnit
 
 _ENV = Environment(loader=PackageLoader("site_gen", "templates"),
@@ -99,8 +100,9 @@ def _statistics(public: PublicRegistry) -> str:
     tops = [root, *public.children(root.path)]
     by_unit: list[dict[str, Any]] = []
     for unit in tops:
-        mine = [a for a in public.accounts if a.unit == unit.path or (
-            unit is not root and a.unit.startswith(unit.path + "/"))]
+        # The root row counts only its own accounts (本级); the others their whole subtree.
+        mine = [a for a in public.accounts
+                if (a.unit == unit.path if unit is root else within(a.unit, unit.path))]
         active = sum(a.status == "active" for a in mine)
         label = unit.name + ("（本级）" if unit is root else "")
         by_unit.append({"label": label, "href": unit.href, "active": active,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from .. import clock
 from ..audit import Finding, audit
 from ..errors import UsageError
 from ..history import SHALLOW_WARNING, History, read_history
-from ..model import Registry, Unit, within
+from ..model import Account, Registry, Unit, within
 from ..reporters import format_text
 from ..rules import check_registry
 from . import forms, legacy, rows, xlsx
@@ -71,10 +72,12 @@ def write_bureau(registry: Registry, unit: Unit, as_of: str, out: Path, xls: boo
 
 def write_unit_forms(registry: Registry, top: str, as_of: str, out: Path) -> list[Path]:
     """附件3 and 年审 workbooks for ``top`` and every unit below it that has accounts."""
+    by_unit: dict[str, list[Account]] = defaultdict(list)
+    for account in rows.listed_accounts(registry, top, as_of):  # one pass, in 序号 order
+        by_unit[account.unit].append(account)
     written = []
     for unit in rows.subtree_units(registry, top):
-        accounts = [a for a in rows.listed_accounts(registry, unit.path, as_of)
-                    if a.unit == unit.path]
+        accounts = by_unit.get(unit.path)
         if accounts:
             path = out / (file_stem(unit, as_of, "备案登记表") + ".xlsx")
             forms.write_forms(path, unit, accounts, as_of)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..history import NO_HISTORY, History
 from ..labels import yes_no
-from ..model import Account, Registry, Unit
+from ..model import Account, Registry, Unit, within
 from ..public import account_history
 
 # 类型 as the forms write it.
@@ -55,8 +55,7 @@ NO_PROBLEM = ("无问题", "未排查")
 
 
 def subtree_units(registry: Registry, top: str) -> list[Unit]:
-    return [u for path, u in sorted(registry.units.items())
-            if top == "" or path == top or path.startswith(top + "/")]
+    return [u for path, u in sorted(registry.units.items()) if within(path, top)]
 
 
 def listed_accounts(registry: Registry, top: str, as_of: str) -> list[Account]:
