@@ -22,7 +22,6 @@ The audit names units that break rules, so it is internal; a registry may publis
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -33,14 +32,12 @@ import click
 from . import clock
 from .errors import UsageError
 from .labels import PLATFORMS
-from .lookup import name_key
-from .model import Account, Registry, within
+from .model import Account, Registry
 from .rules import check_registry
-from .rules.policy import duplicate_platform_groups, late_filing_days
+from .rules.policy import duplicate_platform_groups, late_filing_days, lookalikes
 
 ZOMBIE_STAGES = ((120, "关停"), (90, "公开通报"), (60, "整改通知"))
 PUBLIC_STAGES = ("公开通报", "关停")
-LOOKALIKE_MIN = 4  # shorter names (一中, 二中…) are too alike to mean anything
 RULE_TEXT = {
     "zombie": "长期不更新（僵尸号）",
     "late_filing": "逾期备案",
@@ -165,58 +162,15 @@ def _filings(registry: Registry, accounts: list[Account]) -> Iterator[Finding]:
                            f"尚未整改：请整改后更新 inspection.rectified。", result=inspection.result)
 
 
-def _neighbours(name: str) -> set[str]:
-    return {name, *(name[:i] + name[i + 1:] for i in range(len(name)))}
-
-
 def _lookalikes(registry: Registry, accounts: list[Account]) -> Iterator[Finding]:
-    """Names one edit from, or containing, another unit's name or account name. Units on
-    one line of the tree (a school and its department) are not each other's imitators."""
-    owners: dict[str, set[str]] = defaultdict(set)  # folded name -> unit paths
-    shown: dict[str, str] = {}
-    for unit in registry.units.values():
-        owners[name_key(unit.name)].add(unit.path)
-        shown.setdefault(name_key(unit.name), unit.name)
-    for a in registry.accounts:
-        if a.active:
-            owners[name_key(a.name)].add(a.unit)
-            shown.setdefault(name_key(a.name), a.name)
-    unit_chars = {path: set(name_key(unit.name)) for path, unit in registry.units.items()}
-    by_neighbour: dict[str, set[str]] = defaultdict(set)
-    for folded in owners:
-        if len(folded) >= LOOKALIKE_MIN:
-            for key in _neighbours(folded):
-                by_neighbour[key].add(folded)
-
-    def related(a: str, b: str) -> bool:
-        return within(a, b) or within(b, a)
-
-    def own_difference(mine: str, theirs: str, mine_unit: str, their_unit: str) -> bool:
-        """东城教育 and 西城教育: the one differing character is each unit's own (东城区、
-        西城区), so the names tell the units apart rather than imitate each other."""
-        if len(mine) != len(theirs):
-            return False
-        diff = [(x, y) for x, y in zip(mine, theirs, strict=True) if x != y]
-        return len(diff) == 1 and diff[0][0] in unit_chars[mine_unit] \
-            and diff[0][1] in unit_chars[their_unit]
-
-    for account in accounts:
-        folded = name_key(account.name)
-        if len(folded) < LOOKALIKE_MIN or not account.active:
-            continue
-        candidates = {other for key in _neighbours(folded) for other in by_neighbour.get(key, ())}
-        candidates |= {folded[i:j] for i in range(len(folded))
-                       for j in range(i + LOOKALIKE_MIN, len(folded) + 1)} & owners.keys()
-        for other in sorted(candidates - {folded}, key=lambda n: (-len(n), n)):
-            foreign = [u for u in owners[other] if not related(u, account.unit)
-                       and not own_difference(folded, other, account.unit, u)]
-            if foreign:  # one finding per account (the longest match) keeps the list usable
-                how = "包含" if other in folded else "只差一个字于"
-                yield _finding("lookalike_name", account, registry,
-                               f"账号名称“{account.name}”{how}“{shown[other]}”（{registry.units[sorted(foreign)[0]].name}）："
-                               f"请确认不会让公众误认，必要时改用更能区分的名称。",
-                               similar_to=shown[other])
-                break
+    """The validator's lookalike rule (the copy is blamed, never the original)."""
+    for match in lookalikes(registry, accounts):
+        account = match.account
+        how = match.how.format(f"“{match.other}”")
+        yield _finding("lookalike_name", account, registry,
+                       f"账号名称“{account.name}”{how}（{registry.units[match.other_unit].name}）："
+                       f"请确认不会让公众误认，必要时改用更能区分的名称。",
+                       similar_to=match.other)
 
 
 def audit(registry: Registry, today: date, top: str = "") -> list[Finding]:

@@ -76,6 +76,8 @@ RULES: dict[str, Rule] = _rules(
          "“{field}”（{title}）在当前情况下不应填写：{reason}"),
     Rule("E-SCHEMA-OTHER", ERROR, "内容不符合要求",
          "“{field}”不符合要求：{detail}"),
+    Rule("E-ACCOUNT-ID", ERROR, "账号 ID 写法不对",
+         "{platform_label}的账号 ID 写法不对：{rule}。现在填的是“{value}”。{suggestion}"),
     # Where the file lies and what it is called.
     Rule("E-PATH-ROOT", ERROR, "缺少根单位",
          "登记库缺少根单位文件 {path}。请创建它，写明主管教育局的名称等信息。"),
@@ -119,6 +121,9 @@ RULES: dict[str, Rule] = _rules(
     Rule("W-DUPLICATE-PLATFORM", WARNING, "同一平台多个账号",
          "本单位在{platform_label}上有 {count} 个在用账号（{others}）。"
          "按“集约”要求，一个平台原则上只开设一个账号，请考虑整合或注销。"),
+    Rule("W-LOOKALIKE-NAME", WARNING, "名称与其他单位的账号相同或相近",
+         "账号名称“{name}”{how}（{unit}）。名称相同或相近的账号容易被公众误认，"
+         "也常被假冒者利用：请改用能区分本单位的名称，或由审核人确认两者的关系。"),
     Rule("W-SUBJECT-MISMATCH", WARNING, "认证主体与单位名称不同",
          "认证主体“{subject}”与本单位“{unit}”及其上级单位的名称都不同。"
          "请核对认证主体，或说明由哪个单位认证。"),

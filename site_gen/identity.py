@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 _NOT_SLUG = re.compile(r"[^a-z0-9._-]+")
@@ -40,3 +41,18 @@ def account_key(platform: str, account_id: str) -> tuple[str, str]:
     if platform == "website" and key.startswith("www."):
         key = key[4:]
     return platform, key
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width letters and digits become ASCII), trimmed, lower case."""
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def name_key(text: str) -> str:
+    """A name as compared for lookalikes and lookups: folded, only letters and digits —
+    width, case, spaces, punctuation, emoji and symbols do not count."""
+    return "".join(ch for ch in fold(text) if unicodedata.category(ch)[0] in "LN")
+
+
+def id_key(text: str) -> str:
+    return fold(text).lstrip("@")

@@ -1,15 +1,24 @@
 """Is this account official? The verify page's rules, in Python.
 
 The same rules run in the browser (``docs/assets/verify.js``); ``tests/cases/lookup.yaml``
-is the one table of cases both are checked against. Keep the two in step.
+is the one table of cases both are checked against. Keep the two in step. Which links
+name which account, and what each platform's IDs look like, is data shared by both
+(``site_gen/platforms.py``).
 
-A query (a name, an account ID or a link) becomes a set of *keys*:
+A query (a name, an account ID, a link, a share text, a QR code's content) becomes a
+list of *keys*, each perhaps bound to a platform:
 
-* ``id:<id>``     an account ID, lower case, without a leading ``@``;
-* ``url:<link>``  a link without scheme, ``www.``/``m.``, query, fragment or trailing
-                   slash, lower case (a WeChat link keeps only its ``__biz``);
+* ``id:<id>``     an account ID, lower case, without a leading ``@``: the query itself
+                   when it is one token, an ID a link carries (bound to the link's
+                   platform), or one written after a label (抖音号：…);
+* ``url:<link>``  a link's key (see ``platforms.link_info``);
 * ``host:<host>`` the host of a link or a bare domain, without ``www.``: a website;
-* ``name:<name>`` the name with only letters and digits, NFKC-folded, lower case.
+* ``name:<name>`` the name folded: NFKC, lower case, only letters and digits — width,
+                   spaces, punctuation, emoji and symbols do not count.
+
+Only the first three *identify* an account. A name does not: counterfeits copy names,
+so a query that matches by name alone is answered ``name_only``, listing the accounts
+whose IDs the reader must compare, never as official.
 
 The index maps each key to the records it finds. Names also go under ``bg:<bigram>``
 for lookalike suggestions. The index is sharded by the FNV-1a hash of the key, so the
@@ -21,87 +30,65 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 import click
 
 from .errors import UsageError
+from .identity import id_key, name_key
+from .platforms import id_rules, labelled_ids, link_info, links_of, normal, url_chars_only
 from .public import PublicAccount, PublicCounterfeit, PublicRegistry, public_registry, unit_href
 from .rules import check_registry
 
 STRONG = ("id:", "url:", "host:")
 BIGRAM_CAP = 50  # names kept per bigram: enough for suggestions, bounded shard sizes
 SIMILAR_CAP = 10
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
-_HOSTLIKE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(/|$)")
-_PLATFORM_PATHS = (  # (host, path pattern) whose first group is the platform's account ID
-    ("weibo.com", re.compile(r"^/(?:u/)?(\d{5,})$")),
-    ("weibo.cn", re.compile(r"^/(?:u|profile)/(\d{5,})$")),
-    ("space.bilibili.com", re.compile(r"^/(\d+)$")),
-    ("author.baidu.com", re.compile(r"^/home/(\d+)$")),
-)
+STATUSES = ("official", "deregistered", "counterfeit", "name_only", "unknown")
+
+Key = tuple[str, str | None]  # (index key, the platform a match must be on, or None)
 
 
-# Links that name a post or a share, not an account: the answer says how to find the account.
-SHARE_LINKS = {"mp.weixin.qq.com": "微信文章链接", "v.douyin.com": "抖音分享短链接",
-               "m.weibo.cn": "微博正文链接", "b23.tv": "哔哩哔哩分享短链接",
-               "xhslink.com": "小红书分享短链接", "v.kuaishou.com": "快手分享短链接",
-               "t.cn": "微博短链接", "url.cn": "腾讯短链接"}
+@dataclass(frozen=True)
+class Parsed:
+    """What a query holds: its keys, and (for an unknown answer) what its links were."""
+
+    keys: list[Key]
+    name: str  # the folded name to suggest lookalikes for ("" when the query is a link)
+    share: tuple[str, str | None] | None  # (what the link is, its platform) of a post link
 
 
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().lower()
-
-
-def name_key(text: str) -> str:
-    return "".join(ch for ch in fold(text) if unicodedata.category(ch)[0] in "LN")
-
-
-def id_key(text: str) -> str:
-    return fold(text).lstrip("@")
-
-
-def url_parts(text: str) -> tuple[str, str] | None:
-    """(host, key) of a link, or None if ``text`` does not look like one."""
-    folded = fold(text)
-    if not (_SCHEME.match(folded) or _HOSTLIKE.match(folded)):
-        return None
-    rest = _SCHEME.sub("", folded).split("#", 1)[0]
-    rest, _, query = rest.partition("?")
-    host, _, path = rest.partition("/")
-    host = host.split(":", 1)[0]
-    for prefix in ("www.", "m."):
-        host = host.removeprefix(prefix)
-    if host == "mp.weixin.qq.com":
-        biz = parse_qs(query).get("__biz")
-        if biz:
-            return host, f"{host}/?__biz={biz[0]}"
-    path = "/" + path.rstrip("/") if path.rstrip("/") else ""
-    return host, host + path
+def parse_query(query: str) -> Parsed:
+    """Every key a query may match, strongest first."""
+    plain = normal(query)
+    compact = re.sub(r"\s+", "", plain)
+    keys: list[Key] = []
+    share = None
+    links = links_of(plain)
+    for link in links:
+        info = link_info(link)
+        if info is None:
+            continue
+        keys += [(f"url:{info.url}", None), (f"host:{info.host}", None)]
+        if info.account_id:
+            keys.append((f"id:{id_key(info.account_id)}", info.platform))
+        if info.share and share is None:
+            share = (info.share, info.platform)
+    for platform, value in labelled_ids(plain):
+        keys.append((f"id:{id_key(value)}", platform))
+    if compact and (url_chars_only(compact.lower()) or not re.search(r"\s", plain)):
+        keys.append((f"id:{id_key(compact)}", None))
+    name = "" if links else name_key(query)
+    if name:
+        keys.append((f"name:{name}", None))
+    return Parsed(list(dict.fromkeys(keys)), name, share)
 
 
 def query_keys(query: str) -> list[str]:
-    """Every key a query may match, strongest first."""
-    keys: list[str] = []
-    parts = url_parts(query)
-    if parts:
-        host, url = parts
-        keys += [f"url:{url}", f"host:{host}"]
-        path = url[len(host):]
-        for platform_host, pattern in _PLATFORM_PATHS:
-            match = pattern.match(path) if host == platform_host else None
-            if match:
-                keys.append(f"id:{match.group(1)}")
-    if (ident := id_key(query)) and " " not in ident:
-        keys.append(f"id:{ident}")
-    if name := name_key(query):
-        keys.append(f"name:{name}")
-    return list(dict.fromkeys(keys))
+    """The index keys a query needs (what the page downloads shards for)."""
+    return list(dict.fromkeys(key for key, _ in parse_query(query).keys))
 
 
 def bigrams(name: str) -> list[str]:
@@ -110,27 +97,35 @@ def bigrams(name: str) -> list[str]:
 
 def _record(account: PublicAccount) -> dict[str, Any]:
     return {"s": "official" if account.status == "active" else "deregistered",
-            "n": account.name, "p": account.platform_label, "i": account.account_id,
-            "u": account.unit_name, "h": unit_href(account.unit),
+            "n": account.name, "c": account.platform, "p": account.platform_label,
+            "i": account.account_id, "u": account.unit_name, "h": unit_href(account.unit),
             "o": account.opened_on, "d": account.deregistered_on, "url": account.url}
 
 
 def _counterfeit_record(fake: PublicCounterfeit) -> dict[str, Any]:
-    return {"s": "counterfeit", "n": fake.name, "p": fake.platform_label,
+    return {"s": "counterfeit", "n": fake.name, "c": fake.platform, "p": fake.platform_label,
             "i": fake.account_id, "r": fake.reported_on, "rb": fake.reported_by,
             "h": fake.reported_by_href, "t": fake.status_label, "url": fake.url}
 
 
-def _keys_of(platform: str, account_id: str | None, url: str | None, name: str) -> list[str]:
+def _keys_of(platform: str, account_id: str | None, links: tuple[str | None, ...],
+             name: str) -> list[str]:
+    """The keys an account is found by: its name, its ID, and each of its links (its
+    page, its QR code) with the ID of the same platform that a link carries."""
     keys = [f"name:{name_key(name)}"]
     if account_id:
         keys.append(f"id:{id_key(account_id)}")
         if platform == "website":
             keys.append(f"host:{id_key(account_id).removeprefix('www.')}")
-    if url and (parts := url_parts(url)):
-        keys.append(f"url:{parts[1]}")
+    for link in links:
+        info = link_info(normal(link)) if link else None
+        if info is None:
+            continue
+        keys.append(f"url:{info.url}")
         if platform == "website":
-            keys.append(f"host:{parts[0]}")
+            keys.append(f"host:{info.host}")
+        if info.account_id and info.platform == platform:
+            keys.append(f"id:{id_key(info.account_id)}")
     return list(dict.fromkeys(keys))
 
 
@@ -140,13 +135,14 @@ def build_index(public: PublicRegistry) -> dict[str, list[Any]]:
     names: dict[str, dict[str, Any]] = {}
     for account in public.accounts:
         record = _record(account)
-        for key in _keys_of(account.platform, account.account_id, account.url, account.name):
+        for key in _keys_of(account.platform, account.account_id, (account.url, account.qr),
+                            account.name):
             index[key].append(record)
         candidate = [account.name, account.unit_name, record["h"], record["s"]]
         names.setdefault(name_key(account.name), {"c": candidate})
     for fake in public.counterfeits:
         record = _counterfeit_record(fake)
-        for key in _keys_of(fake.platform, fake.account_id, fake.url, fake.name):
+        for key in _keys_of(fake.platform, fake.account_id, (fake.url,), fake.name):
             index[key].append(record)
     for folded in sorted(names, key=lambda n: (len(n), n)):
         for gram in dict.fromkeys(bigrams(folded)):
@@ -194,36 +190,48 @@ def within_one_edit(a: str, b: str) -> bool:
 
 @dataclass
 class Answer:
-    status: str  # official, deregistered, counterfeit or unknown
+    status: str  # one of STATUSES
     matches: list[dict[str, Any]] = field(default_factory=list)
     similar: list[dict[str, Any]] = field(default_factory=list)
-    hint: str | None = None  # for an unknown share link: how to find the account
+    hint: str | None = None  # for an unknown post or short link: how to reach the account
+    advice: list[dict[str, str]] = field(default_factory=list)  # where to find each ID
 
 
-def share_link_hint(query: str) -> str | None:
-    """For a link to a post or a share (not to an account), what to paste instead."""
-    parts = url_parts(query)
-    if parts is None or parts[0] not in SHARE_LINKS or parts[1].startswith("mp.weixin.qq.com/?__biz="):
+def share_hint(share: tuple[str, str | None] | None) -> str | None:
+    """For a link to a post, a short link or a QR code that matched nothing: what it is,
+    and how to reach the account and what to paste instead."""
+    if share is None:
         return None
-    return (f"这是{SHARE_LINKS[parts[0]]}，从链接看不出它属于哪个账号。请打开它，点进发布者的账号主页，"
-            "复制账号名称、账号 ID 或主页链接再查。")
+    what, platform = share
+    how = id_rules()[platform].find if platform else \
+        "请打开它，进入发布者的账号主页，复制主页链接或账号 ID 再查。"
+    return f"这是{what}，登记库里没有与它对应的账号，从链接本身也看不出它属于哪个账号。{how}"
+
+
+def id_advice(matches: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Where to find the account ID, once per platform of ``matches``."""
+    platforms = list(dict.fromkeys((m["c"], m["p"]) for m in matches))
+    return [{"p": label, "t": id_rules()[code].find} for code, label in platforms]
 
 
 def decide(query: str, found: dict[str, list[Any]]) -> Answer:
     """The answer to ``query`` given the index entries ``found`` for its keys; an unknown
     answer's lookalikes are added by ``similar`` once the bigram entries are there."""
-    keys = query_keys(query)
+    parsed = parse_query(query)
     matches: list[dict[str, Any]] = []
-    for strong in (True, False):
-        for key in keys:
-            if key.startswith(STRONG) == strong:
-                matches += [r for r in found.get(key, []) if r not in matches]
-        if matches:
-            break
+    for key, platform in parsed.keys:
+        if key.startswith(STRONG):
+            matches += [r for r in found.get(key, [])
+                        if r not in matches and platform in (None, r["c"])]
     for status in ("official", "deregistered", "counterfeit"):
         if any(m["s"] == status for m in matches):
             return Answer(status, matches)
-    return Answer("unknown", hint=share_link_hint(query))
+    for key, _ in parsed.keys:
+        if not key.startswith(STRONG):
+            matches += [r for r in found.get(key, []) if r not in matches]
+    if matches:
+        return Answer("name_only", matches, advice=id_advice(matches))
+    return Answer("unknown", hint=share_hint(parsed.share))
 
 
 def similar(folded: str, found: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -254,27 +262,42 @@ def lookup(index: dict[str, list[Any]], query: str) -> Answer:
     """Answer ``query`` from an in-memory index, in the page's two steps: exact keys, then
     (only for an unknown answer) the bigrams for lookalikes."""
     answer = decide(query, {key: index[key] for key in query_keys(query) if key in index})
-    if answer.status == "unknown":
-        grams = [f"bg:{gram}" for gram in query_bigrams(name_key(query))]
-        answer.similar = similar(name_key(query), {k: index[k] for k in grams if k in index})
+    name = parse_query(query).name
+    if answer.status == "unknown" and name:
+        grams = [f"bg:{gram}" for gram in query_bigrams(name)]
+        answer.similar = similar(name, {k: index[k] for k in grams if k in index})
     return answer
 
 
+NAME_ONLY = "名称与以下官方账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。"
+NAME_ONLY_FAKE = "名称与以下已举报的假冒账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。"
+
+
+def name_only_text(matches: list[dict[str, Any]]) -> str:
+    return NAME_ONLY if any(m["s"] != "counterfeit" for m in matches) else NAME_ONLY_FAKE
 _HEADINGS = {"official": "官方账号", "deregistered": "已注销",
-             "counterfeit": "已举报的假冒账号", "unknown": "未收录"}
+             "counterfeit": "已举报的假冒账号", "name_only": "仅名称相同，不能确认是官方账号",
+             "unknown": "未收录"}
+
+
+def _describe(m: dict[str, Any]) -> str:
+    where = f"{m['p']}：{m['n']}" + (f"（ID：{m['i']}）" if m.get("i") else "")
+    if m["s"] == "official":
+        return f"- {where}，开设单位：{m['u']}，开通于 {m['o']}"
+    if m["s"] == "deregistered":
+        return (f"- {where}，原开设单位：{m['u']}，已注销（自 {m['d']} 起不再是官方账号），"
+                "现在以它名义发布的内容都不是官方信息")
+    return f"- {where}，已举报的假冒账号：由 {m['rb']} 于 {m['r']} 举报（{m['t']}）"
 
 
 def format_answer(answer: Answer) -> str:
     """The answer as the page words it, one line per match."""
     lines = [_HEADINGS[answer.status]]
-    for m in answer.matches:
-        where = f"{m['p']}：{m['n']}" + (f"（ID：{m['i']}）" if m.get("i") else "")
-        if m["s"] == "official":
-            lines.append(f"- {where}，开设单位：{m['u']}，开通于 {m['o']}")
-        elif m["s"] == "deregistered":
-            lines.append(f"- {where}，原开设单位：{m['u']}，已于 {m['d']} 注销，现在以它名义发布的内容都不是官方信息")
-        else:
-            lines.append(f"- {where}，由 {m['rb']} 于 {m['r']} 举报（{m['t']}）")
+    if answer.status == "name_only":
+        lines.append(name_only_text(answer.matches))
+    lines += [_describe(m) + (f"，链接：{m['url']}" if answer.status == "name_only"
+                               and m.get("url") else "") for m in answer.matches]
+    lines += [f"如何找到{a['p']}的账号 ID：{a['t']}" for a in answer.advice]
     if answer.hint:
         lines.append(answer.hint)
     if answer.similar:

@@ -85,6 +85,7 @@ class Account:
     content_review: bool
     contacts: AccountContacts = field(repr=False)
     url: str | None = None
+    qr: str | None = None
     wechat_kind: str | None = None
     certified_subject: str | None = None
     department: str | None = None
@@ -165,7 +166,7 @@ def unit_from(path: str, data: Mapping[str, Any]) -> Unit:
     )
 
 
-_ACCOUNT_TEXT = ("url", "wechat_kind", "certified_subject", "department", "content_scope",
+_ACCOUNT_TEXT = ("url", "qr", "wechat_kind", "certified_subject", "department", "content_scope",
                  "deregistered_on", "deregister_reason", "outsourced_to", "followers",
                  "posting_frequency", "last_post_on", "annual_review_on", "note")
 

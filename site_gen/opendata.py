@@ -34,7 +34,7 @@ def registry_document(public: PublicRegistry, generated_at: str) -> dict[str, An
             "unit": a.unit_name, "unit_path": a.unit, "status": a.status,
             "verified": a.verified, "certified_subject": a.certified_subject,
             "opened_on": a.opened_on, "filed_on": a.filed_on,
-            "deregistered_on": a.deregistered_on, "url": a.url,
+            "deregistered_on": a.deregistered_on, "url": a.url, "qr": a.qr,
             "history": [{"date": e.date, "type": e.type, "commit": e.commit} for e in a.history],
         } for a in public.accounts],
         "counterfeits": [{

@@ -56,6 +56,7 @@ class PublicAccount:
     filed_on: str
     deregistered_on: str | None
     url: str | None
+    qr: str | None  # the official QR code's content: public, it is printed on posters
     history: tuple[HistoryEvent, ...]
 
     @property
@@ -131,7 +132,7 @@ def _account(account: Account, units: Mapping[str, Unit], history: History) -> P
         certified_subject=account.certified_subject,
         wechat_kind=WECHAT_KINDS.get(account.wechat_kind or ""),
         opened_on=account.opened_on, filed_on=account.filed_on,
-        deregistered_on=account.deregistered_on, url=account.url,
+        deregistered_on=account.deregistered_on, url=account.url, qr=account.qr,
         history=account_history(account, history),
     )
 

@@ -16,8 +16,15 @@ from .conftest import CASES, REPO, build_case
 TEMPLATE = (CASES / "valid" / "minimal" / "filings" / "school" / "weibo--1234567890.yaml").read_text("utf-8")
 
 
+def uid(short: str) -> str:
+    return f"60123{int(short):05d}"
+
+
 def account(root: Path, unit: str, account_id: str, *, platform: str = "weibo", **fields: str) -> None:
-    """Write a filing of ``unit`` from the minimal case, with ``fields`` replaced or added."""
+    """Write a filing of ``unit`` from the minimal case, with ``fields`` replaced or added.
+    A short number stands for a Weibo UID of ten digits (6012300001 for "1")."""
+    if platform == "weibo" and account_id.isdigit() and len(account_id) < 5:
+        account_id = uid(account_id)
     text = TEMPLATE.replace('account_id: "1234567890"', f'account_id: "{account_id}"')
     text = text.replace("platform: weibo", f"platform: {platform}")
     for key, value in fields.items():
@@ -70,16 +77,16 @@ def test_zombie_counts_from_opening_without_posts_and_never_for_deregistered(roo
     account(root, "school", "2", last_post_on="2025-01-01", status="deregistered",
             deregistered_on="2025-06-30", deregister_reason="整合")
     found = findings(root, "2025-03-03", "zombie")
-    assert [(f.account_id, f.details["days"]) for f in found] == [("1", 60)]
+    assert [(f.account_id, f.details["days"]) for f in found] == [(uid("1"), 60)]
     assert "开通（2025-01-02）" in found[0].message
-    assert all(f.account_id != "2" for f in findings(root, "2025-12-31"))
+    assert all(f.account_id != uid("2") for f in findings(root, "2025-12-31"))
 
 
 def test_late_filing_over_a_holiday_and_a_working_weekend(root: Path) -> None:
     account(root, "school", "1", opened_on="2025-09-26", filed_on="2025-10-10")
     account(root, "school", "2", opened_on="2025-09-26", filed_on="2025-10-11")
     found = findings(root, "2025-12-01", "late_filing")
-    assert [(f.account_id, f.details["working_days"]) for f in found] == [("2", 6)]
+    assert [(f.account_id, f.details["working_days"]) for f in found] == [(uid("2"), 6)]
 
 
 def test_late_filing_respects_the_registry_start(root: Path) -> None:
@@ -94,7 +101,7 @@ def test_duplicate_platform(root: Path) -> None:
             deregistered_on="2024-06-01", deregister_reason="整合")
     account(root, "school", "4", name="测试一中校长", personal_capacity="true")
     found = findings(root, "2024-07-01", "duplicate_platform")
-    assert sorted(f.account_id for f in found) == ["1", "2"]
+    assert sorted(f.account_id for f in found) == [uid("1"), uid("2")]
     assert found[0].details["count"] == 2
 
 
@@ -119,7 +126,7 @@ def test_lookalike_names(root: Path) -> None:
     unit(root, "school/dept", "测试市第一中学团委", "department")
     unit(root, "dongcheng", "测试市东城区实验学校")
     unit(root, "xicheng", "测试市西城区实验学校")
-    account(root, "school", "1", name="测试一中发布")
+    account(root, "school", "1", name="测试一中发布", opened_on="2024-01-02", filed_on="2024-01-02")  # the original
     account(root, "other", "2", name="测试一中发布厅")      # contains another unit's account name
     account(root, "other", "3", name="测试一忠发布")        # one character away
     account(root, "other", "4", name="测试市第一中学招生")   # contains another unit's name
@@ -128,9 +135,21 @@ def test_lookalike_names(root: Path) -> None:
     account(root, "xicheng", "7", name="西城实验学校")       # differs by its own unit's character
     found = findings(root, "2024-07-01", "lookalike_name")
     flagged = {(f.account_id, f.details["similar_to"]) for f in found}
-    assert ("2", "测试一中发布") in flagged and ("3", "测试一中发布") in flagged
-    assert ("4", "测试市第一中学") in flagged
-    assert not any(a in ("5", "6", "7") for a, _ in flagged), flagged
+    assert (uid("2"), "测试一中发布") in flagged and (uid("3"), "测试一中发布") in flagged
+    assert (uid("4"), "测试市第一中学") in flagged
+    assert not any(a in (uid("1"), uid("5"), uid("6"), uid("7")) for a, _ in flagged), flagged
+
+
+@pytest.mark.parametrize("copy", ["测试一中 发布", "测试一中发布🎓", "ＴＥＳＴ测试一中发布", "测试一中发布！"])
+def test_a_name_equal_after_folding_blames_the_copy(root: Path, run_cli, copy: str) -> None:
+    unit(root, "other", "测试市第二中学")
+    account(root, "school", "1", name="测试一中发布", opened_on="2024-01-02", filed_on="2024-01-02")
+    account(root, "other", "2", name=f'"{copy}"')
+    found = findings(root, "2024-07-01", "lookalike_name")
+    assert [(f.account_id, f.file) for f in found] == [(uid("2"), f"filings/other/weibo--{uid('2')}.yaml")]
+    result = run_cli("--root", str(root), "validate")
+    warned = [(m["code"], m["file"]) for m in result.problems() if m["code"] == "W-LOOKALIKE-NAME"]
+    assert warned == [("W-LOOKALIKE-NAME", f"filings/other/weibo--{uid('2')}.yaml")], result
 
 
 def test_rules_added_from_the_seeds(root: Path) -> None:
@@ -141,7 +160,7 @@ def test_rules_added_from_the_seeds(root: Path) -> None:
     account(root, "school", "4", name="测试一中头条", inspection="\n  result: 无更新\n  checked_on: 2024-06-01")
     rules = {(f.rule, f.account_id) for f in findings(root, "2024-07-01")}
     assert {("website_filing", "www.ceshi.example"), ("app_filing", "cn.example.ceshi"),
-            ("content_review", "3"), ("unrectified", "4")} <= rules
+            ("content_review", uid("3")), ("unrectified", uid("4"))} <= rules
     site = next(f for f in findings(root, "2024-07-01", "website_filing"))
     assert site.details["missing"] == ["ICP 备案号", "网络安全等级保护定级备案"]
 

@@ -249,3 +249,23 @@ def test_since_sees_files_with_chinese_names(registry: Path, run_cli) -> None:
     assert "weibo--1234567890.yaml" in result.stdout
     history = read_history(registry)
     assert [e.type for e in history.of("filings/school/新账号.yaml")] == ["open"]
+
+
+def test_a_duplicate_id_blames_the_pull_request_not_the_original(registry: Path,
+                                                                  run_cli) -> None:
+    (registry / WEIBO).write_text(account_text(), "utf-8")
+    commit(registry, "开设")
+    git(registry, "checkout", "-q", "-b", "copy")
+    # A newcomer claiming an earlier filing date is still the copy: it is what changed.
+    copy = "filings/weibo--1234567890.yaml"
+    (registry / copy).write_text(account_text().replace("name: 测试一中", "name: 测试一中官方")
+                                 .replace("filed_on: 2024-05-08", "filed_on: 2024-05-06"), "utf-8")
+    commit(registry, "冒名")
+    result = run_cli("--root", str(registry), "validate", "--since", "main")
+    blamed = [(m["code"], m["file"]) for m in result.problems() if m["code"].startswith("E-")]
+    assert blamed == [("E-UNIQUE-ACCOUNT", copy)], result
+    assert WEIBO in result.stdout  # the message names the original
+    # Without a pull request, the later filing is the copy.
+    result = run_cli("--root", str(registry), "validate")
+    blamed = [(m["code"], m["file"]) for m in result.problems() if m["code"].startswith("E-")]
+    assert blamed == [("E-UNIQUE-ACCOUNT", WEIBO)], result

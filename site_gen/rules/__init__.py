@@ -24,12 +24,13 @@ CROSS_FILE_RULES = (
     policy.check_late_filing,
     policy.check_duplicate_platform,
     policy.check_certified_subject,
+    policy.check_lookalike_names,
 )
 
 
 # The fields whose lines cross-file rules point at; other positions are let go after
 # the file's own checks, so that a province's 100,000 filings fit in memory.
-POINTED_AT = frozenset({"account_id", "platform", "filed_on", "certified_subject"})
+POINTED_AT = frozenset({"account_id", "platform", "filed_on", "certified_subject", "name"})
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,11 @@ def check_registry(root: Path, targets: Collection[str] | None = None,
             counterfeits.extend(counterfeits_from(file, unit_path, read.data))
 
     registry = Registry(MappingProxyType(units), tuple(accounts), tuple(counterfeits))
+    # In a pull request the changed files are the newcomers: a rule between two files
+    # blames the one that changed, never the original.
+    changed = frozenset(wanted or ())
     for rule in CROSS_FILE_RULES:
-        found.extend(rule(registry, docs))
+        found.extend(rule(registry, docs, changed))
     if wanted is not None:
         found = [p for p in found if p.file in wanted or p.related in wanted]
     return Outcome(tuple(sorted(set(found))), registry, layout.files)
@@ -166,6 +170,10 @@ def _check_document(doc: Document, kind: str, today: date) -> list[Problem]:
             "“字段: 值”" if isinstance(doc.data, dict) else "一个单独的值")
         return [problem("E-READ-ROOT", doc.path, expected=expected, found=found_as)]
     found = check_schema(doc, kind)
+    if kind == "account" and (id_found := fields.check_account_id(doc)):
+        # The platform's own rule says more than the schema's generic bounds.
+        place = (id_found[0].line, id_found[0].column)
+        found = [p for p in found if (p.line, p.column) != place] + id_found
     if kind == "account":
         extra = [*paths.check_file_name(doc),
                  *fields.check_dates(doc, kind, list(fields.ACCOUNT_DATES), today),

@@ -3,7 +3,7 @@ account listed as a counterfeit."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from ..catalogue import Problem, problem
 from ..identity import account_key
@@ -12,11 +12,15 @@ from ..loader import Document
 from ..model import Registry
 
 
-def check_uniqueness(registry: Registry, docs: Mapping[str, Document]) -> list[Problem]:
-    """(platform, account ID) appears once in the registry, active or deregistered."""
+def check_uniqueness(registry: Registry, docs: Mapping[str, Document],
+                changed: Collection[str] = ()) -> list[Problem]:
+    """(platform, account ID) appears once in the registry, active or deregistered. The
+    copy is blamed: the file changed in the pull request, or else the one filed later."""
     first: dict[tuple[str, str], str] = {}
     found: list[Problem] = []
-    for account in sorted(registry.accounts, key=lambda a: a.file):
+    # The original is the filing a pull request leaves unchanged, else the first filed.
+    for account in sorted(registry.accounts,
+                          key=lambda a: (a.file in changed, a.filed_on, a.file)):
         key = account_key(account.platform, account.account_id)
         if key not in first:
             first[key] = account.file
@@ -30,7 +34,8 @@ def check_uniqueness(registry: Registry, docs: Mapping[str, Document]) -> list[P
     return found
 
 
-def check_counterfeits(registry: Registry, docs: Mapping[str, Document]) -> list[Problem]:
+def check_counterfeits(registry: Registry, docs: Mapping[str, Document],
+                changed: Collection[str] = ()) -> list[Problem]:
     """A counterfeit may not be one of the registry's own accounts."""
     official = {account_key(a.platform, a.account_id): a.file for a in registry.accounts}
     found: list[Problem] = []

@@ -8,7 +8,9 @@ from typing import Any
 
 from ..catalogue import Problem, problem
 from ..creditcode import credit_code_error
+from ..labels import PLATFORMS
 from ..loader import Document, JsonPath
+from ..platforms import id_problem
 from ..schemas import display_path, field_schemas
 
 ACCOUNT_DATES: tuple[JsonPath, ...] = (
@@ -90,3 +92,19 @@ def check_credit_code(doc: Document) -> list[Problem]:
 def counterfeit_date_paths(doc: Document) -> list[JsonPath]:
     items = doc.data if isinstance(doc.data, list) else []
     return [(index, "reported_on") for index in range(len(items))]
+
+
+def check_account_id(doc: Document) -> list[Problem]:
+    """The account ID follows its platform's rule (``data/platforms.json``); a pasted link
+    or share text is refused with the ID it carries as the suggestion."""
+    platform, account_id = doc.data.get("platform"), doc.data.get("account_id")
+    if platform not in PLATFORMS or not isinstance(account_id, str) or not account_id.strip():
+        return []  # the schema reports these
+    found = id_problem(platform, account_id)
+    if found is None:
+        return []
+    rule, suggestion = found
+    line, column = doc.position(("account_id",))
+    shown = account_id if len(account_id) <= 60 else account_id[:60] + "…"
+    return [problem("E-ACCOUNT-ID", doc.path, line, column, platform_label=PLATFORMS[platform],
+                    rule=rule, value=shown, suggestion=suggestion)]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from ..catalogue import Problem, problem
-from ..identity import account_key
+from ..identity import account_key, name_key
 from ..labels import PLATFORMS
 from ..loader import Document
-from ..model import Account, Registry
+from ..model import Account, Registry, within
 from ..workdays import working_days_after
 
 FILING_DEADLINE_WORKING_DAYS = 5  # seed 001, 第四条（一）
@@ -31,7 +32,8 @@ def late_filing_days(registry: Registry, account: Account) -> int | None:
     return days if days > FILING_DEADLINE_WORKING_DAYS else None
 
 
-def check_late_filing(registry: Registry, docs: Mapping[str, Document]) -> list[Problem]:
+def check_late_filing(registry: Registry, docs: Mapping[str, Document],
+                changed: Collection[str] = ()) -> list[Problem]:
     found = []
     for account in registry.accounts:
         days = late_filing_days(registry, account)
@@ -58,7 +60,8 @@ def duplicate_platform_groups(registry: Registry) -> list[list[Account]]:
             if len({account_key(a.platform, a.account_id) for a in group}) > 1]
 
 
-def check_duplicate_platform(registry: Registry, docs: Mapping[str, Document]) -> list[Problem]:
+def check_duplicate_platform(registry: Registry, docs: Mapping[str, Document],
+                changed: Collection[str] = ()) -> list[Problem]:
     found = []
     for group in duplicate_platform_groups(registry):
         for account in group:
@@ -70,7 +73,8 @@ def check_duplicate_platform(registry: Registry, docs: Mapping[str, Document]) -
     return found
 
 
-def check_certified_subject(registry: Registry, docs: Mapping[str, Document]) -> list[Problem]:
+def check_certified_subject(registry: Registry, docs: Mapping[str, Document],
+                changed: Collection[str] = ()) -> list[Problem]:
     """The certified subject should be the unit itself or a unit above it (a college's
     account is often certified in the university's name)."""
     found = []
@@ -83,4 +87,93 @@ def check_certified_subject(registry: Registry, docs: Mapping[str, Document]) ->
             line, column = docs[account.file].position(("certified_subject",))
             found.append(problem("W-SUBJECT-MISMATCH", account.file, line, column,
                                  subject=subject, unit=registry.units[account.unit].name))
+    return found
+
+
+LOOKALIKE_MIN = 4  # shorter names (一中, 二中…) are too alike to mean anything
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    """``account``'s name imitates ``other`` (a name of another unit or of its account)."""
+
+    account: Account
+    other: str  # the imitated name, as written
+    other_unit: str  # the unit whose name or account it is
+    how: str  # 与…相同 (equal after folding), 包含, or 只差一个字于
+
+
+def _neighbours(name: str) -> set[str]:
+    return {name, *(name[:i] + name[i + 1:] for i in range(len(name)))}
+
+
+def lookalikes(registry: Registry, accounts: Iterable[Account],
+               changed: Collection[str] = ()) -> Iterator[Lookalike]:
+    """Active accounts whose folded name equals, is one edit from, or contains the name of
+    another unit or of another unit's account. Units on one line of the tree (a school and
+    its department) are not each other's imitators. The *copy* is blamed, never the
+    original: an account imitates a unit's name, or an account that was filed before it
+    (or, in a pull request, one that the pull request does not change)."""
+    # Filed on the same day, neither is the copy: both are reported.
+    Rank = tuple[bool, str]
+    owners: dict[str, list[tuple[str, Rank]]] = defaultdict(list)  # folded -> (unit, rank)
+    shown: dict[str, str] = {}
+    for unit in registry.units.values():
+        owners[name_key(unit.name)].append((unit.path, (False, "")))
+        shown.setdefault(name_key(unit.name), unit.name)
+
+    def rank(a: Account) -> Rank:
+        return (a.file in changed, a.filed_on)
+
+    for a in registry.accounts:
+        if a.active:
+            owners[name_key(a.name)].append((a.unit, rank(a)))
+            shown.setdefault(name_key(a.name), a.name)
+    unit_chars = {path: set(name_key(unit.name)) for path, unit in registry.units.items()}
+    by_neighbour: dict[str, set[str]] = defaultdict(set)
+    for folded in owners:
+        if len(folded) >= LOOKALIKE_MIN:
+            for key in _neighbours(folded):
+                by_neighbour[key].add(folded)
+
+    def own_difference(mine: str, theirs: str, mine_unit: str, their_unit: str) -> bool:
+        """东城教育 and 西城教育: the one differing character is each unit's own (东城区、
+        西城区), so the names tell the units apart rather than imitate each other."""
+        if len(mine) != len(theirs):
+            return False
+        diff = [(x, y) for x, y in zip(mine, theirs, strict=True) if x != y]
+        return len(diff) == 1 and diff[0][0] in unit_chars[mine_unit] \
+            and diff[0][1] in unit_chars[their_unit]
+
+    for account in accounts:
+        folded = name_key(account.name)
+        if len(folded) < LOOKALIKE_MIN or not account.active:
+            continue
+        mine = rank(account)
+        candidates = {other for key in _neighbours(folded) for other in by_neighbour.get(key, ())}
+        candidates |= {folded[i:j] for i in range(len(folded))
+                       for j in range(i + LOOKALIKE_MIN, len(folded) + 1)} & owners.keys()
+        # The longest match first (an equal name before all); one per account keeps lists usable.
+        for other in sorted(candidates, key=lambda n: (n != folded, -len(n), n)):
+            foreign = sorted(unit for unit, theirs in owners[other]
+                             if theirs <= mine and not within(unit, account.unit)
+                             and not within(account.unit, unit)
+                             and not own_difference(folded, other, account.unit, unit))
+            if foreign:
+                how = "与{}相同" if other == folded else ("包含{}" if other in folded
+                                                        else "只差一个字于{}")
+                yield Lookalike(account, shown[other], foreign[0], how)
+                break
+
+
+def check_lookalike_names(registry: Registry, docs: Mapping[str, Document],
+                          changed: Collection[str] = ()) -> list[Problem]:
+    found = []
+    for match in lookalikes(registry, registry.accounts, changed):
+        account = match.account
+        line, column = docs[account.file].position(("name",))
+        found.append(problem(
+            "W-LOOKALIKE-NAME", account.file, line, column, name=account.name,
+            how=match.how.format(f"“{match.other}”"),
+            unit=registry.units[match.other_unit].name))
     return found

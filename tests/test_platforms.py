@@ -1,0 +1,100 @@
+"""Per-platform account ID rules (site_gen/data/platforms.json): what each accepts, what it
+refuses, and the suggestion a clerk gets for a pasted link or share text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_gen.labels import PLATFORMS
+from site_gen.platforms import account_in_text, id_problem, id_rules
+
+from .conftest import CASES, build_case
+
+IDS = {
+    "website": (["www.ceshi.example", "CESHI.example", "xn--fiqs8s.cn"],
+                ["https://www.ceshi.example/", "www.ceshi.example/path", "localhost",
+                 "ceshi..example", "-a.example", "a.example:8080"]),
+    "wechat_official": (["shili_jyj", "gh_3a1f5c7d9e01", "Abc-123"],
+                        ["abc", "1shili", "示例公众号", "a" * 21, "https://mp.weixin.qq.com/s/x"]),
+    "wechat_channels": (["sphShiliJyj01", "sph1a2b3c"], ["shili", "sph", "sph_abc_def"]),
+    "weibo": (["6012300001", "12345"], ["1234", "u/6012300001", "示例教育发布", "60123000011234"]),
+    "douyin": (["shili1z_official", "dy.123", "MS4wLjABAAAAv7iSuuKW1NpPjpNSx7Jbx3pFHY8i2Hgv_SVV-Mk7jk0"],
+               ["a", "抖音号", "https://v.douyin.com/iAbCdEf/"]),
+    "kuaishou": (["dongchengjiaoyu", "3xdongchengjy"], ["x", "快手号"]),
+    "toutiao": (["98000000001"], ["abc", "1234"]),
+    "baijiahao": (["1650000000000201"], ["bjh_abc"]),
+    "bilibili": (["3493000000000501", "7"], ["uid7", "BV1xx411c7mD"]),
+    "xiaohongshu": (["95000102", "5f0000000000000000000102", "shili_1z"], ["a", "小红书号"]),
+    "qq": (["3000000201", "10001"], ["0123456", "1234", "qq3000000201"]),
+    "app": (["cn.example.ceshi", "com.Example_app.x"], ["ceshi", "cn..example", "1cn.example"]),
+    "mini_program": (["wx5e1f0a9b3c7d2e41", "2021001234567890"], ["wx123", "gh_3a1f5c7d9e01"]),
+    "other": (["shifan-xueyuan", "任何账号"], ["a b"]),
+}
+
+
+def test_every_platform_has_a_rule_and_cases() -> None:
+    assert set(id_rules()) == set(PLATFORMS) == set(IDS)
+
+
+@pytest.mark.parametrize("platform", sorted(IDS))
+def test_id_rule(platform: str) -> None:
+    good, bad = IDS[platform]
+    for value in good:
+        assert id_problem(platform, value) is None, value
+    for value in bad:
+        assert id_problem(platform, value) is not None, f"{value!r} was accepted"
+    assert id_problem(platform, id_rules()[platform].example) is None
+
+
+@pytest.mark.parametrize("platform,pasted,suggested", [
+    ("weibo", "https://weibo.com/u/6012300001", "6012300001"),
+    ("weibo", "https://weibo.com/6012300001/NxYz12345?pagetype=profilefeed", "6012300001"),
+    ("weibo", "https://m.weibo.cn/profile/6012300005", "6012300005"),
+    ("bilibili", "https://space.bilibili.com/3493000000000501?spm_id_from=333.1007", "3493000000000501"),
+    ("bilibili", "https://m.bilibili.com/space/3493000000000101", "3493000000000101"),
+    ("douyin", "https://www.douyin.com/user/MS4wLjABAAAAv7iSuuKW1NpPjpNSx7Jbx3pF?from_tab_name=main",
+     "MS4wLjABAAAAv7iSuuKW1NpPjpNSx7Jbx3pF"),
+    ("douyin", "长按复制此条消息，打开抖音搜索，查看TA的更多作品。抖音号：shili1z_official",
+     "shili1z_official"),
+    ("xiaohongshu", "小红书号：95000102 复制本条信息，打开【小红书】App查看精彩内容！", "95000102"),
+    ("kuaishou", "https://www.kuaishou.com/profile/3xdongchengjy", "3xdongchengjy"),
+    ("baijiahao", "https://author.baidu.com/home?from=bjh_article&app_id=1650000000000201",
+     "1650000000000201"),
+    ("toutiao", "https://www.toutiao.com/c/user/98000000001/?source=profile", "98000000001"),
+])
+def test_a_pasted_link_is_refused_with_the_id_it_carries(platform: str, pasted: str,
+                                                         suggested: str) -> None:
+    assert account_in_text(pasted, platform) == suggested
+    found = id_problem(platform, pasted)
+    assert found is not None
+    assert found[1] == f"这里粘贴的是链接或分享文字，请改为其中的账号 ID：{suggested}。"
+
+
+def test_a_website_link_is_refused_with_its_host() -> None:
+    found = id_problem("website", "https://www.ceshi1z.example/index.html")
+    assert found is not None and found[1] == "请只填域名：www.ceshi1z.example。"
+
+
+def test_a_short_link_says_where_to_find_the_id() -> None:
+    found = id_problem("douyin", "https://v.douyin.com/iAbCdEf/")
+    assert found is not None and "抖音号：" in found[1]
+
+
+def test_the_validator_names_the_id_to_write(tmp_path: Path, run_cli) -> None:
+    root = build_case(CASES / "invalid" / "id-website-is-link", tmp_path)
+    folder = root / "filings" / "school"
+    text = (folder / "website--https-www.ceshi1z.example-.yaml").read_text("utf-8")
+    text = text.replace("platform: website", "platform: weibo").replace(
+        "account_id: https://www.ceshi1z.example/",
+        'account_id: "https://weibo.com/6012300001/NxYz12345 分享自微博"')
+    text = text.split("website:")[0]
+    (folder / "website--https-www.ceshi1z.example-.yaml").unlink()
+    (folder / "weibo--6012300001.yaml").write_text(text, "utf-8")
+    result = run_cli("--root", str(root), "validate")
+    assert result.returncode == 1, result
+    lines = [m for m in result.problems() if m["code"] == "E-ACCOUNT-ID"]
+    assert len(lines) == 1, result
+    assert "请改为其中的账号 ID：6012300001" in lines[0]["message"]
+    assert [m["code"] for m in result.problems()] == ["E-ACCOUNT-ID"], result
