@@ -24,7 +24,7 @@ PLATFORMS = ["wechat_official", "weibo", "douyin", "toutiao", "kuaishou", "bilib
 UNIT = "name: 合成单位{n}\nshort_name: 单位{n}\nkind: {kind}\ncontacts:\n  leader:\n" \
        "    name: 张三\n    phone: \"139{n:08d}\"\n"
 # Varied names, as real ones are: "合成账号1", "合成账号2"… would all be one edit apart.
-SYLLABLES = "东南西北中华光明实验育才阳光希望文理科技外国语师范第一二三四五六七八九十"
+SYLLABLES = "".join(dict.fromkeys("东南西北中华光明实验育才阳光希望文理科技外国语师范第一二三四五六七八九十"))
 
 
 def account_name(n: int) -> str:
@@ -69,6 +69,19 @@ contacts:
 """
 
 
+def account_id_of(platform: str, a: int) -> str:
+    """An ID that follows the platform's rule (site_gen/data/platforms.json)."""
+    numeric = {"weibo": 6_000_000_000, "toutiao": 90_000_000_000, "bilibili": 3_000_000_000,
+               "baijiahao": 1_600_000_000_000_000, "qq": 100_000_000}
+    if platform in numeric:
+        return str(numeric[platform] + a)
+    if platform == "wechat_channels":
+        return f"sphacct{a:07d}"
+    if platform == "mini_program":
+        return f"wx{a:016x}"
+    return f"acct{a:07d}"
+
+
 def generate(root: Path, accounts: int, units: int) -> list[str]:
     """Write the registry; return the paths of a few account files (a typical pull request)."""
     filings = root / "filings"
@@ -90,7 +103,7 @@ def generate(root: Path, accounts: int, units: int) -> list[str]:
     for a in range(accounts):
         folder, unit = folders[a % len(folders)]
         platform = PLATFORMS[(a // len(folders)) % len(PLATFORMS)]
-        account_id = f"acct{a:07d}"
+        account_id = account_id_of(platform, a)
         extra = "wechat_kind: subscription\n" if platform == "wechat_official" else ""
         path = folder / f"{platform}--{account_id}.yaml"
         path.write_text(ACCOUNT.format(n=a, name=account_name(a), platform=platform,

@@ -121,8 +121,8 @@ RULES: dict[str, Rule] = _rules(
     Rule("W-DUPLICATE-PLATFORM", WARNING, "同一平台多个账号",
          "本单位在{platform_label}上有 {count} 个在用账号（{others}）。"
          "按“集约”要求，一个平台原则上只开设一个账号，请考虑整合或注销。"),
-    Rule("W-LOOKALIKE-NAME", WARNING, "名称与其他单位的账号相同或相近",
-         "账号名称“{name}”{how}（{unit}）。名称相同或相近的账号容易被公众误认，"
+    Rule("W-LOOKALIKE-NAME", WARNING, "名称与其他单位的账号或单位名称相同",
+         "账号名称“{name}”{how}（{unit}）：去掉空格、标点、表情和符号后两者相同。名称相同的账号容易被公众误认，"
          "也常被假冒者利用：请改用能区分本单位的名称，或由审核人确认两者的关系。"),
     Rule("W-SUBJECT-MISMATCH", WARNING, "认证主体与单位名称不同",
          "认证主体“{subject}”与本单位“{unit}”及其上级单位的名称都不同。"

@@ -159,10 +159,10 @@ def new(ctx: click.Context, /, unit: str, **values: object) -> int:
               show_default=True, help="text：中文说明；json：供程序读取。")
 @click.pass_context
 def lookup_command(ctx: click.Context, query: str, output_format: str) -> int:
-    """核验一个账号名称、账号 ID 或链接，规则与门户的核验页相同。
+    """核验一个账号 ID、链接、分享文字或二维码内容（或名称），规则与门户的核验页相同。
 
-    json 输出：{"status": "official"|"deregistered"|"counterfeit"|"unknown",
-    "matches": [...], "similar": [...]}。
+    json 输出：{"status": "official"|"deregistered"|"counterfeit"|"name_only"|"unknown",
+    "matches": [...], "similar": [...]}。只按名称匹配到的是 name_only：名称可以被冒用。
     """
     from .lookup import run_lookup
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import ERROR, RULES
+from .labels import PLATFORMS
+from .platforms import id_rules
 from .schemas import display_path, field_schemas, load_schemas
 
 PAGES = ("rules.md", "fields.md")
@@ -72,6 +74,16 @@ def fields_page() -> str:
         top: tuple[str | int, ...] = (0,) if kind == "counterfeits" else ()
         lines += _rows(kind, top, schema["items"] if kind == "counterfeits" else schema)
         lines.append("")
+    lines += ["## 各平台的账号 ID", "",
+              "`account_id` 填平台上能唯一确定账号的 ID，**不是链接，也不是名称**：名称可以被假冒者照抄，"
+              "ID 不能。每个平台的写法如下（规则在 `site_gen/data/platforms.json`，检查备案和门户核验页共用）。"
+              "把主页链接或 App 里复制的分享文字误填进来时，检查会指出其中的账号 ID，例如“请改为其中的账号 ID："
+              "6012300001”。", "",
+              "| 平台 | `platform` | 写法 | 例子 | 在哪里找到（核验页给公众的说明） |", "|---|---|---|---|---|"]
+    for code, rule in id_rules().items():
+        lines.append(f"| {PLATFORMS[code]} | `{code}` | {_cell(rule.rule)} | `{rule.example}` | "
+                     f"{_cell(rule.find)} |")
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -57,7 +57,7 @@ class Parsed:
 
     keys: list[Key]
     name: str  # the folded name to suggest lookalikes for ("" when the query is a link)
-    share: tuple[str, str | None] | None  # (what the link is, its platform) of a post link
+    share: tuple[str, str] | None  # (what the link is, how to reach its account) of a post link
 
 
 def parse_query(query: str) -> Parsed:
@@ -75,7 +75,7 @@ def parse_query(query: str) -> Parsed:
         if info.account_id:
             keys.append((f"id:{id_key(info.account_id)}", info.platform))
         if info.share and share is None:
-            share = (info.share, info.platform)
+            share = (info.share, info.how or "")
     for platform, value in labelled_ids(plain):
         keys.append((f"id:{id_key(value)}", platform))
     if compact and (url_chars_only(compact.lower()) or not re.search(r"\s", plain)):
@@ -197,14 +197,12 @@ class Answer:
     advice: list[dict[str, str]] = field(default_factory=list)  # where to find each ID
 
 
-def share_hint(share: tuple[str, str | None] | None) -> str | None:
+def share_hint(share: tuple[str, str] | None) -> str | None:
     """For a link to a post, a short link or a QR code that matched nothing: what it is,
     and how to reach the account and what to paste instead."""
     if share is None:
         return None
-    what, platform = share
-    how = id_rules()[platform].find if platform else \
-        "请打开它，进入发布者的账号主页，复制主页链接或账号 ID 再查。"
+    what, how = share
     return f"这是{what}，登记库里没有与它对应的账号，从链接本身也看不出它属于哪个账号。{how}"
 
 

@@ -49,6 +49,7 @@ class LinkInfo:
     platform: str | None = None
     account_id: str | None = None  # as written (a Douyin sec_uid is case-sensitive)
     share: str | None = None  # a link to a post or a short link: what it is, in Chinese
+    how: str | None = None  # and how to reach the account from it
 
 
 @cache
@@ -125,7 +126,7 @@ def link_info(link: str) -> LinkInfo | None:
             continue
         platform = entry["platform"] or None
         if "share" in entry:
-            return LinkInfo(url, host, platform, share=entry["share"])
+            return LinkInfo(url, host, platform, share=entry["share"], how=entry.get("how"))
         if "query" in entry:
             value = _query_value(query, entry["query"])
             if value is None:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from .charts import bar_chart
 from .labels import PLATFORMS
 from .model import within
+from .platforms import table
 from .public import PublicRegistry, PublicUnit
 
 _ENV = Environment(loader=PackageLoader("site_gen", "templates"),
@@ -55,6 +56,13 @@ def _page(title: str, html: str, searchable: bool = False) -> str:
         meta["search"] = {"exclude": True}  # filer text stays out of the theme's search
     front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
     return f"---\n{front}\n---\n\n{html.strip()}\n"
+
+
+def verify_rules() -> dict[str, Any]:
+    """What the verify page needs of the platform table (embedded in the pages with the form)."""
+    rules = table()
+    return {"find": {code: entry["find"] for code, entry in rules["ids"].items()},
+            "labels": rules["labels"], "links": rules["links"]}
 
 
 def _render(template: str, page_dir: str, **values: object) -> str:
@@ -141,10 +149,11 @@ def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: s
     pages = {
         "index.md": _page(site_name, _render(
             "home.html", "", title=site_name, demo=public.demo, root_name=root_unit.name,
-            counts=counts(public), shards=shards, notices=notices is not None,
+            counts=counts(public), shards=shards, notices=notices is not None, rules=verify_rules(),
             updated=updated),
             searchable=True),
-        "verify/index.md": _page("核验账号", _render("verify.html", "verify", shards=shards),
+        "verify/index.md": _page("核验账号", _render("verify.html", "verify", shards=shards,
+                                                          rules=verify_rules()),
                                  searchable=True),
         "directory/index.md": _page("单位目录", _render(
             "directory.html", "directory", units=public.units, tree=tree)),

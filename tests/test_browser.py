@@ -77,12 +77,14 @@ def ask(page: Any, query: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("query,status,shown", [
-    ("示例一中", "official", "示例市第一中学"),
+    ("示例一中", "name_only", "名称可以被冒用"),
+    ("shili1z", "official", "示例市第一中学"),
     ("https://WWW.weibo.com/u/6012300001/?from=timeline#top", "official", "示例教育发布"),
     ("6012300003", "deregistered", "2025-06-30"),
-    ("示例一中官方", "counterfeit", "示例市第一中学"),
+    ("示例一中官方", "name_only", "已举报的假冒账号"),
+    ("shili1z_guanfang", "counterfeit", "示例市第一中学"),
     ("示列一中", "unknown", "示例一中"),
-    ("https://mp.weixin.qq.com/s/AbCdEfGhIjKlMnOp", "unknown", "点进发布者的账号主页"),
+    ("https://mp.weixin.qq.com/s/AbCdEfGhIjKlMnOp", "unknown", "点标题下方的公众号名称"),
 ])
 def test_verify_page_answers(browser: Any, site_url: str, query: str, status: str,
                              shown: str) -> None:
@@ -126,6 +128,8 @@ def test_page_and_python_agree_on_the_case_table(browser: Any, site_url: str) ->
         if "similar" in case:
             assert any(s["n"] == case["similar"] for s in answer["similar"])
         assert (case.get("hint") or "") in (answer["hint"] or ""), case["query"]
+        status, text = ask(page, case["query"])  # and the page shows the same answer
+        assert status == case["status"], (case["query"], text)
         assert bool(answer["hint"]) == ("hint" in case), case["query"]
     watch.check(site_url)
     context.close()
@@ -174,3 +178,130 @@ def test_theme_search_finds_chinese_words_in_the_guides(browser: Any, site_url: 
     assert any("如何举报假冒账号" in title for title in titles), titles
     watch.check(site_url)
     context.close()
+
+
+WEIBO_SHARE = "#开学第一课# 示例教育发布的微博 https://weibo.com/6012300001/OaBcDeFgH （来自微博）"
+DOUYIN_SHARE = ("【示例一中的个人主页】 https://www.douyin.com/user/MS4wLjABAAAAshili1zofficial "
+                "长按复制此条消息，打开抖音搜索，查看TA的更多作品。")
+
+
+@pytest.mark.parametrize("query", ["示例一中🎓", "示例教育发布 ✅", "【示例一中】", "示例 一中！"])
+def test_a_copied_name_never_gets_a_green_answer(browser: Any, site_url: str, query: str) -> None:
+    context, page, watch = new_page(browser)
+    page.goto(site_url + "verify/")
+    status, text = ask(page, query)
+    assert status == "name_only", text
+    assert "✅" not in text and "这是已备案的官方账号" not in text
+    assert "名称可以被冒用：请核对账号 ID 或主页链接" in text
+    assert "如何找到账号 ID" in text
+    assert page.locator("#verify-result .verify-status.verify-official").count() == 0
+    assert page.locator("#verify-result .verify-status.verify-name_only").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    watch.check(site_url)
+    context.close()
+
+
+@pytest.mark.parametrize("query,shown", [
+    ("6012300001", "示例教育发布"),
+    (WEIBO_SHARE, "示例教育发布"),
+    ("https://weibo.com/6012300001/NxYz12345", "示例教育发布"),
+    (DOUYIN_SHARE, "示例一中"),
+    ("抖音号：shili1z_official", "示例一中"),
+])
+def test_an_id_a_share_text_and_a_post_link_are_official(browser: Any, site_url: str,
+                                                         query: str, shown: str) -> None:
+    context, page, watch = new_page(browser)
+    page.goto(site_url + "verify/")
+    status, text = ask(page, query)
+    assert status == "official", text
+    assert "✅ 官方账号" in text and shown in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    watch.check(site_url)
+    context.close()
+
+
+def qr_png(content: str, path: Path, scale: int = 8) -> Path:
+    import segno
+
+    segno.make(content, error="m").save(str(path), scale=scale, border=4)
+    return path
+
+
+@pytest.mark.parametrize("content,status,shown", [
+    ("http://weixin.qq.com/r/Shili-JyjDemoQr0001", "official", "示例教育发布"),
+    ("https://weibo.com/u/6012300003", "deregistered", "不再是官方账号"),
+    ("http://weixin.qq.com/r/NotFiledQrCode00099", "unknown", "微信二维码"),
+])
+def test_a_qr_image_is_decoded_on_the_phone(browser: Any, site_url: str, tmp_path: Path,
+                                            content: str, status: str, shown: str) -> None:
+    image = qr_png(content, tmp_path / "qr.png")
+    context, page, watch = new_page(browser)
+    page.goto(site_url + "verify/")
+    page.set_input_files("#verify-qr", str(image))
+    page.wait_for_selector(f"#verify-result[data-status='{status}']")
+    assert page.input_value("#verify-query") == content
+    assert shown in page.locator("#verify-result").inner_text()
+    assert any(u.endswith("/assets/vendor/jsqr/jsQR.js") for u in watch.requests)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    watch.check(site_url)
+    context.close()
+
+
+def test_a_photo_without_a_qr_code_is_said_so(browser: Any, site_url: str, tmp_path: Path) -> None:
+    import segno
+
+    image = tmp_path / "blank.png"
+    segno.make("x").save(str(image), scale=1, border=60, dark="#fff")  # a white picture
+    context, page, watch = new_page(browser)
+    page.goto(site_url + "verify/")
+    page.set_input_files("#verify-qr", str(image))
+    page.wait_for_function("document.getElementById('verify-result').innerText.includes('没有在这张图片里识别出二维码')")
+    assert page.get_attribute("#verify-result", "data-status") is None
+    watch.check(site_url)
+    context.close()
+
+
+def test_the_verify_page_loads_no_decoder_until_asked(browser: Any, site_url: str) -> None:
+    context, page, watch = new_page(browser)
+    page.goto(site_url + "verify/?query=shili1z")
+    page.wait_for_selector("#verify-result[data-status='official']")
+    assert not any("jsQR" in u for u in watch.requests)
+    watch.check(site_url)
+    context.close()
+
+
+def qr_video(content: str, path: Path, size: int = 320) -> Path:
+    """A short Y4M video of a QR code, for Chromium's fake camera."""
+    import segno
+
+    matrix = [bytes(row) for row in segno.make(content, error="m").matrix]
+    modules = len(matrix) + 8  # with the quiet zone
+    luma = bytearray()
+    for y in range(size):
+        row = (y * modules) // size - 4
+        for x in range(size):
+            col = (x * modules) // size - 4
+            dark = 0 <= row < len(matrix) and 0 <= col < len(matrix) and matrix[row][col]
+            luma.append(16 if dark else 235)
+    chroma = bytes([128]) * ((size // 2) * (size // 2) * 2)
+    frame = b"FRAME\n" + bytes(luma) + chroma
+    path.write_bytes(f"YUV4MPEG2 W{size} H{size} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * 10)
+    return path
+
+
+def test_the_camera_scans_a_qr_code(browser: Any, site_url: str, tmp_path: Path) -> None:
+    video = qr_video("http://weixin.qq.com/r/Shili1zDemoQr00002", tmp_path / "qr.y4m")
+    camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+              f"--use-file-for-fake-video-capture={video}"]
+    # A browser of its own: the fake camera is a launch option.
+    launched = browser.browser_type.launch(executable_path=CHROMIUM, args=ARGS + camera)
+    context, page, watch = new_page(launched)
+    page.goto(site_url + "verify/")
+    assert page.is_visible("#verify-camera")
+    page.click("#verify-camera")
+    page.wait_for_selector("#verify-result[data-status='official']", timeout=20000)
+    assert "示例一中" in page.locator("#verify-result").inner_text()
+    assert page.is_hidden("#verify-video")  # the camera is released after a code is read
+    watch.check(site_url)
+    context.close()
+    launched.close()

@@ -122,7 +122,14 @@ def test_lookup_command_agrees_with_the_case_table(run_cli) -> None:
 
 def test_lookup_text(run_cli) -> None:
     result = run_cli("lookup", "https://weibo.com/u/6012300003", cwd=REPO)
-    assert result.stdout.startswith("已注销\n- 微博：西城教育（ID：6012300003），原开设单位：示例市西城区教育局，已于 2025-06-30 注销")
+    assert result.stdout == ("已注销\n- 微博：西城教育（ID：6012300003），原开设单位：示例市西城区教育局，"
+                             "已注销（自 2025-06-30 起不再是官方账号），现在以它名义发布的内容都不是官方信息\n")
+    result = run_cli("lookup", "示例一中🎓", cwd=REPO)
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["仅名称相同，不能确认是官方账号",
+                         "名称与以下官方账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。"]
+    assert "- 微信公众号：示例一中（ID：shili1z），开设单位：示例市第一中学，开通于 2015-10-01" in lines
+    assert any(line.startswith("如何找到微博的账号 ID：") for line in lines)
     result = run_cli("lookup", "示列一中", cwd=REPO)
     assert result.stdout == "未收录\n名称相近的官方账号（注意辨别）：\n- 示例一中（示例市第一中学）\n"
 

@@ -4,70 +4,133 @@
 (function () {
   "use strict";
 
-  var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//;
-  var HOSTLIKE = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/|$)/;
-  var PLATFORM_PATHS = [
-    ["weibo.com", /^\/(?:u\/)?(\d{5,})$/],
-    ["weibo.cn", /^\/(?:u|profile)\/(\d{5,})$/],
-    ["space.bilibili.com", /^\/(\d+)$/],
-    ["author.baidu.com", /^\/home\/(\d+)$/]
-  ];
+  var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+  var HOSTLIKE = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]+)?(\/|$)/i;
+  var URLCHARS = "[a-z0-9._~:/?#@!$&'*+,;=%()\\[\\]-]";
+  var LINK_IN_TEXT = new RegExp("[a-z][a-z0-9+.-]*://" + URLCHARS + "+|[a-z0-9-]+(\\.[a-z0-9-]+)+/" + URLCHARS + "*", "gi");
+  var URL_CHARS_ONLY = new RegExp("^" + URLCHARS + "+$", "i");
+  var TRAILING = /[.,;:!?)\]}']+$/;
   var STRONG = ["id:", "url:", "host:"];
-  var SHARE_LINKS = {"mp.weixin.qq.com": "微信文章链接", "v.douyin.com": "抖音分享短链接",
-    "m.weibo.cn": "微博正文链接", "b23.tv": "哔哩哔哩分享短链接", "xhslink.com": "小红书分享短链接",
-    "v.kuaishou.com": "快手分享短链接", "t.cn": "微博短链接", "url.cn": "腾讯短链接"};
   var SIMILAR_CAP = 10;
+  var NAME_ONLY = "名称与以下官方账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。";
+  var NAME_ONLY_FAKE = "名称与以下已举报的假冒账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。";
 
-  function fold(text) { return text.normalize("NFKC").trim().toLowerCase(); }
+  // The platform table (site_gen/data/platforms.json), embedded in the page by the build.
+  var RULES = null, LINKS = [], LABEL_RE = null, LABELS = {};
+  function loadRules() {
+    if (RULES) return RULES;
+    var node = document.getElementById("verify-rules");
+    RULES = JSON.parse(node ? node.textContent : '{"find": {}, "labels": [], "links": []}');
+    LINKS = RULES.links.map(function (e) { return [e, e.path ? new RegExp(e.path, "i") : null]; });
+    RULES.labels.forEach(function (l) { LABELS[l[0]] = l[1]; });
+    var labels = RULES.labels.map(function (l) { return l[0]; }).sort(function (a, b) { return b.length - a.length; });
+    var escaped = labels.map(function (l) { return l.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    LABEL_RE = new RegExp("(" + escaped.join("|") + ")\\s*[:=]?\\s*@?([a-z0-9_.-]{2,120})", "gi");
+    return RULES;
+  }
+
+  function normal(text) { return text.normalize("NFKC").trim(); }
+  function fold(text) { return normal(text).toLowerCase(); }
   function nameKey(text) { return Array.from(fold(text)).filter(function (ch) { return /[\p{L}\p{N}]/u.test(ch); }).join(""); }
   function idKey(text) { return fold(text).replace(/^@+/, ""); }
-  function stripTrailing(path) { return path.replace(/\/+$/, ""); }
+  function looksLikeLink(text) { return SCHEME.test(text) || HOSTLIKE.test(text); }
+  function unique(list) { return list.filter(function (x, i) { return list.indexOf(x) === i; }); }
 
-  function urlParts(text) {
-    var folded = fold(text);
-    if (!(SCHEME.test(folded) || HOSTLIKE.test(folded))) return null;
-    var rest = folded.replace(SCHEME, "").split("#")[0];
+  function linksIn(text) {
+    var found = [], m;
+    LINK_IN_TEXT.lastIndex = 0;
+    while ((m = LINK_IN_TEXT.exec(text)) !== null) {
+      var link = m[0].replace(TRAILING, "");
+      if (link && found.indexOf(link) < 0) found.push(link);
+    }
+    return found;
+  }
+
+  function linksOf(text) {
+    var compact = text.replace(/\s+/g, "");
+    if (URL_CHARS_ONLY.test(compact) && looksLikeLink(compact)) return [compact];
+    return linksIn(text);
+  }
+
+  function decode(text) {
+    try { return decodeURIComponent(text.replace(/\+/g, " ")); } catch (e) { return text; }
+  }
+
+  function queryValue(query, name) {
+    var pairs = query.split("&");
+    for (var i = 0; i < pairs.length; i++) {
+      var eq = pairs[i].indexOf("=");
+      if (eq < 0) continue;
+      var value = decode(pairs[i].slice(eq + 1));
+      if (decode(pairs[i].slice(0, eq)).toLowerCase() === name && value) return value;
+    }
+    return null;
+  }
+
+  function linkInfo(link) {
+    if (!looksLikeLink(link)) return null;
+    var rest = link.replace(SCHEME, "").split("#")[0];
     var q = rest.indexOf("?");
     var query = q >= 0 ? rest.slice(q + 1) : "";
     if (q >= 0) rest = rest.slice(0, q);
     var slash = rest.indexOf("/");
-    var host = (slash >= 0 ? rest.slice(0, slash) : rest).split(":")[0];
+    var host = (slash >= 0 ? rest.slice(0, slash) : rest).split(":")[0].toLowerCase();
     var path = slash >= 0 ? rest.slice(slash + 1) : "";
     ["www.", "m."].forEach(function (prefix) { if (host.indexOf(prefix) === 0) host = host.slice(prefix.length); });
-    if (host === "mp.weixin.qq.com") {
-      var biz = null;
-      query.split("&").forEach(function (pair) {
-        var eq = pair.indexOf("=");
-        if (biz === null && eq > 0 && pair.slice(0, eq) === "__biz" && pair.length > eq + 1) {
-          try { biz = decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, " ")); } catch (e) { biz = pair.slice(eq + 1); }
-        }
-      });
-      if (biz) return [host, host + "/?__biz=" + biz];
+    path = path.replace(/\/+$/, "") ? "/" + path.replace(/\/+$/, "") : "";
+    var url = (host + path).toLowerCase();
+    loadRules();
+    for (var i = 0; i < LINKS.length; i++) {
+      var entry = LINKS[i][0], pattern = LINKS[i][1];
+      if (entry.host !== host) continue;
+      var match = pattern ? pattern.exec(path) : null;
+      if (pattern && !match) continue;
+      var platform = entry.platform || null;
+      if (entry.share) return { url: url, host: host, platform: platform, id: null, share: entry.share, how: entry.how || "" };
+      if (entry.query) {
+        var value = queryValue(query, entry.query);
+        if (value === null) continue;
+        if (entry.key === "url") return { url: (host + "/?" + entry.query + "=" + value).toLowerCase(), host: host, platform: platform, id: null, share: null };
+        return { url: url, host: host, platform: platform, id: value, share: null };
+      }
+      return { url: url, host: host, platform: platform, id: match[1], share: null };
     }
-    path = stripTrailing(path) ? "/" + stripTrailing(path) : "";
-    return [host, host + path];
+    return { url: url, host: host, platform: null, id: null, share: null };
   }
 
-  function unique(list) { return list.filter(function (x, i) { return list.indexOf(x) === i; }); }
-
-  function queryKeys(query) {
-    var keys = [];
-    var parts = urlParts(query);
-    if (parts) {
-      var host = parts[0], url = parts[1];
-      keys.push("url:" + url, "host:" + host);
-      var path = url.slice(host.length);
-      PLATFORM_PATHS.forEach(function (entry) {
-        var m = host === entry[0] ? entry[1].exec(path) : null;
-        if (m) keys.push("id:" + m[1]);
-      });
+  function labelledIds(text) {
+    loadRules();
+    var found = [], m;
+    LABEL_RE.lastIndex = 0;
+    while ((m = LABEL_RE.exec(text)) !== null) {
+      found.push([LABELS[m[1].toLowerCase()] || null, m[2].replace(TRAILING, "")]);
     }
-    var ident = idKey(query);
-    if (ident && ident.indexOf(" ") < 0) keys.push("id:" + ident);
-    var name = nameKey(query);
-    if (name) keys.push("name:" + name);
-    return unique(keys);
+    return found;
   }
+
+  // [key, platform or null] pairs, strongest first; see site_gen/lookup.py parse_query.
+  function parseQuery(query) {
+    var plain = normal(query);
+    var compact = plain.replace(/\s+/g, "");
+    var keys = [], share = null;
+    var links = linksOf(plain);
+    links.forEach(function (link) {
+      var info = linkInfo(link);
+      if (!info) return;
+      keys.push(["url:" + info.url, null], ["host:" + info.host, null]);
+      if (info.id) keys.push(["id:" + idKey(info.id), info.platform]);
+      if (info.share && share === null) share = [info.share, info.how];
+    });
+    labelledIds(plain).forEach(function (pair) { keys.push(["id:" + idKey(pair[1]), pair[0]]); });
+    if (compact && (URL_CHARS_ONLY.test(compact.toLowerCase()) || !/\s/.test(plain))) keys.push(["id:" + idKey(compact), null]);
+    var name = links.length ? "" : nameKey(query);
+    if (name) keys.push(["name:" + name, null]);
+    var seen = {}, out = [];
+    keys.forEach(function (k) { var id = k[0] + "\u0000" + k[1]; if (!seen[id]) { seen[id] = true; out.push(k); } });
+    return { keys: out, name: name, share: share };
+  }
+
+  function queryKeys(query) { return unique(parseQuery(query).keys.map(function (k) { return k[0]; })); }
 
   function bigrams(name) {
     var chars = Array.from(name), out = [];
@@ -108,32 +171,36 @@
   }
 
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
-
-  function decide(query, found) {
-    var keys = queryKeys(query), matches = [];
-    [true, false].some(function (strong) {
-      keys.forEach(function (key) {
-        var isStrong = STRONG.some(function (p) { return key.indexOf(p) === 0; });
-        if (isStrong !== strong) return;
-        (found[key] || []).forEach(function (r) {
-          if (!matches.some(function (m) { return same(m, r); })) matches.push(r);
-        });
-      });
-      return matches.length > 0;
+  function isStrong(key) { return STRONG.some(function (p) { return key.indexOf(p) === 0; }); }
+  function addAll(matches, records, platform) {
+    (records || []).forEach(function (r) {
+      if ((platform === null || r.c === platform) && !matches.some(function (m) { return same(m, r); })) matches.push(r);
     });
-    var statuses = ["official", "deregistered", "counterfeit"];
-    for (var s = 0; s < statuses.length; s++) {
-      if (matches.some(function (m) { return m.s === statuses[s]; })) return { status: statuses[s], matches: matches, similar: [], hint: null };
-    }
-    return { status: "unknown", matches: [], similar: [], hint: shareLinkHint(query) };
   }
 
-  function shareLinkHint(query) {
-    var parts = urlParts(query);
-    if (!parts || !Object.prototype.hasOwnProperty.call(SHARE_LINKS, parts[0]) ||
-        parts[1].indexOf("mp.weixin.qq.com/?__biz=") === 0) return null;
-    return "这是" + SHARE_LINKS[parts[0]] + "，从链接看不出它属于哪个账号。请打开它，点进发布者的账号主页，" +
-      "复制账号名称、账号 ID 或主页链接再查。";
+  function shareHint(share) {
+    if (!share) return null;
+    return "这是" + share[0] + "，登记库里没有与它对应的账号，从链接本身也看不出它属于哪个账号。" + share[1];
+  }
+
+  function idAdvice(matches) {
+    var seen = {}, out = [];
+    matches.forEach(function (m) {
+      if (!seen[m.c]) { seen[m.c] = true; out.push({ p: m.p, t: loadRules().find[m.c] }); }
+    });
+    return out;
+  }
+
+  function decide(query, found) {
+    var parsed = parseQuery(query), matches = [];
+    parsed.keys.forEach(function (k) { if (isStrong(k[0])) addAll(matches, found[k[0]], k[1]); });
+    var statuses = ["official", "deregistered", "counterfeit"];
+    for (var s = 0; s < statuses.length; s++) {
+      if (matches.some(function (m) { return m.s === statuses[s]; })) return { status: statuses[s], matches: matches, similar: [], hint: null, advice: [] };
+    }
+    parsed.keys.forEach(function (k) { if (!isStrong(k[0])) addAll(matches, found[k[0]], null); });
+    if (matches.length) return { status: "name_only", matches: matches, similar: [], hint: null, advice: idAdvice(matches) };
+    return { status: "unknown", matches: [], similar: [], hint: shareHint(parsed.share), advice: [] };
   }
 
   function similar(folded, found) {
@@ -175,10 +242,11 @@
     var found = {};
     return fetchKeys(queryKeys(query), base, shardCount, found).then(function () {
       var answer = decide(query, found);
-      if (answer.status !== "unknown") return answer;
-      var grams = queryBigrams(nameKey(query)).map(function (g) { return "bg:" + g; });
+      var name = parseQuery(query).name;
+      if (answer.status !== "unknown" || !name) return answer;
+      var grams = queryBigrams(name).map(function (g) { return "bg:" + g; });
       return fetchKeys(grams, base, shardCount, found).then(function () {
-        answer.similar = similar(nameKey(query), found);
+        answer.similar = similar(name, found);
         return answer;
       });
     });
@@ -199,13 +267,14 @@
   }
 
   var HEADINGS = {
-    official: ["✅ 官方账号", "这是已备案的官方账号。"],
+    official: ["✅ 官方账号", "账号 ID 或链接与登记库中的备案一致：这是已备案的官方账号。"],
     deregistered: ["⚠️ 已注销", "这个账号已经注销，不再代表相关单位。现在以它的名义发布的内容都不是官方信息。"],
     counterfeit: ["⛔ 已举报的假冒账号", "这是已被举报的假冒账号，请勿相信、转发或向其付款。"],
+    name_only: ["⚠️ 仅名称相同，不能确认是官方账号", null],
     unknown: ["❓ 未收录", "登记库里没有找到这个账号。它可能不是官方账号，请谨慎对待。"]
   };
 
-  function describe(r, root) {
+  function describe(r, root, withLink) {
     var lines = [];
     var head = [r.p + "：" + r.n];
     if (r.i) head.push("（ID：" + r.i + "）");
@@ -213,13 +282,13 @@
     if (r.s === "official") {
       lines.push(el("span", {}, ["开设单位：", link(r.u, root + r.h), "；开通于 " + r.o]));
     } else if (r.s === "deregistered") {
-      lines.push(el("span", {}, ["原开设单位：", link(r.u, root + r.h), "；已于 " + (r.d || "") + " 注销"]));
+      lines.push(el("span", {}, ["原开设单位：", link(r.u, root + r.h), "；已注销（自 " + (r.d || "") + " 起不再是官方账号）"]));
     } else if (r.s === "counterfeit") {
-      lines.push(el("span", {}, ["由 ", link(r.rb, root + r.h), " 于 " + r.r + " 举报；" + (r.t || "")]));
+      lines.push(el("span", {}, ["已举报的假冒账号：由 ", link(r.rb, root + r.h), " 于 " + r.r + " 举报；" + (r.t || "")]));
     }
     var href = safeHref(r.url);
-    if (href && r.s !== "counterfeit") lines.push(el("span", {}, [link("打开链接", href, true)]));
-    var item = el("li", { "class": "verify-match verify-" + r.s }, []);
+    if (href && r.s !== "counterfeit") lines.push(el("span", {}, [link(withLink ? "主页链接：" + href : "打开链接", href, true)]));
+    var item = el("li", { "class": "verify-match verify-match-" + r.s }, []);
     lines.forEach(function (line, i) { if (i) item.appendChild(el("br")); item.appendChild(line); });
     return item;
   }
@@ -229,20 +298,110 @@
     var h = HEADINGS[answer.status];
     out.setAttribute("data-status", answer.status);
     out.appendChild(el("p", { "class": "verify-status verify-" + answer.status }, [h[0]]));
-    out.appendChild(el("p", {}, [h[1]]));
+    var named = answer.status === "name_only";
+    if (named) {
+      var fake = !answer.matches.some(function (m) { return m.s !== "counterfeit"; });
+      out.appendChild(el("p", {}, [fake ? NAME_ONLY_FAKE : NAME_ONLY]));
+    } else {
+      out.appendChild(el("p", {}, [h[1]]));
+    }
     if (answer.matches.length) {
-      out.appendChild(el("ul", {}, answer.matches.map(function (r) { return describe(r, root); })));
+      out.appendChild(el("ul", {}, answer.matches.map(function (r) { return describe(r, root, named); })));
+    }
+    if (answer.advice.length) {
+      out.appendChild(el("p", {}, ["如何找到账号 ID："]));
+      out.appendChild(el("ul", { "class": "verify-advice" }, answer.advice.map(function (a) {
+        return el("li", {}, [a.p + "：" + a.t]);
+      })));
     }
     if (answer.status === "unknown") {
       if (answer.hint) out.appendChild(el("p", { "class": "verify-hint" }, [answer.hint]));
       if (answer.similar.length) {
-        out.appendChild(el("p", {}, ["名称相近的官方账号（注意辨别）："]));
+        out.appendChild(el("p", {}, ["名称相近的官方账号（注意辨别，名称相近不代表是同一个账号）："]));
         out.appendChild(el("ul", { "class": "verify-similar" }, answer.similar.map(function (s) {
           return el("li", {}, [s.n + "（", link(s.u, root + s.h), s.s === "deregistered" ? "，已注销）" : "）"]);
         })));
       }
       out.appendChild(el("p", {}, ["发现冒用学校或教育部门名义的账号？", link("如何举报假冒账号", root + "guide-report/")]));
     }
+  }
+
+  /* ---- QR codes: decoded on the phone by the vendored jsQR, loaded only when needed ---- */
+  var jsqrLoading = null;
+  function loadJsQR(src) {
+    if (window.jsQR) return Promise.resolve(window.jsQR);
+    if (!jsqrLoading) {
+      jsqrLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = function () { resolve(window.jsQR); };
+        script.onerror = function () { jsqrLoading = null; reject(new Error("jsQR")); };
+        document.head.appendChild(script);
+      });
+    }
+    return jsqrLoading;
+  }
+
+  // A photo is tried at a few sizes: large photos are slow to scan whole, small codes vanish
+  // when shrunk too far.
+  function decodeCanvasSource(jsQR, source, width, height) {
+    var canvas = document.createElement("canvas");
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    var sizes = [1000, 1600, 600];
+    for (var i = 0; i < sizes.length; i++) {
+      var scale = Math.min(1, sizes[i] / Math.max(width, height));
+      canvas.width = Math.max(1, Math.round(width * scale));
+      canvas.height = Math.max(1, Math.round(height * scale));
+      context.drawImage(source, 0, 0, canvas.width, canvas.height);
+      var pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+      var code = jsQR(pixels.data, pixels.width, pixels.height, { inversionAttempts: "attemptBoth" });
+      if (code && code.data) return code.data;
+      if (scale === 1) break;
+    }
+    return null;
+  }
+
+  function decodeImageFile(file, jsqrSrc) {
+    return loadJsQR(jsqrSrc).then(function (jsQR) {
+      return new Promise(function (resolve, reject) {
+        var url = URL.createObjectURL(file);
+        var image = new Image();
+        image.onload = function () {
+          URL.revokeObjectURL(url);
+          resolve(decodeCanvasSource(jsQR, image, image.naturalWidth, image.naturalHeight));
+        };
+        image.onerror = function () { URL.revokeObjectURL(url); reject(new Error("image")); };
+        image.src = url;
+      });
+    });
+  }
+
+  function startCamera(video, jsqrSrc, onCode, onError) {
+    var stream = null, stopped = false;
+    function stop() {
+      stopped = true;
+      if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
+      video.hidden = true;
+    }
+    loadJsQR(jsqrSrc).then(function (jsQR) {
+      return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then(function (s) {
+        stream = s;
+        if (stopped) { stop(); return; }
+        video.srcObject = s;
+        video.hidden = false;
+        return video.play().then(function () {
+          (function scan() {
+            if (stopped) return;
+            if (video.videoWidth) {
+              var found = decodeCanvasSource(jsQR, video, video.videoWidth, video.videoHeight);
+              if (found) { stop(); onCode(found); return; }
+            }
+            setTimeout(scan, 250);
+          })();
+        });
+      });
+    }).catch(function () { stop(); onError(); });
+    return stop;
   }
 
   function start() {
@@ -252,26 +411,65 @@
     if (!form || !input || !out) return;
     var root = form.getAttribute("data-root");
     var base = form.getAttribute("data-index");
+    var jsqrSrc = form.getAttribute("data-jsqr");
     var shardCount = parseInt(form.getAttribute("data-shards"), 10);
     function run() {
       var query = input.value;
-      if (!query.trim()) { out.textContent = "请输入账号名称、账号 ID 或链接。"; return; }
+      if (!query.trim()) { out.textContent = "请输入账号名称、账号 ID 或链接，或选择一张二维码图片。"; return; }
+      out.removeAttribute("data-status");
       out.textContent = "正在查询……";
       lookup(query, base, shardCount).then(function (answer) { render(answer, out, root); },
         function () { out.textContent = "查询失败，请检查网络后重试。"; });
     }
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
+    function remember() {
       if (window.history && window.history.replaceState) {
         window.history.replaceState(null, "", "?query=" + encodeURIComponent(input.value));
       }
+    }
+    function fromCode(text) { input.value = text; remember(); run(); }
+    function noCode(message) { out.removeAttribute("data-status"); out.textContent = message; }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      remember();
       run();
     });
+    var qr = document.getElementById("verify-qr");
+    if (qr) {
+      qr.addEventListener("change", function () {
+        var file = qr.files && qr.files[0];
+        if (!file) return;
+        out.removeAttribute("data-status");
+        out.textContent = "正在识别二维码……";
+        decodeImageFile(file, jsqrSrc).then(function (text) {
+          if (text) fromCode(text);
+          else noCode("没有在这张图片里识别出二维码。请让二维码完整、清晰地占满画面后重新拍照或截图。");
+        }, function () { noCode("无法读取这张图片，请换一张照片或截图。"); });
+        qr.value = "";
+      });
+    }
+    var camera = document.getElementById("verify-camera");
+    var video = document.getElementById("verify-video");
+    if (camera && video && navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.isSecureContext) {
+      var stop = null;
+      camera.hidden = false;
+      camera.addEventListener("click", function () {
+        if (stop) { stop(); stop = null; camera.textContent = "用摄像头扫码"; return; }
+        camera.textContent = "停止扫码";
+        out.removeAttribute("data-status");
+        out.textContent = "请把二维码对准摄像头……";
+        stop = startCamera(video, jsqrSrc, function (text) {
+          stop = null; camera.textContent = "用摄像头扫码"; fromCode(text);
+        }, function () {
+          stop = null; camera.textContent = "用摄像头扫码";
+          noCode("无法打开摄像头（可能没有授权）。可以改为拍照或选择二维码截图。");
+        });
+      });
+    }
     // Not "q": the theme opens its own search box for ?q=.
     var q = new URLSearchParams(window.location.search).get("query");
     if (q) { input.value = q; run(); }
   }
 
-  window.siteGenVerify = { queryKeys: queryKeys, decide: decide, lookup: lookup, fnv1a: fnv1a };
+  window.siteGenVerify = { queryKeys: queryKeys, parseQuery: parseQuery, decide: decide, lookup: lookup, fnv1a: fnv1a };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -107,13 +107,13 @@ def _neighbours(name: str) -> set[str]:
     return {name, *(name[:i] + name[i + 1:] for i in range(len(name)))}
 
 
-def lookalikes(registry: Registry, accounts: Iterable[Account],
-               changed: Collection[str] = ()) -> Iterator[Lookalike]:
+def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collection[str] = (),
+               equal_only: bool = False) -> Iterator[Lookalike]:
     """Active accounts whose folded name equals, is one edit from, or contains the name of
-    another unit or of another unit's account. Units on one line of the tree (a school and
-    its department) are not each other's imitators. The *copy* is blamed, never the
-    original: an account imitates a unit's name, or an account that was filed before it
-    (or, in a pull request, one that the pull request does not change)."""
+    another unit or of another unit's account (``equal_only``: equals). Units on one line of
+    the tree (a school and its department) are not each other's imitators. The *copy* is
+    blamed, never the original: an account imitates a unit's name, or an account that was
+    filed before it (or, in a pull request, one that the pull request does not change)."""
     # Filed on the same day, neither is the copy: both are reported.
     Rank = tuple[bool, str]
     owners: dict[str, list[tuple[str, Rank]]] = defaultdict(list)  # folded -> (unit, rank)
@@ -131,7 +131,7 @@ def lookalikes(registry: Registry, accounts: Iterable[Account],
             shown.setdefault(name_key(a.name), a.name)
     unit_chars = {path: set(name_key(unit.name)) for path, unit in registry.units.items()}
     by_neighbour: dict[str, set[str]] = defaultdict(set)
-    for folded in owners:
+    for folded in () if equal_only else owners:
         if len(folded) >= LOOKALIKE_MIN:
             for key in _neighbours(folded):
                 by_neighbour[key].add(folded)
@@ -150,9 +150,13 @@ def lookalikes(registry: Registry, accounts: Iterable[Account],
         if len(folded) < LOOKALIKE_MIN or not account.active:
             continue
         mine = rank(account)
-        candidates = {other for key in _neighbours(folded) for other in by_neighbour.get(key, ())}
-        candidates |= {folded[i:j] for i in range(len(folded))
-                       for j in range(i + LOOKALIKE_MIN, len(folded) + 1)} & owners.keys()
+        if equal_only:
+            candidates = {folded}
+        else:
+            candidates = {other for key in _neighbours(folded)
+                          for other in by_neighbour.get(key, ())}
+            candidates |= {folded[i:j] for i in range(len(folded))
+                           for j in range(i + LOOKALIKE_MIN, len(folded) + 1)} & owners.keys()
         # The longest match first (an equal name before all); one per account keeps lists usable.
         for other in sorted(candidates, key=lambda n: (n != folded, -len(n), n)):
             foreign = sorted(unit for unit, theirs in owners[other]
@@ -168,8 +172,11 @@ def lookalikes(registry: Registry, accounts: Iterable[Account],
 
 def check_lookalike_names(registry: Registry, docs: Mapping[str, Document],
                           changed: Collection[str] = ()) -> list[Problem]:
+    """A name equal after folding to another unit's (or its account's) name. Names one
+    character apart or containing another are common between real schools (阳光小学,
+    东城阳光小学), so those are left to the audit's lower-severity ``lookalike_name``."""
     found = []
-    for match in lookalikes(registry, registry.accounts, changed):
+    for match in lookalikes(registry, registry.accounts, changed, equal_only=True):
         account = match.account
         line, column = docs[account.file].position(("name",))
         found.append(problem(

@@ -1,0 +1,28 @@
+"""Browser code from npm is vendored unchanged, with its licence, and served by the build."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from .conftest import REPO
+
+VENDOR = REPO / "docs" / "assets" / "vendor" / "jsqr"
+
+
+def test_jsqr_is_the_published_file_with_its_licence() -> None:
+    notes = (VENDOR / "README.txt").read_text("utf-8")
+    recorded = re.search(r"SHA-256 of `jsQR.js`: `([0-9a-f]{64})`", notes)
+    assert recorded is not None
+    assert hashlib.sha256((VENDOR / "jsQR.js").read_bytes()).hexdigest() == recorded.group(1)
+    assert "Apache License" in (VENDOR / "LICENSE").read_text("utf-8")
+
+
+def test_the_build_serves_jsqr_and_its_licence(demo_site: Path) -> None:
+    served = demo_site / "assets" / "vendor" / "jsqr"
+    assert (served / "jsQR.js").read_bytes() == (VENDOR / "jsQR.js").read_bytes()
+    assert (served / "LICENSE").is_file()
+    page = (demo_site / "verify" / "index.html").read_text("utf-8")
+    assert 'data-jsqr="../assets/vendor/jsqr/jsQR.js"' in page
+    assert "jsQR.js\"" not in page.replace('data-jsqr="../assets/vendor/jsqr/jsQR.js"', "")
