@@ -61,7 +61,8 @@ class Generated:
     ok: bool = False
 
 
-def generated_files(root: Path, site_name: str) -> Generated:
+def generated_files(root: Path, site_name: str,
+                    forge: dict[str, str] | None = None) -> Generated:
     """Validate ``root``; without errors, also make every generated page and data file."""
     outcome = check_registry(root)
     report = format_text(outcome.files, outcome.problems)
@@ -82,9 +83,12 @@ def generated_files(root: Path, site_name: str) -> Generated:
     assets["data/registry.json"] = opendata.registry_json(public, generated_at)
     assets["data/registry.schema.json"] = opendata.registry_schema()
     assets["data/accounts.csv"] = opendata.accounts_csv(public)
+    assets["file/units.json"] = json.dumps(
+        [[u.path, u.name] for u in public.units.values()], ensure_ascii=False,
+        separators=(",", ":")).encode("utf-8")
     notices = _notices(outcome.registry) if outcome.registry.units[""].public_notices else None
     updated = get_build_datetime().date().isoformat()
-    pages = render_pages(public, count, site_name, updated, notices)
+    pages = render_pages(public, count, site_name, updated, notices, forge)
     return Generated(report, pages, assets, ok=True)
 
 
@@ -102,6 +106,21 @@ def _notices(registry: Registry) -> tuple[str, list[Notice]]:
     return today.isoformat(), notices
 
 
+FORGES = ("github", "gitea", "forgejo", "gitlab")
+
+
+def forge_settings(value: object) -> dict[str, str] | None:
+    """``extra.forge`` of mkdocs.yml: where the filing form opens new and edited files."""
+    if value is None:
+        return None
+    keys = ("kind", "url", "repo", "branch")
+    if not isinstance(value, dict) or not all(isinstance(value.get(k), str) for k in keys) \
+            or value["kind"] not in FORGES or not value["url"].startswith(("https://", "http://")):
+        raise UsageError("mkdocs.yml 的 extra.forge 应写明 kind（github、gitea、forgejo 或 gitlab）、"
+                         "url（如 https://github.com）、repo（如 shili-jyj/registry）和 branch（如 main）。")
+    return {k: str(value[k]).rstrip("/") if k == "url" else str(value[k]).strip("/") for k in keys}
+
+
 def run_build(root: Path, out: Path) -> int:
     """Validate ``root`` and build its portal into ``out``; return the exit status."""
     config_file = root / "mkdocs.yml"
@@ -110,7 +129,8 @@ def run_build(root: Path, out: Path) -> int:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     jieba.setLogLevel(logging.WARNING)  # the theme's search segments Chinese with jieba
     config = load_config(str(config_file), site_dir=str(out.resolve()), strict=True)
-    result = generated_files(root, config["site_name"])
+    forge = forge_settings(config["extra"].get("forge"))
+    result = generated_files(root, config["site_name"], forge)
     click.echo(result.report, nl=False)
     if not result.ok:
         click.echo("登记库有错误，没有生成门户。", err=True)

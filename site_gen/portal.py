@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -20,13 +21,25 @@ from .charts import bar_chart
 from .labels import PLATFORMS
 from .model import within
 from .platforms import table
-from .public import PublicRegistry, PublicUnit
+from .public import PublicAccount, PublicRegistry, PublicUnit
 
 _ENV = Environment(loader=PackageLoader("site_gen", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                    keep_trailing_newline=True)
 _ENV.filters["http_only"] = lambda url: url if url and re.match(r"https?://", url) else None
+
+
+def _json_script(value: Any) -> Markup:
+    """JSON for a ``<script type="application/json">``, keys in their order (Jinja's
+    ``tojson`` sorts them, and the form's field order is the schema's)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escaped)
+    return Markup(text)  # noqa: S704 - every markup character is escaped above
+
+
+_ENV.filters["json_script"] = _json_script
 # Page titles reach the theme's <title> unescaped: keep markup characters out of them.
 _TITLE_SAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇",
                              "\\": "＼", "{": "｛", "}": "｝"})
@@ -65,6 +78,29 @@ def verify_rules() -> dict[str, Any]:
             "labels": rules["labels"], "links": rules["links"]}
 
 
+def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
+    """Everything the filing form needs: the schema it is generated from, the messages of
+    ``site-gen validate``, each platform's ID rule, the forge to file on."""
+    from .catalogue import RULES
+    from .labels import ENUM_LABELS
+    from .public import INTERNAL_FIELDS, INTERNAL_LANDMARK
+    from .rules.fields import ACCOUNT_DATES, ACCOUNT_ORDER
+    from .schemas import bundled_schema
+
+    return {
+        "schema": bundled_schema("account"), "labels": ENUM_LABELS,
+        "platforms": PLATFORMS,
+        "messages": {code: rule.template for code, rule in RULES.items()
+                     if code.startswith(("E-SCHEMA-", "E-DATE-", "E-ACCOUNT-ID"))},
+        "ids": {code: {k: entry[k] for k in ("pattern", "flags", "rule", "example", "find")}
+                for code, entry in table()["ids"].items()},
+        "internal": INTERNAL_FIELDS, "landmark": INTERNAL_LANDMARK,
+        "dates": [list(path) for path in ACCOUNT_DATES],
+        "order": [list(pair) for pair in ACCOUNT_ORDER],
+        "forge": forge, "shards": shards,
+    }
+
+
 def _render(template: str, page_dir: str, **values: object) -> str:
     return _ENV.get_template(template).render(root=_root(page_dir), **values)
 
@@ -87,11 +123,19 @@ def _trail(public: PublicRegistry, unit: PublicUnit) -> list[PublicUnit]:
     return trail[::-1]
 
 
+def form_link(mode: str, account: PublicAccount) -> str:
+    """The filing form, pre-filled with the account's public part, for a change (change),
+    a deregistration (deregister) or the annual review (review)."""
+    data = json.dumps(dict(account.form), ensure_ascii=False, separators=(",", ":"))
+    return "file/?" + urlencode({"mode": mode, "unit": account.unit, "a": data})
+
+
 def unit_pages(public: PublicRegistry) -> dict[str, str]:
     pages = {}
     for unit in public.units.values():
         page_dir = unit.href.rstrip("/")
         html = _render("unit.html", page_dir, unit=unit, trail=_trail(public, unit),
+                       form_link=form_link,
                        accounts=public.accounts_of(unit.path),
                        children=public.children(unit.path))
         pages[f"{page_dir}/index.md"] = _page(unit.name, html)
@@ -138,7 +182,8 @@ class Notice:
 
 
 def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: str,
-                 notices: tuple[str, list[Notice]] | None = None) -> dict[str, str]:
+                 notices: tuple[str, list[Notice]] | None = None,
+                 forge: dict[str, str] | None = None) -> dict[str, str]:
     """Every generated page: path under docs/ → Markdown text. ``notices`` (as-of date and
     list) is given only when the registry publishes its 公开通报."""
     per_unit: Counter[str] = Counter(a.unit for a in public.accounts)
@@ -160,6 +205,8 @@ def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: s
         "counterfeits/index.md": _page("假冒账号提醒", _render(
             "counterfeits.html", "counterfeits", fakes=public.counterfeits)),
         "statistics/index.md": _page("统计", _statistics(public)),
+        "file/index.md": _page("备案、变更和注销", _render(
+            "file.html", "file", config=filing_config(forge, shards), rules=verify_rules())),
     }
     if notices is not None:
         pages["notices/index.md"] = _page("公开通报", _render(

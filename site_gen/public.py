@@ -1,6 +1,8 @@
 """The public view of the registry: an allow-list, and the only input of public outputs.
 
 Nothing personal is copied here: no ``contacts``, no ``note``, no inspection details.
+The filing form's prefill (``form``) is the filing's public part: every field written above
+the internal landmark of a filing (``INTERNAL_FIELDS`` stay out).
 Every public output (portal pages, verify index, open data) reads a ``PublicRegistry``
 and never the model itself, so a field becomes public only by being added below.
 """
@@ -10,12 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .history import NO_HISTORY, History
 from .labels import COUNTERFEIT_STATUSES, PLATFORMS, STATUSES, UNIT_KINDS, WECHAT_KINDS
 from .model import ROOT, Account, Counterfeit, Registry, Unit
 
 HISTORY_TYPES = {"open": "开设", "change": "变更", "deregister": "注销"}
+# Written below the landmark line of a filing and never public: a change made through the
+# filing form keeps them as they are in the file.
+INTERNAL_FIELDS = ("inspection", "note", "contacts")
+INTERNAL_LANDMARK = "# ---- 以下为内部信息（不公开）：自查情况、备注和联系人 ----"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +65,7 @@ class PublicAccount:
     url: str | None
     qr: str | None  # the official QR code's content: public, it is printed on posters
     history: tuple[HistoryEvent, ...]
+    form: tuple[tuple[str, Any], ...] = ()  # the public part, for the filing form's prefill
 
     @property
     def last_change(self) -> str:
@@ -118,6 +126,36 @@ def account_history(account: Account, history: History) -> tuple[HistoryEvent, .
     return tuple(sorted(events, key=lambda e: e.date))
 
 
+_FORM_TEXT = ("name", "platform", "account_id", "url", "qr", "wechat_kind", "verified",
+              "certified_subject", "department", "content_scope", "opened_on", "filed_on",
+              "status", "deregistered_on", "deregister_reason", "interactive", "content_review",
+              "outsourced_to", "personal_capacity", "followers", "posting_frequency",
+              "last_post_on", "posts", "annual_review_on", "website", "app")
+
+
+def form_fields(account: Account) -> tuple[tuple[str, Any], ...]:
+    """The filing's public part, as the form writes it: every field but ``INTERNAL_FIELDS``."""
+    values: dict[str, Any] = {}
+    for name in _FORM_TEXT:
+        if name == "posts":
+            value: Any = {year: count for year, count in account.posts} or None
+        elif name == "website":
+            site = account.website
+            value = None if site is None else {k: v for k, v in (
+                ("icp", site.icp), ("psb", site.psb), ("mlps_level", site.mlps_level),
+                ("mlps_filing", site.mlps_filing)) if v is not None}
+        elif name == "app":
+            value = None if account.platform != "app" else (
+                {"edu_app_filing": account.edu_app_filing} if account.edu_app_filing else {})
+        elif name == "personal_capacity":
+            value = True if account.personal_capacity else None
+        else:
+            value = getattr(account, name)
+        if value is not None:
+            values[name] = value
+    return tuple(values.items())
+
+
 def _unit(unit: Unit) -> PublicUnit:
     return PublicUnit(unit.path, unit.name, unit.kind, UNIT_KINDS[unit.kind], unit.parent,
                       unit_href(unit.path))
@@ -133,7 +171,7 @@ def _account(account: Account, units: Mapping[str, Unit], history: History) -> P
         wechat_kind=WECHAT_KINDS.get(account.wechat_kind or ""),
         opened_on=account.opened_on, filed_on=account.filed_on,
         deregistered_on=account.deregistered_on, url=account.url, qr=account.qr,
-        history=account_history(account, history),
+        history=account_history(account, history), form=form_fields(account),
     )
 
 

@@ -6,8 +6,10 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +71,26 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = build(root, root / "site")
     assert done.returncode == 0, done.stdout + done.stderr
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def site_url(demo_site: Path) -> Iterator[str]:
+    """The demo portal served on 127.0.0.1."""
+    from .portal_helpers import serve
+
+    with serve(demo_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright (it cannot download a browser here)."""
+    from playwright.sync_api import sync_playwright
+
+    from .portal_helpers import ARGS, CHROMIUM
+
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()

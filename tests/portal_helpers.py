@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .conftest import REPO
 
@@ -52,3 +53,30 @@ def serve(directory: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class Watch:
+    """Console errors, page errors and every request a page makes."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def check(self, site: str) -> None:
+        assert self.errors == []
+        outside = [u for u in self.requests if not u.startswith((site, "data:", "blob:"))]
+        assert outside == [], outside
+
+
+def new_page(browser: Any, **options: Any) -> tuple[Any, Any, Watch]:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, **options)
+    page = context.new_page()
+    return context, page, Watch(page)

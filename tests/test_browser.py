@@ -5,8 +5,6 @@ directory works without JavaScript. No request leaves localhost."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,51 +16,9 @@ from site_gen.public import public_registry
 from site_gen.rules import check_registry
 
 from .conftest import CASES, REPO
-from .portal_helpers import serve
+from .portal_helpers import ARGS, CHROMIUM, Watch, new_page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 CASE_TABLE: list[dict[str, str]] = yaml.safe_load((CASES / "lookup.yaml").read_text("utf-8"))
-
-
-@pytest.fixture(scope="module")
-def site_url(demo_site: Path) -> Iterator[str]:
-    with serve(demo_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "install Debian's chromium (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
-class Watch:
-    """Console errors, page errors and every request a page makes."""
-
-    def __init__(self, page: Any) -> None:
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", lambda r: self.requests.append(r.url))
-
-    def check(self, site: str) -> None:
-        assert self.errors == []
-        outside = [u for u in self.requests if not u.startswith((site, "data:", "blob:"))]
-        assert outside == [], outside
-
-
-def new_page(browser: Any, **options: Any) -> tuple[Any, Any, Watch]:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, **options)
-    page = context.new_page()
-    return context, page, Watch(page)
 
 
 def ask(page: Any, query: str) -> tuple[str, str]:

@@ -130,6 +130,20 @@
     return { keys: out, name: name, share: share };
   }
 
+  // The ID of ``platform`` that a pasted link or share text names (site_gen/platforms.py).
+  function accountInText(text, platform) {
+    var plain = normal(text), links = linksOf(plain);
+    for (var i = 0; i < links.length; i++) {
+      var info = linkInfo(links[i]);
+      if (info && info.platform === platform && info.id) return info.id;
+    }
+    var labelled = labelledIds(plain);
+    for (var j = 0; j < labelled.length; j++) {
+      if (labelled[j][0] === platform || labelled[j][0] === null) return labelled[j][1];
+    }
+    return null;
+  }
+
   function queryKeys(query) { return unique(parseQuery(query).keys.map(function (k) { return k[0]; })); }
 
   function bigrams(name) {
@@ -470,6 +484,8 @@
     if (q) { input.value = q; run(); }
   }
 
-  window.siteGenVerify = { queryKeys: queryKeys, parseQuery: parseQuery, decide: decide, lookup: lookup, fnv1a: fnv1a };
+  window.siteGenVerify = { queryKeys: queryKeys, parseQuery: parseQuery, decide: decide, lookup: lookup,
+    fnv1a: fnv1a, fetchKeys: fetchKeys, accountInText: accountInText, looksLikeLink: looksLikeLink,
+    fold: fold, idKey: idKey };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
