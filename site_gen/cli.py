@@ -11,7 +11,6 @@ import click
 
 from . import __version__
 from .errors import UsageError
-from .labels import PLATFORMS
 
 # Each command imports its step when it runs: `validate` need not load mkdocs or openpyxl.
 
@@ -121,32 +120,28 @@ def audit_command(ctx: click.Context, as_of: str | None, unit_path: str | None,
 
 
 @cli.command()
-@click.option("--unit", prompt="单位文件夹（filings/ 下，例如 dongcheng/shiyan-xiaoxue）",
-              help="账号所属单位的文件夹。")
-@click.option("--platform", prompt="平台",
-              type=click.Choice(list(PLATFORMS)), help="平台代码。")
-@click.option("--account-id", prompt="账号 ID（网站填域名，APP 填包名）", help="账号 ID。")
-@click.option("--name", prompt="账号名称", help="账号/网站/APP 名称。")
-@click.option("--url", default="", prompt="链接（没有请直接回车）", help="http(s) 链接。")
-@click.option("--wechat-kind", type=click.Choice(["subscription", "service", "enterprise"]),
-              default="subscription", help="微信公众号类型（仅微信公众号）。")
-@click.option("--verified/--not-verified", default=True, prompt="已通过平台认证", help="是否认证。")
-@click.option("--certified-subject", default="", prompt="认证主体（未认证请直接回车）",
-              help="认证主体。")
-@click.option("--opened-on", prompt="开通时间（YYYY-MM-DD）", help="开通时间。")
-@click.option("--interactive/--not-interactive", default=True, prompt="具有互动功能",
-              help="是否具有互动功能。")
-@click.option("--content-review/--no-content-review", default=True,
-              prompt="已建立内容发布审核制度", help="是否建立内容发布审核制度。")
-@click.option("--supervisor-name", prompt="主管领导姓名", help="主管领导姓名（不公开）。")
-@click.option("--supervisor-phone", prompt="主管领导电话", help="主管领导电话（不公开）。")
-@click.option("--ops-lead-name", prompt="运维负责人姓名", help="运维负责人姓名（不公开）。")
-@click.option("--ops-lead-phone", prompt="运维负责人电话", help="运维负责人电话（不公开）。")
+@click.option("--unit", help="账号所属单位的文件夹（filings/ 下）。")
+@click.option("--platform", help="平台：代码（如 weibo）或中文（如 微博、微信公众号、抖音）。")
+@click.option("--account-id", help="账号 ID（网站填域名，APP 填包名）。")
+@click.option("--name", help="账号/网站/APP 名称。")
+@click.option("--url", help="http(s) 链接。")
+@click.option("--wechat-kind", help="微信公众号类型：订阅号、服务号或企业号（仅微信公众号）。")
+@click.option("--verified/--not-verified", default=None, help="是否认证。")
+@click.option("--certified-subject", help="认证主体。")
+@click.option("--opened-on", help="开通时间，例如 2024-05-01 或 2024年5月1日。")
+@click.option("--interactive/--not-interactive", default=None, help="是否具有互动功能。")
+@click.option("--content-review/--no-content-review", default=None,
+              help="是否建立内容发布审核制度。")
+@click.option("--supervisor-name", help="主管领导姓名（不公开）。")
+@click.option("--supervisor-phone", help="主管领导电话（不公开）。")
+@click.option("--ops-lead-name", help="运维负责人姓名（不公开）。")
+@click.option("--ops-lead-phone", help="运维负责人电话（不公开）。")
 @click.pass_context
-def new(ctx: click.Context, /, unit: str, **values: object) -> int:
+def new(ctx: click.Context, /, unit: str | None, **values: object) -> int:
     """新建一个账号备案文件：按平台和账号 ID 定好文件名，写入填好的字段，然后检查。
 
-    缺少的选项会逐项询问；全部用选项给出时不询问。
+    缺少的项目逐项询问，填错时用中文说明并重新询问；用选项给出的项目不再询问，填错时直接报错。
+    同一平台的同一账号 ID 已经备案时，不会写入文件。
     """
     from .new import run_new
 

@@ -1,31 +1,186 @@
-"""``site-gen new``: write a new account filing with the right file name, then check it."""
+"""``site-gen new``: write a new account filing with the right file name, then check it.
+
+Each field is one ``Question``: an option given on the command line is checked and, when
+wrong, refused (exit 2) without asking; a missing one is asked for, and asked again in
+Chinese until the answer passes the same checks as ``site-gen validate``. Clerks type
+微信 for a platform and 2024年5月1日 for a date: both are understood.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import clock
 from .errors import UsageError
-from .identity import expected_file_name
-from .labels import PLATFORMS
+from .identity import account_key, expected_file_name
+from .labels import PLATFORMS, WECHAT_KINDS
+from .platforms import id_problem
+from .public import INTERNAL_LANDMARK
 from .reporters import format_text
 from .rules import check_registry
+from .schemas import check_value
 
 HEADER = "# 新媒体账号（网站）备案。contacts 只用于内部报表，不会公开。字段说明见 docs/fields.md。\n"
+
+# What clerks call the platforms, besides the codes and the labels in labels.PLATFORMS.
+PLATFORM_WORDS = {"微信": "wechat_official", "公众号": "wechat_official", "微信号": "wechat_official",
+                  "服务号": "wechat_official", "订阅号": "wechat_official", "视频号": "wechat_channels",
+                  "头条": "toutiao", "头条号": "toutiao", "b站": "bilibili", "bilibili": "bilibili",
+                  "app": "app", "客户端": "app", "qq号": "qq", "官网": "website"}
+_YES = {"y", "yes", "是", "有", "对", "true", "1", "已认证", "认证"}
+_NO = {"n", "no", "否", "没有", "无", "不", "false", "0", "未认证"}
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+Answers = dict[str, Any]
+Checked = tuple[Any, str | None]  # (value, problem)
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str  # the option's name (--account-id is account_id)
+    prompt: str
+    check: Callable[[str, Answers], Checked]
+    default: str | None = None
+    asked: Callable[[Answers], bool] = lambda answers: True
+
+
+def _field(path: tuple[str, ...]) -> Callable[[str, Answers], Checked]:
+    def check(text: str, answers: Answers) -> Checked:
+        value = text.strip()
+        problems = check_value("account", path, value)
+        return value, problems[0] if problems else None
+    return check
+
+
+def _platform(text: str, answers: Answers) -> Checked:
+    word = text.strip().lower()
+    labels = {label.lower(): code for code, label in PLATFORMS.items()}
+    code = word if word in PLATFORMS else labels.get(word) or PLATFORM_WORDS.get(word)
+    if code is None:
+        choices = "、".join(f"{label}（{code}）" for code, label in PLATFORMS.items())
+        return None, f"不认识平台“{text.strip()}”。请填以下之一：{choices}。"
+    return code, None
+
+
+def _yes_no(text: str, answers: Answers) -> Checked:
+    word = text.strip().lower()
+    if word in _YES:
+        return True, None
+    if word in _NO:
+        return False, None
+    return None, f"请回答“是”或“否”（现在是“{text.strip()}”）。"
+
+
+def _day(text: str, answers: Answers) -> Checked:
+    match = _DATE.match(text)
+    if not match:
+        return None, f"日期要写成 年-月-日，例如 2024-05-01 或 2024年5月1日（现在是“{text.strip()}”）。"
+    try:
+        day = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None, f"日历上没有 {text.strip()} 这一天。"
+    if day > clock.today():
+        return None, f"{day.isoformat()} 晚于今天（{clock.today().isoformat()}）：请填写已经发生的日期。"
+    return day.isoformat(), None
+
+
+def _account_id(text: str, answers: Answers) -> Checked:
+    value = text.strip()
+    platform = answers["platform"]
+    problems = check_value("account", ("account_id",), value)
+    found = id_problem(platform, value)
+    if found:
+        rule, suggestion = found
+        return None, f"{PLATFORMS[platform]}的账号 ID 写法不对：{rule}。{suggestion}"
+    if problems:
+        return None, problems[0]
+    key = account_key(platform, value)
+    other = next((a.file for a in answers["_registry"].accounts
+                  if account_key(a.platform, a.account_id) == key), None)
+    if other:
+        return None, (f"{PLATFORMS[platform]}账号“{value}”已在 {other} 备案。同一账号只能备案一次："
+                      "如需变更，请修改原文件。")
+    return value, None
+
+
+def _wechat_kind(text: str, answers: Answers) -> Checked:
+    word = text.strip().lower()
+    by_label = {label: code for code, label in WECHAT_KINDS.items()}
+    code = word if word in WECHAT_KINDS else by_label.get(word)
+    if code is None:
+        return None, "请填 订阅号、服务号 或 企业号（subscription、service、enterprise）。"
+    return code, None
+
+
+def _optional(check: Callable[[str, Answers], Checked]) -> Callable[[str, Answers], Checked]:
+    def maybe(text: str, answers: Answers) -> Checked:
+        return (None, None) if not text.strip() else check(text, answers)
+    return maybe
+
+
+QUESTIONS = (
+    Question("platform", "平台（如 微信公众号、微博、抖音、网站，或代码 weibo）", _platform),
+    Question("account_id", "账号 ID（网站填域名，APP 填包名，不是链接）", _account_id),
+    Question("name", "账号名称", _field(("name",))),
+    Question("url", "链接（没有请直接回车）", _optional(_field(("url",))), default=""),
+    Question("wechat_kind", "公众号类型（订阅号、服务号或企业号）", _wechat_kind, default="订阅号",
+             asked=lambda a: a["platform"] == "wechat_official"),
+    Question("verified", "是否已通过平台认证（是/否）", _yes_no, default="是"),
+    Question("certified_subject", "认证主体（一般是本单位全称）", _field(("certified_subject",)),
+             asked=lambda a: a["verified"] is True),
+    Question("opened_on", "开通时间（例如 2024-05-01 或 2024年5月1日）", _day),
+    Question("interactive", "是否具有互动功能（留言、评论、私信）（是/否）", _yes_no, default="是"),
+    Question("content_review", "是否已建立内容发布审核制度（是/否）", _yes_no, default="是"),
+    Question("supervisor_name", "主管领导姓名（不公开）", _field(("contacts", "supervisor", "name"))),
+    Question("supervisor_phone", "主管领导电话（不公开）", _field(("contacts", "supervisor", "phone"))),
+    Question("ops_lead_name", "运维负责人姓名（不公开）", _field(("contacts", "ops_lead", "name"))),
+    Question("ops_lead_phone", "运维负责人电话（不公开）", _field(("contacts", "ops_lead", "phone"))),
+)
+
+
+def _answer(question: Question, given: object, answers: Answers) -> Any:
+    """The checked answer: a given option is refused when wrong, never asked again."""
+    if given is not None:
+        text = given if isinstance(given, str) else ("是" if given is True else "否")
+        value, problem = question.check(text, answers)
+        if problem:
+            raise UsageError(f"--{question.key.replace('_', '-')}：{problem}")
+        return value
+    while True:
+        text = click.prompt(question.prompt, default=question.default, show_default=False)
+        value, problem = question.check(str(text), answers)
+        if problem is None:
+            return value
+        click.echo(f"  {problem}请重新输入。", err=True)
+
+
+def _unit_folder(root: Path, unit: str | None) -> str:
+    while True:
+        given = unit
+        text = given if given is not None else click.prompt(
+            "单位文件夹（filings/ 下，例如 dongcheng/shiyan-xiaoxue）")
+        path = text.strip().strip("/").removeprefix("filings").strip("/")
+        folder = root / "filings" / path if path else root / "filings"
+        if (folder / "_unit.yaml").is_file():
+            return path
+        message = f"找不到单位文件夹 filings/{path}（要有 _unit.yaml）。"
+        if given is not None:
+            raise UsageError(f"--unit：{message}")
+        click.echo(f"  {message}请重新输入。", err=True)
 
 
 def _scalar(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML string
-
-
-CONTACT_OPTIONS = {"supervisor_name": ("supervisor", "name"),
-                   "supervisor_phone": ("supervisor", "phone"),
-                   "ops_lead_name": ("ops_lead", "name"), "ops_lead_phone": ("ops_lead", "phone")}
 
 
 def _lines(values: dict[str, object], indent: str = "") -> list[str]:
@@ -42,35 +197,40 @@ def _lines(values: dict[str, object], indent: str = "") -> list[str]:
 
 
 def filing_text(values: dict[str, object]) -> str:
-    """The filing as YAML in the order given, every string quoted."""
-    return HEADER + "".join(_lines(values))
+    """The filing as YAML in the order given, every string quoted, contacts below the
+    landmark line (as the portal's filing form writes it)."""
+    contacts = values.pop("contacts", None)
+    text = HEADER + "".join(_lines(values)) + INTERNAL_LANDMARK + "\n"
+    return text + "".join(_lines({"contacts": contacts})) if contacts else text
 
 
-def run_new(root: Path, unit: str, values: dict[str, object]) -> int:
-    """Create ``filings/<unit>/<platform>--<slug>.yaml`` and validate it."""
-    unit = unit.strip("/").removeprefix("filings").strip("/")
-    folder = root / "filings" / unit if unit else root / "filings"
-    if not (folder / "_unit.yaml").is_file():
-        raise UsageError(f"找不到单位文件夹 filings/{unit}（要有 _unit.yaml）。")
-    platform, account_id = str(values["platform"]), str(values["account_id"])
-    if platform not in PLATFORMS:
-        raise UsageError(f"平台只能是：{'、'.join(PLATFORMS)}。")
+def run_new(root: Path, unit: str | None, options: dict[str, object]) -> int:
+    """Ask for what is missing, check every answer, write the filing and validate it."""
+    if not root.is_dir():
+        raise UsageError(f"登记库目录 {root} 不存在。")
+    unit_path = _unit_folder(root, unit)
+    answers: Answers = {"_registry": check_registry(root).registry}
+    for question in QUESTIONS:
+        if question.asked(answers):
+            answers[question.key] = _answer(question, options.get(question.key), answers)
+        elif options.get(question.key) is not None:
+            raise UsageError(f"--{question.key.replace('_', '-')} 只适用于"
+                             f"{'微信公众号' if question.key == 'wechat_kind' else '已认证的账号'}。")
+    platform, account_id = answers["platform"], answers["account_id"]
+    folder = root / "filings" / unit_path if unit_path else root / "filings"
     target = folder / expected_file_name(platform, account_id)
     if target.exists():
-        raise UsageError(f"{target.relative_to(root)} 已经存在：变更请直接修改这个文件。")
-    contacts: dict[str, dict[str, object]] = {"supervisor": {}, "ops_lead": {}}
-    for option, (role, field) in CONTACT_OPTIONS.items():
-        contacts[role][field] = values.pop(option)
-    order = ("name", "platform", "account_id", "url", "wechat_kind", "verified",
-             "certified_subject", "opened_on")
-    filing: dict[str, object] = {key: values.get(key) for key in order}
-    if platform != "wechat_official":
-        filing.pop("wechat_kind")
+        raise UsageError(f"{target.relative_to(root).as_posix()} 已经存在：变更请直接修改这个文件。")
+    filing: dict[str, object] = {key: answers.get(key) for key in (
+        "name", "platform", "account_id", "url", "wechat_kind", "verified", "certified_subject",
+        "opened_on")}
     filing.update(filed_on=clock.today().isoformat(), status="active",
-                  interactive=values["interactive"], content_review=values["content_review"])
+                  interactive=answers["interactive"], content_review=answers["content_review"])
     if platform in ("website", "app"):
         filing[platform] = {}
-    filing["contacts"] = contacts
+    filing["contacts"] = {
+        "supervisor": {"name": answers["supervisor_name"], "phone": answers["supervisor_phone"]},
+        "ops_lead": {"name": answers["ops_lead_name"], "phone": answers["ops_lead_phone"]}}
     target.write_text(filing_text(filing), "utf-8")
     shown = target.relative_to(root).as_posix()
     click.echo(f"已创建 {shown}。请补充其他字段（见 docs/fields.md）后提交合并请求。")

@@ -139,6 +139,25 @@ def check_schema(doc: Document, kind: str) -> list[Problem]:
     return sorted(set(found))
 
 
+def check_value(kind: str, path: JsonPath, value: Any) -> list[str]:
+    """The validator's messages for one value at ``path`` (``site-gen new`` asks again)."""
+    from .loader import parse_document
+
+    chain = field_schemas(kind, path)
+    if not chain:
+        return []
+    data: Any = value
+    for key in reversed(path):
+        data = {key: data}
+    doc = parse_document(json.dumps(data, ensure_ascii=False).encode("utf-8"), "value")
+    assert isinstance(doc, Document)
+    messages = []
+    for error in Draft202012Validator(chain[-1]).iter_errors(value):
+        error.path.extendleft(reversed(path))
+        messages.append(_translate(error, doc, kind).message)
+    return messages
+
+
 def _errors(doc: Document, kind: str) -> Iterator[ValidationError]:
     for error in validator_for(kind).iter_errors(doc.data):
         if error.validator == "required":

@@ -5,6 +5,7 @@ directory works without JavaScript. No request leaves localhost."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +262,27 @@ def test_the_camera_scans_a_qr_code(browser: Any, site_url: str, tmp_path: Path)
     watch.check(site_url)
     context.close()
     launched.close()
+
+
+def test_the_guides_screenshots_are_taken_from_the_real_pages(browser: Any, tmp_path: Path) -> None:
+    """tools/screenshots.py builds the demo portal and photographs it; every picture the
+    guides show is one it takes, and each is a real PNG of a phone-sized page."""
+    import importlib.util
+    import struct
+
+    spec = importlib.util.spec_from_file_location("screenshots", REPO / "tools" / "screenshots.py")
+    assert spec is not None and spec.loader is not None
+    screenshots = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(screenshots)
+    written = screenshots.take(tmp_path, browser)
+    names = {path.name for path in written}
+    for path in written:
+        head = path.read_bytes()[:24]
+        assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+        width, height = struct.unpack(">II", head[16:24])
+        assert 100 < width <= 390 and height > 40, (path, width, height)
+    shown = set()
+    for page in (REPO / "docs").glob("*.md"):
+        shown |= set(re.findall(r"\]\(images/guide/([a-z-]+\.png)\)", page.read_text("utf-8")))
+    assert shown == names, (shown ^ names)
+    assert names == {p.name for p in (REPO / "docs" / "images" / "guide").glob("*.png")}

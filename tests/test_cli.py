@@ -8,7 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from site_gen import clock
+from site_gen.labels import PLATFORMS
+from site_gen.platforms import id_rules
+
 from .conftest import CASES, REPO, build_case
+
+
+def today_in_beijing() -> str:
+    return clock.today().isoformat()
 
 
 def test_demo_registry_validates_with_its_three_warnings(run_cli) -> None:
@@ -159,21 +167,69 @@ def test_new_filing_from_options(tmp_path: Path, run_cli) -> None:
     text = created.read_text("utf-8")
     assert 'phone: "02037626715"' in text and 'account_id: "7012345678"' in text
     assert "wechat_kind" not in text
+    assert "以下为内部信息" in text.split("contacts:")[0]
     again = run_cli("--root", str(root), "new", *NEW_OPTIONS)
-    assert again.returncode == 2 and "已经存在" in again.stderr
+    assert again.returncode == 2 and "已在 filings/school/weibo--7012345678.yaml 备案" in again.stderr
     assert run_cli("--root", str(root), "validate").returncode == 0
+
+
+def test_new_refuses_an_account_filed_anywhere_before_writing(tmp_path: Path, run_cli) -> None:
+    root = build_case(CASES / "valid" / "minimal", tmp_path)  # school files weibo 1234567890
+    options = [*NEW_OPTIONS]
+    options[options.index("7012345678")] = "1234567890"
+    options[options.index("school")] = ""  # the root unit: another unit than the original
+    before = sorted(p.name for p in (root / "filings").rglob("*.yaml"))
+    result = run_cli("--root", str(root), "new", *options)
+    assert result.returncode == 2, result
+    assert "已在 filings/school/weibo--1234567890.yaml 备案" in result.stderr
+    assert sorted(p.name for p in (root / "filings").rglob("*.yaml")) == before
+
+
+def test_a_wrong_option_is_refused_not_asked_again(tmp_path: Path) -> None:
+    root = build_case(CASES / "valid" / "minimal", tmp_path)
+    options = [*NEW_OPTIONS]
+    options[options.index("2024-05-06")] = "2024-13-01"
+    done = subprocess.run([sys.executable, "-m", "site_gen", "--root", str(root), "new", *options],
+                          input="2024-05-06\n", capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "--opened-on：日历上没有 2024-13-01 这一天" in done.stderr
+    assert "开通时间" not in done.stdout  # not asked
 
 
 def test_new_filing_asks_for_what_is_missing(tmp_path: Path) -> None:
     root = build_case(CASES / "valid" / "minimal", tmp_path)
-    answers = "\n".join(["school", "wechat_official", "ceshi_1z", "测试一中公众号", "", "y",
-                         "测试市第一中学", "2024-05-06", "y", "y", "张三", "020-12345678",
-                         "李四", "13900002222"]) + "\n"
+    answers = ["school",
+               "WeChat", "微信",                    # not a platform; then 微信
+               "https://mp.weixin.qq.com/s/abc",    # a link is not an ID
+               "1234567890", "ceshi_1z",            # a Weibo-looking ID; then a WeChat ID
+               "测试一中公众号", "",                 # name; no link
+               "", "y",                             # the default 订阅号; verified
+               "测试市第一中学",
+               "2024/13/01", "2099-01-01", "2024年5月6日",  # no such day; future; then right
+               "也许", "是", "",                     # not yes/no; yes; the default
+               "张三", "办公室电话", "020-12345678", "李四", "13900002222"]
     done = subprocess.run([sys.executable, "-m", "site_gen", "--root", str(root), "new"],
-                          input=answers, capture_output=True, text=True, timeout=60)
+                          input="\n".join(answers) + "\n", capture_output=True, text=True,
+                          timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     text = (root / "filings" / "school" / "wechat_official--ceshi_1z.yaml").read_text("utf-8")
     assert 'wechat_kind: "subscription"' in text and "url" not in text
+    assert 'opened_on: "2024-05-06"' in text and 'phone: "020-12345678"' in text
+    asked_again = [line.strip() for line in done.stderr.splitlines()]
+    assert asked_again == [
+        "不认识平台“WeChat”。请填以下之一：" + "、".join(f"{label}（{code}）" for code, label in PLATFORMS.items())
+        + "。请重新输入。",
+        "微信公众号的账号 ID 写法不对：微信公众号填微信号（6–20 位字母、数字、下划线或减号，以字母开头）或原始 ID"
+        "（gh_ 开头）。例如 shili_jyj。" + id_rules()["wechat_official"].find + "请重新输入。",
+        "微信公众号的账号 ID 写法不对：微信公众号填微信号（6–20 位字母、数字、下划线或减号，以字母开头）或原始 ID"
+        "（gh_ 开头）。例如 shili_jyj。" + id_rules()["wechat_official"].find + "请重新输入。",
+        "日历上没有 2024/13/01 这一天。请重新输入。",
+        f"2099-01-01 晚于今天（{today_in_beijing()}）：请填写已经发生的日期。请重新输入。",
+        "请回答“是”或“否”（现在是“也许”）。请重新输入。",
+        "“contacts.supervisor.phone”（主管领导 · 电话）格式不对：电话只写数字（可带区号和减号），"
+        "例如 020-12345678；多个号码请只写一个。现在填的是“办公室电话”。请重新输入。",
+    ]
+    assert "Traceback" not in done.stderr
 
 
 def test_unwritable_outputs_are_explained_not_crashed(tmp_path: Path, run_cli) -> None:

@@ -106,6 +106,11 @@
     } else if (node.type === "boolean") {
       input = el("select", { id: id, name: name, "data-type": "boolean" }, [
         el("option", { value: "" }, ["请选择"]), el("option", { value: "true" }, ["是"]), el("option", { value: "false" }, ["否"])]);
+    } else if (node.type === "integer" && node.minimum !== undefined && node.maximum !== undefined &&
+               node.maximum - node.minimum <= 10) {  // a level: a choice
+      var levels = [el("option", { value: "" }, ["请选择"])];
+      for (var level = node.minimum; level <= node.maximum; level++) levels.push(el("option", { value: String(level) }, [String(level)]));
+      input = el("select", { id: id, name: name, "data-type": "integer" }, levels);
     } else if (node.type === "integer") {
       input = el("input", { id: id, name: name, type: "number", inputmode: "numeric", step: "1", min: node.minimum, "data-type": "integer" });
     } else if (isDate(node)) {
@@ -621,7 +626,7 @@
       units = list;
       var wanted = params.get("unit");
       var match = units.filter(function (u) { return u[0] === wanted; })[0];
-      if (wanted !== null && match) {
+      if (wanted !== null && match) {  // from a unit page
         chooseUnit(match[0], match[1]);
         if (state.mode !== "new") document.querySelector(".sg-unit-picker").hidden = true;
       }
