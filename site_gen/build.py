@@ -11,12 +11,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 import jieba
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_build_datetime
@@ -121,26 +120,17 @@ def forge_settings(value: object) -> dict[str, str] | None:
     return {k: str(value[k]).rstrip("/") if k == "url" else str(value[k]).strip("/") for k in keys}
 
 
-def run_build(root: Path, out: Path) -> int:
-    """Validate ``root`` and build its portal into ``out``; return the exit status."""
+def load_site_config(root: Path, out: Path) -> MkDocsConfig:
+    """The registry's mkdocs.yml, strict, building into ``out``."""
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise UsageError(f"{root} 里没有 mkdocs.yml。")
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     jieba.setLogLevel(logging.WARNING)  # the theme's search segments Chinese with jieba
-    config = load_config(str(config_file), site_dir=str(out.resolve()), strict=True)
-    forge = forge_settings(config["extra"].get("forge"))
-    result = generated_files(root, config["site_name"], forge)
-    click.echo(result.report, nl=False)
-    if not result.ok:
-        click.echo("登记库有错误，没有生成门户。", err=True)
-        return 1
-    pages = result.pages
-    config.plugins["site-gen"] = _PortalPlugin(pages, result.assets)
-    try:
-        mkdocs_build(config)
-    except (Abort, MkDocsException) as exc:
-        click.echo(f"生成门户失败：{exc}", err=True)
-        return 1
-    click.echo(f"已生成门户：{out}（{len(pages)} 个页面）。")
-    return 0
+    return load_config(str(config_file), site_dir=str(out.resolve()), strict=True)
+
+
+def build_site(config: MkDocsConfig, result: Generated) -> None:
+    """Run mkdocs with the generated pages and files added (raises MkDocsException)."""
+    config.plugins["site-gen"] = _PortalPlugin(result.pages, result.assets)
+    mkdocs_build(config)

@@ -12,6 +12,9 @@ from typing import Any
 
 ERROR = "error"
 WARNING = "warning"
+# The audit's severities (site-gen audit): how urgently a bureau officer should act.
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+SEVERITY_TEXT = {ERROR: "错误", WARNING: "警告", HIGH: "高", MEDIUM: "中", LOW: "低"}
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,11 @@ class Rule:
     severity: str
     title: str
     template: str
+    key: str | None = None  # an audit rule's name in `site-gen audit --format json`
+
+    @property
+    def is_audit(self) -> bool:
+        return self.code.startswith("A-")
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
@@ -127,7 +135,42 @@ RULES: dict[str, Rule] = _rules(
     Rule("W-SUBJECT-MISMATCH", WARNING, "认证主体与单位名称不同",
          "认证主体“{subject}”与本单位“{unit}”及其上级单位的名称都不同。"
          "请核对认证主体，或说明由哪个单位认证。"),
+    Rule("W-ACTIVITY-UNKNOWN", WARNING, "没有填报最近发布日期",
+         "在用账号没有填写 last_post_on（最近发布日期），审计无法判断它是否长期不更新，只能记为“未填报”。"
+         "请填写最近一次发布内容的日期，例如 last_post_on: 2026-11-01。"),
+    # The audit (site-gen audit): what the notices ask a supervising bureau to act on.
+    # Messages are addressed to the bureau officer, not to the filer.
+    Rule("A-ZOMBIE", HIGH, "长期不更新（僵尸号）",
+         "“{name}”（{platform}）自最近一次发布（{since}）起已 {days} 天没有更新，"
+         "处于“{stage}”阶段。{action}", key="zombie"),
+    Rule("A-UNREPORTED", LOW, "活跃情况未填报",
+         "“{name}”（{platform}）没有填报{missing}：表格中这些项目留空，审计无法判断它是否长期不更新。"
+         "请督促{unit}在备案中填写。", key="unreported"),
+    Rule("A-LATE-FILING", MEDIUM, "逾期备案",
+         "“{name}”开通于 {opened_on}，备案于 {filed_on}，相隔 {days} 个工作日（规定 {limit} 个工作日内）："
+         "请督促{unit}今后按时备案。", key="late_filing"),
+    Rule("A-DUPLICATE-PLATFORM", MEDIUM, "同一平台多个账号",
+         "{unit}在{platform}上有 {count} 个在用账号（{names}）：请按集约要求督促清理整合，"
+         "保留一个，其余注销。", key="duplicate_platform"),
+    Rule("A-ANNUAL-REVIEW", MEDIUM, "年审到期",
+         "“{name}”距{what}（{last}）已超过一年，应于 {due} 前年审：请组织{unit}年审，"
+         "并在备案中更新 annual_review_on。", key="annual_review_due"),
+    Rule("A-LOOKALIKE-NAME", LOW, "名称易混淆",
+         "账号名称“{name}”{how}（{other_unit}）：请确认不会让公众误认，必要时要求{unit}改用更能区分的名称。",
+         key="lookalike_name"),
+    Rule("A-WEBSITE-FILING", HIGH, "网站备案不全",
+         "网站“{name}”缺少{missing}：请督促{unit}办理后在备案的 website 中填写。", key="website_filing"),
+    Rule("A-APP-FILING", HIGH, "APP 未备案",
+         "APP“{name}”没有教育移动应用备案号：请督促{unit}按教技厅〔2019〕3号的要求办理备案，"
+         "并填写 app.edu_app_filing。", key="app_filing"),
+    Rule("A-CONTENT-REVIEW", HIGH, "未建立内容审核制度",
+         "“{name}”没有建立内容发布审核制度：请督促{unit}落实“先审后发”三级审核"
+         "（编辑初审、负责人审核、领导终审）。", key="content_review"),
+    Rule("A-UNRECTIFIED", HIGH, "问题未整改",
+         "“{name}”自查发现“{result}”（{checked_on}），尚未整改：请督促{unit}整改后更新 "
+         "inspection.rectified。", key="unrectified"),
 )
+AUDIT_RULES = {rule.key: rule for rule in RULES.values() if rule.key}
 
 
 @dataclass(frozen=True, order=True)

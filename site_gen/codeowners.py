@@ -12,9 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import click
-
-from .errors import UsageError
 from .model import ROOT, Unit
 from .rules import load_units
 
@@ -50,24 +47,11 @@ def render(units: Mapping[str, Unit]) -> str:
     return "".join(lines)
 
 
-def run_codeowners(root: Path, check: bool) -> int:
-    if not root.is_dir():
-        raise UsageError(f"登记库目录 {root} 不存在。")
+def codeowners_file(root: Path) -> Path:
+    return root / ".github" / "CODEOWNERS"
+
+
+def expected_codeowners(root: Path) -> str | None:
+    """The CODEOWNERS the unit tree asks for, or None when the root unit is missing."""
     units = load_units(root)
-    if ROOT not in units:
-        click.echo("根单位 filings/_unit.yaml 缺失或有错误：请先运行 site-gen validate。", err=True)
-        return 1
-    target = root / ".github" / "CODEOWNERS"
-    wanted = render(units)
-    if check:
-        current = target.read_text("utf-8") if target.exists() else ""
-        if current != wanted:
-            click.echo(".github/CODEOWNERS 与单位的 reviewers 不一致：请运行 site-gen codeowners "
-                       "并提交更新后的文件。", err=True)
-            return 1
-        click.echo(".github/CODEOWNERS 是最新的。")
-        return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(wanted, "utf-8")
-    click.echo(f"已写入 {target}。")
-    return 0
+    return render(units) if ROOT in units else None

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .catalogue import ERROR, RULES
+from .catalogue import ERROR, RULES, SEVERITY_TEXT
 from .labels import PLATFORMS
 from .platforms import id_rules
 from .schemas import display_path, field_schemas, load_schemas
@@ -35,9 +35,20 @@ def rules_page() -> str:
         "|---|---|---|---|",
     ]
     for rule in RULES.values():
+        if rule.is_audit:
+            continue
         level = "错误" if rule.severity == ERROR else "警告"
         template = _PLACEHOLDER.sub("…", rule.template)
         lines.append(f"| `{rule.code}` | {level} | {rule.title} | {_cell(template)} |")
+    lines += ["", "## 规则审计（site-gen audit）", "",
+              "上级单位用 `site-gen audit` 和报表中的审计表按通知的要求检查登记库。下面的说明写给审核的"
+              "教育局工作人员；`json` 输出中的 `rule` 是第二列的名称。期限和阈值见[规则审计](audit.md)。",
+              "", "| 代码 | `rule` | 严重程度 | 规则 | 说明（… 处为具体值） |", "|---|---|---|---|---|"]
+    for rule in RULES.values():
+        if rule.is_audit:
+            template = _PLACEHOLDER.sub("…", rule.template)
+            lines.append(f"| `{rule.code}` | `{rule.key}` | {SEVERITY_TEXT[rule.severity]} | "
+                         f"{rule.title} | {_cell(template)} |")
     return "\n".join(lines) + "\n"
 
 

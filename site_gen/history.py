@@ -16,11 +16,16 @@ A shallow clone cannot give this history: ``read_history`` says so instead of gu
 
 from __future__ import annotations
 
+import subprocess
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import git
+
+from .model import Account
 
 _RECORD, _FIELD = "\x1e", "\x1f"
 
@@ -32,6 +37,7 @@ class Event:
     commit: str
     author: str
     approved_by: str | None = None  # who merged, when the commit is a merge
+    blobs: tuple[str, str] | None = None  # a change's file before and after (Git blob ids)
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,94 @@ class History:
     events: dict[str, tuple[Event, ...]] = field(default_factory=dict)
     shallow: bool = False
     available: bool = True
+    root: Path | None = None  # where the repository is, to read a change's two versions
 
     def of(self, file: str) -> tuple[Event, ...]:
         return self.events.get(file, ())
+
+
+HISTORY_TYPES = {"open": "开设", "change": "变更", "deregister": "注销"}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """A filing event as the public and the forms see it: no author (authors are people)."""
+
+    date: str
+    type: str  # open, change or deregister
+    commit: str | None = None
+    blobs: tuple[str, str] | None = None
+
+    @property
+    def label(self) -> str:
+        return HISTORY_TYPES[self.type]
+
+
+def account_history(account: Account, history: History) -> tuple[HistoryEvent, ...]:
+    """The filing's events from Git; without Git, from its own dates. A filing that entered
+    the registry after the fact keeps its own dates: ``open`` is dated by ``filed_on`` when
+    that is earlier than its commit, and a deregistration older than the file's history
+    is added from ``deregistered_on``."""
+    found = history.of(account.file)
+    if not found:
+        events = [HistoryEvent(account.filed_on, "open")]
+        if account.deregistered_on:
+            events.append(HistoryEvent(account.deregistered_on, "deregister"))
+        return tuple(events)
+    events = [HistoryEvent(min(e.date, account.filed_on) if e.type == "open" else e.date,
+                           e.type, e.commit, e.blobs) for e in found]
+    if account.deregistered_on and not any(e.type == "deregister" for e in events):
+        # Entered the registry already deregistered: its deregistration predates Git.
+        events.append(HistoryEvent(account.deregistered_on, "deregister", found[0].commit))
+    return tuple(sorted(events, key=lambda e: e.date))
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        flat: dict[str, Any] = {}
+        for key, value in data.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    return {prefix: data}
+
+
+def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
+        tuple[str, str], frozenset[str] | None]:
+    """For each change event's (old, new) blobs: the dotted paths of the fields whose values
+    differ (``contacts.ops_lead.phone``), or None when a version cannot be read. The blobs
+    of all events are read in one ``git cat-file --batch``."""
+    from .loader import Document, parse_document
+    from .schemas import coerce_plain_numbers
+
+    pairs = {e.blobs for e in events if e.blobs}
+    if not pairs or history.root is None:
+        return {}
+    shas = sorted({sha for pair in pairs for sha in pair})
+    done = subprocess.run(["git", "-C", str(history.root), "cat-file", "--batch"],
+                          input="\n".join(shas).encode() + b"\n", capture_output=True, check=True)
+    contents: dict[str, dict[str, Any] | None] = {}
+    out, at = done.stdout, 0
+    for sha in shas:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        if len(header) < 3 or header[1] != b"blob":
+            contents[sha], at = None, end + 1
+            continue
+        size = int(header[2])
+        raw = out[end + 1:end + 1 + size]
+        at = end + 1 + size + 1
+        doc = parse_document(raw, sha)
+        if isinstance(doc, Document) and isinstance(doc.data, dict):
+            coerce_plain_numbers(doc, "account")
+            contents[sha] = _flatten(doc.data)
+        else:
+            contents[sha] = None
+    found: dict[tuple[str, str], frozenset[str] | None] = {}
+    for old, new in pairs:
+        before, after = contents.get(old), contents.get(new)
+        found[(old, new)] = None if before is None or after is None else frozenset(
+            key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+    return found
 
 
 NO_HISTORY = History(available=False)
@@ -87,7 +178,7 @@ def read_history(root: Path) -> History:
     if is_shallow(repo):
         return History(shallow=True, available=False)
     pathspec, prefix = filings_pathspec(repo, root)
-    log = run_git(repo, "log", "--first-parent", "-m", "--reverse", "--name-status", "-M",
+    log = run_git(repo, "log", "--first-parent", "-m", "--reverse", "--raw", "--no-abbrev", "-M",
                        "--date=short", f"--format={_RECORD}%H{_FIELD}%P{_FIELD}%an{_FIELD}%cd"
                        f"{_FIELD}%cn", "--", pathspec)
     deregistrations = _deregistering_commits(repo, pathspec)
@@ -99,7 +190,7 @@ def read_history(root: Path) -> History:
         merged = len(parents) > 1
         made_by = authors.get(parents[1], author) if merged else author
         approved = committer if merged else None
-        for status, paths in changes:
+        for status, paths, blobs in changes:
             path = paths[-1].removeprefix(prefix)
             if status.startswith("R"):
                 old = paths[0].removeprefix(prefix)
@@ -110,18 +201,23 @@ def read_history(root: Path) -> History:
             kind = "open" if status.startswith("A") or not events[path] else "change"
             if kind == "change" and (sha, paths[-1]) in deregistrations:
                 kind = "deregister"
-            events[path].append(Event(day, kind, sha, made_by, approved))
-    return History({path: tuple(found) for path, found in events.items()})
+            events[path].append(Event(day, kind, sha, made_by, approved,
+                                      blobs if kind != "open" else None))
+    return History({path: tuple(found) for path, found in events.items()}, root=root)
 
 
-def _parse(block: str) -> tuple[str, list[str], str, str, str, list[tuple[str, list[str]]]]:
+Change = tuple[str, list[str], tuple[str, str]]  # status, paths, (old blob, new blob)
+
+
+def _parse(block: str) -> tuple[str, list[str], str, str, str, list[Change]]:
     header, *lines = block.strip("\n").split("\n")
     sha, parents, author, day, committer = header.split(_FIELD)
     changes = []
     for line in lines:
-        if line.strip():
-            status, *paths = line.split("\t")
-            changes.append((status, paths))
+        if line.startswith(":"):  # :<old mode> <new mode> <old blob> <new blob> <status>\t<path>…
+            meta, *paths = line[1:].split("\t")
+            _, _, old, new, status = meta.split()
+            changes.append((status, paths, (old, new)))
     return sha, parents.split(), author, day, committer, changes
 
 

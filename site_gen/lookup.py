@@ -27,21 +27,14 @@ page downloads a few small files instead of the whole registry.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import click
-
-from .errors import UsageError
 from .identity import id_key, name_key
 from .platforms import id_rules, labelled_ids, link_info, links_of, normal, url_chars_only
-from .public import PublicAccount, PublicCounterfeit, PublicRegistry, public_registry, unit_href
-from .rules import check_registry
+from .public import PublicAccount, PublicCounterfeit, PublicRegistry, unit_href
 
 STRONG = ("id:", "url:", "host:")
 BIGRAM_CAP = 50  # names kept per bigram: enough for suggestions, bounded shard sizes
@@ -302,15 +295,3 @@ def format_answer(answer: Answer) -> str:
         lines.append("名称相近的官方账号（注意辨别）：")
         lines += [f"- {s['n']}（{s['u']}）" for s in answer.similar]
     return "\n".join(lines) + "\n"
-
-
-def run_lookup(root: Path, query: str, output_format: str) -> int:
-    """``site-gen lookup``: answer ``query`` from the registry at ``root``."""
-    if not root.is_dir():
-        raise UsageError(f"登记库目录 {root} 不存在。")
-    answer = lookup(build_index(public_registry(check_registry(root).registry)), query)
-    if output_format == "json":
-        click.echo(json.dumps(dataclasses.asdict(answer), ensure_ascii=False, indent=2))
-    else:
-        click.echo(format_answer(answer), nl=False)
-    return 0

@@ -1,4 +1,4 @@
-"""``site-gen new``: write a new account filing with the right file name, then check it.
+"""``site-gen new``: the questions, their checks and the file (``commands/new.py`` asks).
 
 Each field is one ``Question``: an option given on the command line is checked and, when
 wrong, refused (exit 2) without asking; a missing one is asked for, and asked again in
@@ -16,16 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import click
-
 from . import clock
 from .errors import UsageError
 from .identity import account_key, expected_file_name
 from .labels import PLATFORMS, WECHAT_KINDS
 from .platforms import id_problem
 from .public import INTERNAL_LANDMARK
-from .reporters import format_text
-from .rules import check_registry
 from .schemas import check_value
 
 HEADER = "# 新媒体账号（网站）备案。contacts 只用于内部报表，不会公开。字段说明见 docs/fields.md。\n"
@@ -146,37 +142,6 @@ QUESTIONS = (
 )
 
 
-def _answer(question: Question, given: object, answers: Answers) -> Any:
-    """The checked answer: a given option is refused when wrong, never asked again."""
-    if given is not None:
-        text = given if isinstance(given, str) else ("是" if given is True else "否")
-        value, problem = question.check(text, answers)
-        if problem:
-            raise UsageError(f"--{question.key.replace('_', '-')}：{problem}")
-        return value
-    while True:
-        text = click.prompt(question.prompt, default=question.default, show_default=False)
-        value, problem = question.check(str(text), answers)
-        if problem is None:
-            return value
-        click.echo(f"  {problem}请重新输入。", err=True)
-
-
-def _unit_folder(root: Path, unit: str | None) -> str:
-    while True:
-        given = unit
-        text = given if given is not None else click.prompt(
-            "单位文件夹（filings/ 下，例如 dongcheng/shiyan-xiaoxue）")
-        path = text.strip().strip("/").removeprefix("filings").strip("/")
-        folder = root / "filings" / path if path else root / "filings"
-        if (folder / "_unit.yaml").is_file():
-            return path
-        message = f"找不到单位文件夹 filings/{path}（要有 _unit.yaml）。"
-        if given is not None:
-            raise UsageError(f"--unit：{message}")
-        click.echo(f"  {message}请重新输入。", err=True)
-
-
 def _scalar(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -204,18 +169,18 @@ def filing_text(values: dict[str, object]) -> str:
     return text + "".join(_lines({"contacts": contacts})) if contacts else text
 
 
-def run_new(root: Path, unit: str | None, options: dict[str, object]) -> int:
-    """Ask for what is missing, check every answer, write the filing and validate it."""
-    if not root.is_dir():
-        raise UsageError(f"登记库目录 {root} 不存在。")
-    unit_path = _unit_folder(root, unit)
-    answers: Answers = {"_registry": check_registry(root).registry}
-    for question in QUESTIONS:
-        if question.asked(answers):
-            answers[question.key] = _answer(question, options.get(question.key), answers)
-        elif options.get(question.key) is not None:
-            raise UsageError(f"--{question.key.replace('_', '-')} 只适用于"
-                             f"{'微信公众号' if question.key == 'wechat_kind' else '已认证的账号'}。")
+def unit_folder(root: Path, text: str) -> tuple[str, str | None]:
+    """(unit path, problem) for a unit folder as typed: ``filings/dongcheng/`` or ``dongcheng``."""
+    path = text.strip().strip("/").removeprefix("filings").strip("/")
+    folder = root / "filings" / path if path else root / "filings"
+    if (folder / "_unit.yaml").is_file():
+        return path, None
+    return path, f"找不到单位文件夹 filings/{path}（要有 _unit.yaml）。"
+
+
+def write_filing(root: Path, unit_path: str, answers: Answers) -> str:
+    """Write the filing the checked ``answers`` describe; return its path (as validate shows
+    it). Raises UsageError when the file exists."""
     platform, account_id = answers["platform"], answers["account_id"]
     folder = root / "filings" / unit_path if unit_path else root / "filings"
     target = folder / expected_file_name(platform, account_id)
@@ -232,9 +197,4 @@ def run_new(root: Path, unit: str | None, options: dict[str, object]) -> int:
         "supervisor": {"name": answers["supervisor_name"], "phone": answers["supervisor_phone"]},
         "ops_lead": {"name": answers["ops_lead_name"], "phone": answers["ops_lead_phone"]}}
     target.write_text(filing_text(filing), "utf-8")
-    shown = target.relative_to(root).as_posix()
-    click.echo(f"已创建 {shown}。请补充其他字段（见 docs/fields.md）后提交合并请求。")
-    outcome = check_registry(root, [shown])
-    if outcome.problems:
-        click.echo(format_text(1, outcome.problems), nl=False)
-    return 1 if outcome.errors else 0
+    return target.relative_to(root).as_posix()

@@ -14,26 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .history import NO_HISTORY, History
+from .history import NO_HISTORY, History, HistoryEvent, account_history
 from .labels import COUNTERFEIT_STATUSES, PLATFORMS, STATUSES, UNIT_KINDS, WECHAT_KINDS
 from .model import ROOT, Account, Counterfeit, Registry, Unit
 
-HISTORY_TYPES = {"open": "开设", "change": "变更", "deregister": "注销"}
 # Written below the landmark line of a filing and never public: a change made through the
 # filing form keeps them as they are in the file.
 INTERNAL_FIELDS = ("inspection", "note", "contacts")
 INTERNAL_LANDMARK = "# ---- 以下为内部信息（不公开）：自查情况、备注和联系人 ----"
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEvent:
-    date: str
-    type: str  # open, change or deregister
-    commit: str | None = None
-
-    @property
-    def label(self) -> str:
-        return HISTORY_TYPES[self.type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,25 +93,6 @@ class PublicRegistry:
 
 def unit_href(path: str) -> str:
     return f"u/{path}/" if path else "u/"
-
-
-def account_history(account: Account, history: History) -> tuple[HistoryEvent, ...]:
-    """The filing's events from Git; without Git, from its own dates. A filing that entered
-    the registry after the fact keeps its own dates: ``open`` is dated by ``filed_on`` when
-    that is earlier than its commit, and a deregistration older than the file's history
-    is added from ``deregistered_on``. Authors stay out: they are people."""
-    found = history.of(account.file)
-    if not found:
-        events = [HistoryEvent(account.filed_on, "open")]
-        if account.deregistered_on:
-            events.append(HistoryEvent(account.deregistered_on, "deregister"))
-        return tuple(events)
-    events = [HistoryEvent(min(e.date, account.filed_on) if e.type == "open" else e.date,
-                           e.type, e.commit) for e in found]
-    if account.deregistered_on and not any(e.type == "deregister" for e in events):
-        # Entered the registry already deregistered: its deregistration predates Git.
-        events.append(HistoryEvent(account.deregistered_on, "deregister", found[0].commit))
-    return tuple(sorted(events, key=lambda e: e.date))
 
 
 _FORM_TEXT = ("name", "platform", "account_id", "url", "qr", "wechat_kind", "verified",

@@ -25,7 +25,9 @@ def account(root: Path, unit: str, account_id: str, *, platform: str = "weibo", 
     A short number stands for a Weibo UID of ten digits (6012300001 for "1")."""
     if platform == "weibo" and account_id.isdigit() and len(account_id) < 5:
         account_id = uid(account_id)
-    text = TEMPLATE.replace('account_id: "1234567890"', f'account_id: "{account_id}"')
+    text = "".join(line for line in TEMPLATE.splitlines(keepends=True)
+                   if not line.startswith("last_post_on:"))  # unreported unless a test says
+    text = text.replace('account_id: "1234567890"', f'account_id: "{account_id}"')
     text = text.replace("platform: weibo", f"platform: {platform}")
     for key, value in fields.items():
         lines = [line for line in text.splitlines() if not line.startswith(f"{key}:")]
@@ -72,14 +74,30 @@ def test_zombie_ladder(root: Path, today: str, stage: str | None) -> None:
         assert found[0].severity == "high" and stage in found[0].message
 
 
-def test_zombie_counts_from_opening_without_posts_and_never_for_deregistered(root: Path) -> None:
+def test_unknown_activity_is_unreported_never_a_zombie(root: Path) -> None:
     account(root, "school", "1", opened_on="2025-01-02", filed_on="2025-01-03")
     account(root, "school", "2", last_post_on="2025-01-01", status="deregistered",
             deregistered_on="2025-06-30", deregister_reason="整合")
-    found = findings(root, "2025-03-03", "zombie")
-    assert [(f.account_id, f.details["days"]) for f in found] == [(uid("1"), 60)]
-    assert "开通（2025-01-02）" in found[0].message
+    assert findings(root, "2025-12-31", "zombie") == []  # no date reported: not measured
+    unreported = findings(root, "2025-03-03", "unreported")
+    assert [(f.account_id, f.code) for f in unreported] == [(uid("1"), "A-UNREPORTED")]
+    assert unreported[0].details["missing"] == ["最近发布日期", "2025年信息发布数量", "粉丝量"]
+    assert "开通" not in unreported[0].message and "天" not in unreported[0].message
     assert all(f.account_id != uid("2") for f in findings(root, "2025-12-31"))
+
+
+def test_each_step_of_the_ladder_says_what_the_bureau_does(root: Path) -> None:
+    account(root, "school", "1", last_post_on="2025-12-31", annual_review_on="2026-01-01")
+    by_stage = {}
+    for day in ("2026-03-01", "2026-03-31", "2026-04-30"):
+        (finding,) = findings(root, day, "zombie")
+        by_stage[finding.details["stage"]] = finding
+    notice, public, shutdown = by_stage["整改通知"], by_stage["公开通报"], by_stage["关停"]
+    assert "发出整改通知" in notice.message and "2026-03-31 前恢复更新" in notice.message
+    assert "通报可写" in public.message and "2026-04-30 前完成整改" in public.message
+    assert "关停" in shutdown.message and "备案文件保留" in shutdown.message
+    assert shutdown.details["deadline"] is None
+    assert len({f.message.split("阶段。")[1] for f in by_stage.values()}) == 3
 
 
 def test_late_filing_over_a_holiday_and_a_working_weekend(root: Path) -> None:

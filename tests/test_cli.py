@@ -19,16 +19,17 @@ def today_in_beijing() -> str:
     return clock.today().isoformat()
 
 
-def test_demo_registry_validates_with_its_three_warnings(run_cli) -> None:
+def test_demo_registry_validates_with_its_four_warnings(run_cli) -> None:
     result = run_cli("validate", cwd=REPO)
     assert result.returncode == 0, result
     found = sorted((m["code"], m["file"]) for m in result.problems())
     assert found == [
+        ("W-ACTIVITY-UNKNOWN", "filings/shifan-xueyuan/tushuguan/mini_program--wx9a8b7c6d5e4f3a21.yaml"),
         ("W-DUPLICATE-PLATFORM", "filings/shifan-xueyuan/wechat_official--shifan_xueyuan.yaml"),
         ("W-DUPLICATE-PLATFORM", "filings/shifan-xueyuan/wechat_official--shifan_zhaosheng.yaml"),
         ("W-LATE-FILING", "filings/xicheng/hongqi-xiaoxue/douyin--xchqxx_2026.yaml"),
     ], result
-    assert result.stdout.endswith("0 个错误，3 个警告。警告不影响通过，但请尽快处理。\n")
+    assert result.stdout.endswith("0 个错误，4 个警告。警告不影响通过，但请尽快处理。\n")
 
 
 def test_console_script_is_installed() -> None:

@@ -210,7 +210,8 @@ def test_public_notices_only_when_the_registry_chooses(demo_site: Path, tmp_path
     root_unit = filings / "_unit.yaml"
     root_unit.write_text(root_unit.read_text("utf-8") + "public_notices: true\n", "utf-8")
     template = (CASES / "valid" / "minimal" / "filings" / "school" / "weibo--1234567890.yaml")
-    text = template.read_text("utf-8") + "last_post_on: 2026-06-01\n"  # 112 days before the build
+    text = template.read_text("utf-8").replace("last_post_on: 2024-05-06\n", "") \
+        + "last_post_on: 2026-06-01\n"  # 112 days before the build
     (filings / "school" / "weibo--1234567890.yaml").write_text(text, "utf-8")
     (filings / "school" / "weibo--1234567891.yaml").write_text(
         text.replace('"1234567890"', '"1234567891"').replace("2026-06-01", "2026-07-01")

@@ -27,6 +27,8 @@ ANNEX2_COLUMNS = {"网站": {"网站"}, "微博": {"微博"}, "微信": {"微信
 
 
 def report(run_cli, root: Path, out: Path, *args: str) -> list[str]:
+    if "--as-of" in args and "--sent-on" not in args:  # file names carry the sending date
+        args = (*args, "--sent-on", args[args.index("--as-of") + 1])
     result = run_cli("--root", str(root), "report", "--out", str(out), *args)
     assert result.returncode == 0, result
     return sorted(p.name for p in out.iterdir())
@@ -45,12 +47,13 @@ def test_every_bureau_gets_its_workbooks(run_cli, tmp_path: Path) -> None:
                      f"20261123{short}新媒体(网站)备案汇总表.xlsx",
                      f"20261123{short}新媒体(网站)审计.xlsx"]
     assert names == sorted(expected)
+    # What seed 002 says to send: 附件1 and 附件2 as .xls (the stamped scan is added by hand);
+    # the internal audit stays out of it.
     with zipfile.ZipFile(tmp_path / f"20261123{CITY}新媒体(网站)统计.zip") as bundle:
-        assert bundle.namelist() == [f"20261123{CITY}新媒体(网站)统计.xlsx",
-                                     f"20261123{CITY}新媒体(网站)审计.xlsx"]
+        assert bundle.namelist() == [f"20261123{CITY}新媒体(网站)统计.xls"]
     audit_sheet = load_workbook(tmp_path / f"20261123{CITY}新媒体(网站)审计.xlsx")["审计"]
-    assert [c.value for c in audit_sheet[3]][:3] == ["序号", "规则", "严重程度"]
-    rules = [r[1] for r in audit_sheet.iter_rows(min_row=4, values_only=True)]
+    assert [c.value for c in audit_sheet[3]][:4] == ["序号", "代码", "规则", "严重程度"]
+    rules = [r[2] for r in audit_sheet.iter_rows(min_row=4, values_only=True)]
     assert "长期不更新（僵尸号）" in rules and "逾期备案" in rules and "同一平台多个账号" in rules
 
 
@@ -144,6 +147,10 @@ filed_on: 2024-05-08
 status: active
 interactive: true
 content_review: true
+followers: 10
+last_post_on: 2024-12-20
+posts:
+  2024: 12
 note: "@cmd|' /C calc'!A0"
 contacts:
   supervisor:
@@ -256,5 +263,4 @@ def test_legacy_xls(run_cli, tmp_path: Path) -> None:
     data = [sheet.row_values(r) for r in range(4, sheet.nrows) if sheet.cell_type(r, 0) == 2]
     assert len(data) == 12 and all(isinstance(r[12], str) and len(r[12]) == 11 for r in data)
     with zipfile.ZipFile(tmp_path / "20261123东城区教育局新媒体(网站)统计.zip") as bundle:
-        assert bundle.namelist() == ["20261123东城区教育局新媒体(网站)统计.xls",
-                                     "20261123东城区教育局新媒体(网站)审计.xlsx"]
+        assert bundle.namelist() == ["20261123东城区教育局新媒体(网站)统计.xls"]

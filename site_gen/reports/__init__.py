@@ -1,45 +1,47 @@
-"""``site-gen report``: the official spreadsheets for every bureau (or one unit).
+"""The official spreadsheets for every bureau (or one unit); ``site-gen report`` prints.
 
-For each bureau, covering its whole subtree:
+For each bureau, covering its whole subtree (``S`` is the sending date, ``--sent-on``,
+today by default; the statistics are as of ``--as-of``, written in the forms):
 
-* ``YYYYMMDD<简称>新媒体(网站)统计.xlsx``: 附件1 and 附件2;
-* ``YYYYMMDD<简称>新媒体(网站)备案汇总表.xlsx``: 附件4;
-* ``YYYYMMDD<简称>新媒体(网站)审计.xlsx``: the rule audit of the subtree (internal);
-* ``YYYYMMDD<简称>新媒体(网站)统计.zip``: what the notice says to send (附件1 and 附件2),
-  with the audit sheet for the officer; the stamped scan of the first page is added by
-  the person who sends it.
+* ``S<简称>新媒体(网站)统计.xlsx`` (or ``.xls``): 附件1 and 附件2;
+* ``S<简称>新媒体(网站)备案汇总表.xlsx`` (or ``.xls``): 附件4;
+* ``S<简称>新媒体(网站)审计.xlsx``: the rule audit of the subtree (internal);
+* ``S<简称>新媒体(网站)统计.zip``: what seed 002 says to send upward: 附件1 and 附件2 as
+  ``.xls``. The stamped scan of the first page (.pdf) is added by the person who sends it.
+  Making .xls needs LibreOffice; without it there is no bundle, and the notes say so.
 
-With ``--unit``, also each unit's own ``YYYYMMDD<简称>新媒体(网站)备案登记表.xlsx`` (附件3
-and 年审 forms, one sheet per account) for that unit and every unit below it.
-The date in the file names is the as-of date.
+With ``--unit``, also each unit's own ``S<简称>新媒体(网站)备案登记表.xlsx`` (附件3 and 年审
+forms, one sheet per account) for that unit and every unit below it.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import zipfile
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import click
-
-from .. import clock
 from ..audit import Finding, audit
-from ..errors import UsageError
-from ..history import SHALLOW_WARNING, History, read_history
+from ..history import History
 from ..model import Account, Registry, Unit, within
-from ..reporters import format_text
-from ..rules import check_registry
 from . import forms, legacy, rows, xlsx
 
 
-def file_stem(unit: Unit, as_of: str, what: str) -> str:
-    return f"{as_of.replace('-', '')}{unit.short_name}新媒体(网站){what}"
+def file_stem(unit: Unit, sent_on: str, what: str) -> str:
+    return f"{sent_on.replace('-', '')}{unit.short_name}新媒体(网站){what}"
 
 
-def _bundle(zip_path: Path, members: list[Path], as_of: str) -> None:
-    stamp = date.fromisoformat(as_of).timetuple()[:6]
+@dataclass
+class Written:
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be made, and why
+
+
+def _bundle(zip_path: Path, members: list[Path], sent_on: str) -> None:
+    stamp = date.fromisoformat(sent_on).timetuple()[:6]
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as bundle:
         for member in members:
             info = zipfile.ZipInfo(member.name, date_time=stamp)
@@ -47,30 +49,23 @@ def _bundle(zip_path: Path, members: list[Path], as_of: str) -> None:
             bundle.writestr(info, member.read_bytes())
 
 
-def write_bureau(registry: Registry, unit: Unit, as_of: str, out: Path, xls: bool,
-                 history: History, all_findings: list[Finding]) -> list[Path]:
-    """The statistics, filing-summary and audit workbooks of ``unit``'s subtree, and the
-    bundle. ``all_findings`` is the whole registry's audit, made once for every bureau."""
-    per_sheet = legacy.XLS_ROWS_PER_SHEET if xls else None
-    stats_rows = rows.statistics_rows(registry, unit.path, as_of)
+def _workbooks(registry: Registry, unit: Unit, as_of: str, sent_on: str, work: Path,
+               history: History, by_file: dict[str, list[Finding]]) -> tuple[Path, Path]:
+    """附件1+2 and 附件4 of ``unit``'s subtree as .xlsx in ``work``. Long tables are split
+    into sheets below .xls's row limit, so the same workbook converts to .xls."""
+    stats_rows = rows.statistics_rows(registry, unit.path, as_of, by_file)
     counts = rows.summary_counts(stats_rows)
     events = rows.filing_events(registry, unit.path, as_of, history)
-    findings = [f for f in all_findings if within(f.unit_path, unit.path)]
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp) if xls else out
-        stats = work / (file_stem(unit, as_of, "统计") + ".xlsx")
-        summary = work / (file_stem(unit, as_of, "备案汇总表") + ".xlsx")
-        xlsx.write_statistics(stats, unit, as_of, stats_rows, counts, per_sheet)
-        xlsx.write_filing_summary(summary, unit, as_of, events, dict(registry.units), per_sheet)
-        made = legacy.convert_to_xls([stats, summary], out) if xls else [stats, summary]
-    checked = out / (file_stem(unit, as_of, "审计") + ".xlsx")
-    xlsx.write_audit(checked, unit, as_of, findings)
-    bundle = out / (file_stem(unit, as_of, "统计") + ".zip")
-    _bundle(bundle, [made[0], checked], as_of)
-    return [*made, checked, bundle]
+    stats = work / (file_stem(unit, sent_on, "统计") + ".xlsx")
+    summary = work / (file_stem(unit, sent_on, "备案汇总表") + ".xlsx")
+    xlsx.write_statistics(stats, unit, as_of, stats_rows, counts, legacy.XLS_ROWS_PER_SHEET)
+    xlsx.write_filing_summary(summary, unit, as_of, events, dict(registry.units),
+                              legacy.XLS_ROWS_PER_SHEET)
+    return stats, summary
 
 
-def write_unit_forms(registry: Registry, top: str, as_of: str, out: Path) -> list[Path]:
+def write_unit_forms(registry: Registry, top: str, as_of: str, sent_on: str,
+                     out: Path) -> list[Path]:
     """附件3 and 年审 workbooks for ``top`` and every unit below it that has accounts."""
     by_unit: dict[str, list[Account]] = defaultdict(list)
     for account in rows.listed_accounts(registry, top, as_of):  # one pass, in 序号 order
@@ -79,51 +74,54 @@ def write_unit_forms(registry: Registry, top: str, as_of: str, out: Path) -> lis
     for unit in rows.subtree_units(registry, top):
         accounts = by_unit.get(unit.path)
         if accounts:
-            path = out / (file_stem(unit, as_of, "备案登记表") + ".xlsx")
+            path = out / (file_stem(unit, sent_on, "备案登记表") + ".xlsx")
             forms.write_forms(path, unit, accounts, as_of)
             written.append(path)
     return written
 
 
-def run_report(root: Path, out: Path, as_of: str | None, unit_path: str | None,
-               output_format: str) -> int:
-    """Validate, then write the spreadsheets; return the exit status."""
-    if not root.is_dir():
-        raise UsageError(f"登记库目录 {root} 不存在。")
-    as_of = as_of or clock.today().isoformat()
-    try:
-        date.fromisoformat(as_of)
-    except ValueError:
-        raise UsageError(f"--as-of 应写成 YYYY-MM-DD，现在是“{as_of}”。") from None
-    outcome = check_registry(root)
-    if outcome.errors:
-        click.echo(format_text(outcome.files, outcome.problems), nl=False)
-        click.echo("登记库有错误，没有生成报表。", err=True)
-        return 1
-    registry = outcome.registry
-    if unit_path is not None:
-        unit_path = unit_path.strip("/").removeprefix("filings").strip("/")
-        if unit_path not in registry.units:
-            raise UsageError(f"找不到单位“{unit_path}”：请写 filings/ 下的单位文件夹，例如 dongcheng。")
-        tops = [registry.units[unit_path]]
-    else:
-        tops = [u for _, u in sorted(registry.units.items()) if u.kind == "bureau"]
-    history = read_history(root)
-    if history.shallow:
-        click.echo(SHALLOW_WARNING, err=True, nl=False)
+def write_reports(registry: Registry, history: History, tops: list[Unit], as_of: str,
+                  sent_on: str, out: Path, xls: bool, unit_path: str | None) -> Written:
+    """Every bureau's workbooks (``tops``), and with ``unit_path`` the units' own forms.
+    The audit is made once for all bureaus; LibreOffice runs once for all conversions.
+    Raises ``legacy.ConversionError`` when ``xls`` is asked for and cannot be made."""
     out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
     findings = audit(registry, date.fromisoformat(as_of))
-    try:
-        for unit in tops:
-            written += write_bureau(registry, unit, as_of, out, output_format == "xls", history,
-                                    findings)
-    except legacy.ConversionError as exc:
-        click.echo(str(exc), err=True)
-        return 1
+    by_file: dict[str, list[Finding]] = defaultdict(list)  # 附件1 reports the audit's problems
+    for finding in findings:
+        by_file[finding.file].append(finding)
+    done = Written()
+    with tempfile.TemporaryDirectory(prefix="site-gen-report-") as tmp:
+        work = Path(tmp)
+        staged = [(unit, *_workbooks(registry, unit, as_of, sent_on, work, history, by_file))
+                  for unit in tops]
+        for unit, _, _ in staged:
+            checked = out / (file_stem(unit, sent_on, "审计") + ".xlsx")
+            xlsx.write_audit(checked, unit, as_of,
+                             [f for f in findings if within(f.unit_path, unit.path)])
+            done.files.append(checked)
+        if xls:
+            converted, notes = legacy.convert_to_xls([p for _, *pair in staged for p in pair], out)
+            done.notes += notes
+            stats_xls = converted[0::2]
+            done.files += converted
+        else:
+            for _, stats, summary in staged:
+                for made in (stats, summary):
+                    done.files.append(Path(shutil.copy(made, out / made.name)))
+            stats_xls = []
+            if legacy.soffice() is not None:
+                (work / "xls").mkdir()
+                stats_xls, notes = legacy.convert_to_xls([stats for _, stats, _ in staged],
+                                                         work / "xls")
+                done.notes += notes
+            else:
+                done.notes.append("没有安装 LibreOffice，没有生成报送用的压缩包：通知要求附件1、附件2 用 .xls "
+                                  "格式报送（Debian/Ubuntu：apt-get install libreoffice-calc-nogui）。")
+        for (unit, _, _), made in zip(staged, stats_xls, strict=False):
+            bundle = out / (file_stem(unit, sent_on, "统计") + ".zip")
+            _bundle(bundle, [made], sent_on)
+            done.files.append(bundle)
     if unit_path is not None:
-        written += write_unit_forms(registry, unit_path, as_of, out)
-    for path in written:
-        click.echo(str(path))
-    click.echo(f"已生成 {len(written)} 个文件，统计数据截至 {as_of}。")
-    return 0
+        done.files += write_unit_forms(registry, unit_path, as_of, sent_on, out)
+    return done

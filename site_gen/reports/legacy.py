@@ -1,19 +1,50 @@
 """Legacy .xls, as the notice asks, converted by LibreOffice.
 
 Why LibreOffice: the only pure-Python .xls writer, xlwt, has been unmaintained since
-2017. LibreOffice is maintained, writes the BIFF8 format that every Excel and WPS
-opens, and keeps merged cells, fonts, borders, frozen rows and print setup. .xls holds
-at most 65,536 rows a sheet, so the caller splits long tables before converting.
+2017. LibreOffice is maintained and writes the BIFF8 format that every Excel and WPS
+opens, keeping merged cells, borders, row heights and print setup. Two things it loses
+on its own, and how they are kept:
+
+* Fonts: for Chinese text it records the font it *rendered* with, and on a server 宋体
+  and 黑体 are not installed. LibreOffice runs with a private fontconfig in which the
+  installed Chinese fonts also answer to 宋体/SimSun and 黑体/SimHei, so nothing is
+  substituted and the .xls names the fonts that Windows and WPS have.
+* Frozen header rows: a ``--convert-to`` run has no view, so it drops them; ``biff.py``
+  adds them to the .xls afterwards.
+
+.xls holds at most 65,536 rows a sheet, so the caller splits long tables before converting.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from .biff import freeze_header_rows
+
 XLS_ROWS_PER_SHEET = 60_000  # below .xls's 65,536, leaving room for the header rows
+# Header rows to freeze, by sheet name prefix.
+FROZEN_ROWS = {"附件1": 4, "附件2": 5, "附件4": 3, "审计": 3}
+_FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<!-- Not /etc/fonts/fonts.conf: its cache directories would hold a cache made without the
+     rule below, and a cache is reused rather than rescanned. -->
+<fontconfig>
+  <cachedir>{cache}</cachedir>
+  <match target="scan">
+    <test name="lang" compare="contains"><string>zh-cn</string></test>
+    <edit name="family" mode="append"><string>宋体</string><string>SimSun</string>
+      <string>黑体</string><string>SimHei</string></edit>
+  </match>
+  <dir>/usr/share/fonts</dir>
+  <dir>/usr/local/share/fonts</dir>
+  <dir prefix="xdg">fonts</dir>
+  <include ignore_missing="yes">/etc/fonts/conf.d</include>
+</fontconfig>
+"""
 
 
 class ConversionError(Exception):
@@ -24,20 +55,37 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_xls(sources: list[Path], out: Path) -> list[Path]:
-    """Convert .xlsx files to .xls files in ``out``, in one LibreOffice run."""
+def frozen_rows(sheet: str) -> int:
+    return next((rows for prefix, rows in FROZEN_ROWS.items() if sheet.startswith(prefix)), 0)
+
+
+def convert_to_xls(sources: list[Path], out: Path) -> tuple[list[Path], list[str]]:
+    """Convert .xlsx files to .xls files in ``out`` in one LibreOffice run; return the files
+    and notes on anything that could not be kept."""
     program = soffice()
     if program is None:
         raise ConversionError("生成 .xls 需要 LibreOffice（Debian/Ubuntu：apt-get install "
                               "libreoffice-calc-nogui）。也可以不加 --format xls，生成 .xlsx。")
-    with tempfile.TemporaryDirectory(prefix="site-gen-lo-") as profile:
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="site-gen-lo-") as tmp:
+        fonts = Path(tmp) / "fonts.conf"
+        fonts.write_text(_FONTS_CONF.format(cache=Path(tmp) / "fontcache"), "utf-8")
         done = subprocess.run(
-            [program, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", "xls:MS Excel 97", "--outdir", str(out), *map(str, sources)],
-            capture_output=True, text=True, timeout=1800)
+            [program, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+             "--norestore", "--convert-to", "xls:MS Excel 97", "--outdir", str(out),
+             *map(str, sources)],
+            capture_output=True, text=True, timeout=1800,
+            env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
+        chinese = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True,
+                                 text=True, env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
     results = [out / (source.stem + ".xls") for source in sources]
     missing = [p.name for p in results if not p.exists()]
     if done.returncode != 0 or missing:
         raise ConversionError(f"LibreOffice 没能生成 {'、'.join(missing) or '.xls'}："
                               f"{done.stderr.strip()[:300]}")
-    return results
+    if not chinese.stdout.strip():
+        notes.append("这台机器没有中文字体，.xls 里的字体名称可能被替换（Debian/Ubuntu：apt-get install "
+                     "fonts-wqy-microhei）。")
+    for path in results:
+        freeze_header_rows(path, frozen_rows)
+    return results, notes

@@ -5,13 +5,20 @@ The rules (also in docs/reports.md):
 * 附件1 lists every account of the subtree that was open at some time in the as-of
   year up to the as-of date: opened on or before it, and not deregistered before the
   year began. An account deregistered during the year stays listed, with 备注 saying so.
+* 问题排查情况 is one truth with the audit: the self-inspection's problem (自查：…) and every
+  audit finding of the account as of the as-of date, worded as the audit words it, with
+  the audit's codes in 备注. 是否整改: 是 only when every problem is a self-reported one that
+  was rectified (an audit finding stands until the filing changes), or the account was
+  deregistered.
+* Unknown is not zero: an account that did not report this year's posts gets a blank cell.
 * 附件2 is counted from exactly those rows, per 附件2 column (``FORM_COLUMNS``):
   开设 = rows still active at the as-of date and not personal accounts; 个人账号 = active
-  personal accounts; 有问题 = rows whose 问题排查情况 is a problem; 已整改 = those also
-  rectified (a deregistered account with a problem counts as rectified); 互动/审核/委托 =
-  among the 开设 rows.
+  personal accounts; 有问题 = rows with a problem; 已整改 = those also rectified;
+  互动/审核/委托 = among the 开设 rows.
 * 附件4 has one row per filing event in the as-of year up to the as-of date, from Git
   history where it is available (see ``history.py``), from the filing's dates otherwise.
+  A change is 变更 only when it changes an item the forms report; an edit of statistics
+  alone (``STATISTICS_ONLY``) is not. The items a change touched are marked.
 """
 
 from __future__ import annotations
@@ -19,10 +26,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..history import NO_HISTORY, History
+from ..audit import Finding
+from ..history import NO_HISTORY, History, account_history, changed_fields
 from ..labels import yes_no
 from ..model import Account, Registry, Unit, within
-from ..public import account_history
+from ..schemas import bundled_schema, field_schemas
 
 # 类型 as the forms write it.
 FORM_TYPES = {
@@ -51,7 +59,15 @@ SUMMARY_ROWS = (
     "已建立内容发布审核制度的新媒体（网站）数量（个）",
     "委托其他单位运营的新媒体（网站）数量（个）",
 )
-NO_PROBLEM = ("无问题", "未排查")
+NO_SELF_INSPECTION = "未自查；规则审计未发现问题"
+# Edits that update figures, not the filing: not a 变更 in 附件4 (seed 002 附件4 备案类型).
+STATISTICS_ONLY = ("posts", "followers", "last_post_on", "posting_frequency",
+                   "annual_review_on", "inspection", "note", "filed_on")
+# 附件4's columns (0-based, after 序号 at 0) that show each reported field.
+ANNEX4_COLUMN_OF = {"name": 1, "account_id": 2, "url": 2, "department": 3,
+                    "certified_subject": 4, "verified": 4, "platform": 5, "wechat_kind": 5,
+                    "opened_on": 6, "contacts.supervisor": 7, "contacts.ops_lead.name": 8,
+                    "contacts.ops_lead.phone": 9}
 
 
 def subtree_units(registry: Registry, top: str) -> list[Unit]:
@@ -76,19 +92,32 @@ class StatisticsRow:
     """One row of 附件1, with what 附件2 needs to count it."""
 
     account: Account
-    values: tuple[object, ...]  # the 15 cells after 序号
+    values: tuple[object, ...]  # the 14 cells after 序号
     problem: bool
     rectified: bool
     active: bool
 
 
-def statistics_row(account: Account, unit: Unit, year: str, as_of: str) -> StatisticsRow:
+def finding_label(finding: Finding) -> str:
+    """A finding as 附件1's 问题排查情况 words it: the audit's own title (and stage)."""
+    stage = finding.details.get("stage")
+    return finding.title + (f"（{stage}阶段）" if stage else "")
+
+
+def statistics_row(account: Account, unit: Unit, year: str, as_of: str,
+                   findings: list[Finding]) -> StatisticsRow:
     inspection = account.inspection
-    result = inspection.result if inspection else "未排查"
     active = active_at(account, as_of)
-    problem = result not in NO_PROBLEM
-    rectified = problem and (not active or bool(inspection and inspection.rectified))
+    self_reported = inspection.result if inspection and inspection.result != "无问题" else None
+    # A-UNRECTIFIED is the self-reported problem seen by the audit: said once, as 自查.
+    audited = [f for f in findings if f.code != "A-UNRECTIFIED"]
+    parts = ([f"自查：{self_reported}"] if self_reported else []) + [finding_label(f) for f in audited]
+    problem = bool(parts)
+    rectified = problem and (not active or (not audited and bool(inspection and inspection.rectified)))
+    result = "；".join(parts) if parts else ("无问题" if inspection else NO_SELF_INSPECTION)
     remark = [account.note] if account.note else []
+    if findings:
+        remark.insert(0, "审计：" + "、".join(dict.fromkeys(f.code for f in findings)))
     if not active:
         remark.insert(0, f"已于 {account.deregistered_on} 注销：{account.deregister_reason}")
     if account.personal_capacity:
@@ -98,14 +127,17 @@ def statistics_row(account: Account, unit: Unit, year: str, as_of: str) -> Stati
         account.name, unit.name, account.certified_subject or "未认证",
         FORM_TYPES[account.platform], result, yes_no(rectified) if problem else "-",
         yes_no(account.interactive), yes_no(account.content_review),
-        yes_no(account.outsourced_to is not None), dict(account.posts).get(year, 0),
+        yes_no(account.outsourced_to is not None), dict(account.posts).get(year),
         lead.name, lead.phone, lead.wechat or "", "；".join(remark),
     )
     return StatisticsRow(account, values, problem, rectified, active)
 
 
-def statistics_rows(registry: Registry, top: str, as_of: str) -> list[StatisticsRow]:
-    return [statistics_row(a, registry.units[a.unit], as_of[:4], as_of)
+def statistics_rows(registry: Registry, top: str, as_of: str,
+                    findings: dict[str, list[Finding]] | None = None) -> list[StatisticsRow]:
+    """附件1's rows; ``findings`` (the audit as of ``as_of``, by file) are its problems."""
+    found = findings or {}
+    return [statistics_row(a, registry.units[a.unit], as_of[:4], as_of, found.get(a.file, []))
             for a in listed_accounts(registry, top, as_of)]
 
 
@@ -131,16 +163,50 @@ class FilingEvent:
     account: Account
     date: str
     kind: str  # 开设, 变更 or 注销
+    changed: tuple[str, ...] = ()  # for 变更: the reported items it changed, as titles
+    columns: frozenset[int] = frozenset()  # 附件4 columns to mark as changed
+
+
+def _title(path: str) -> str:
+    chain = field_schemas("account", tuple(path.split(".")))
+    titles = [step["title"] for step in chain if "title" in step and step.get("type") != "array"]
+    return "·".join(titles[-2:]) if titles else path
+
+
+def _reported(fields: frozenset[str] | None) -> tuple[tuple[str, ...], frozenset[int]] | None:
+    """The reported items among changed ``fields`` (None: unknown, the change is reported
+    without detail); empty when the change touched statistics only."""
+    if fields is None:
+        return (), frozenset()
+    order = list(bundled_schema("account")["properties"])  # the form's order
+    reported = sorted((f for f in fields if f.split(".")[0] not in STATISTICS_ONLY),
+                      key=lambda f: (order.index(f.split(".")[0]) if f.split(".")[0] in order
+                                     else len(order), f))
+    if not reported:
+        return None
+    columns = frozenset(column for f in reported for key, column in ANNEX4_COLUMN_OF.items()
+                        if f == key or f.startswith(key + "."))
+    return tuple(dict.fromkeys(_title(f) for f in reported)), columns
 
 
 def filing_events(registry: Registry, top: str, as_of: str,
                   history: History = NO_HISTORY) -> list[FilingEvent]:
     """附件4: every filing event of the subtree in the as-of year, by date: from Git
-    history where it is available, from the filing's own dates otherwise."""
+    history where it is available, from the filing's own dates otherwise. Changes of
+    statistics alone are left out; a change lists the reported items it touched."""
     year_start = as_of[:4] + "-01-01"
-    events = [FilingEvent(account, event.date, event.label)
-              for account in registry.accounts if registry.in_subtree(account, top)
+    chosen = [(account, event) for account in registry.accounts
+              if registry.in_subtree(account, top)
               for event in account_history(account, history)
               if year_start <= event.date <= as_of]
+    fields = changed_fields(history, [e for _, e in chosen if e.type == "change"])
+    events = []
+    for account, event in chosen:
+        if event.type != "change":
+            events.append(FilingEvent(account, event.date, event.label))
+            continue
+        reported = _reported(fields.get(event.blobs) if event.blobs else None)
+        if reported is not None:
+            events.append(FilingEvent(account, event.date, event.label, *reported))
     return sorted(events, key=lambda e: (e.date, e.account.unit, e.account.platform,
                                          e.account.account_id, e.kind))

@@ -7,7 +7,9 @@ both have. Output is byte-for-byte deterministic for the same data and as-of dat
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -20,7 +22,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from ..audit import RULE_TEXT, SEVERITY_TEXT, Finding
+from ..audit import RULE_TEXT, Finding
+from ..catalogue import SEVERITY_TEXT
 from ..model import Person, Unit
 from .rows import FORM_COLUMNS, FORM_TYPES, SUMMARY_ROWS, FilingEvent, StatisticsRow
 
@@ -50,6 +53,45 @@ ANNEX1_WIDTHS = (6, 22, 22, 22, 11, 12, 7, 8, 10, 10, 11, 11, 15, 16, 30)
 ANNEX4_HEADERS = ("序号", "账号（网站/APP）名称", "账号ID（网址）", "开设部门", "认证主体", "类型",
                   "开通时间", "主管领导", "运维负责人", "联系电话", "备案类型")
 ANNEX4_WIDTHS = (6, 22, 24, 24, 22, 11, 12, 10, 10, 15, 9)
+
+
+LINE_POINTS = 13.5  # one line of 10-point 宋体, with leading
+MAX_ROW_POINTS = 409  # Excel's highest row
+
+
+def _units(text: str) -> float:
+    """Width of ``text`` in column-width units: a Chinese character counts two."""
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def row_height(values: Sequence[object], widths: Sequence[float]) -> float:
+    """Points for a row whose cells wrap at their column widths, so that long links and
+    names show whole in Excel, WPS and the .xls (which keeps the heights, not the wrapping)."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if value is None:
+            continue
+        usable = max(width - 1.5, 1.0)
+        cell_lines = sum(max(1, math.ceil(_units(part) / usable)) for part in str(value).split("\n"))
+        lines = max(lines, cell_lines)
+    return min(MAX_ROW_POINTS, lines * LINE_POINTS + 3)
+
+
+class Rows:
+    """Appends rows to a write-only sheet, setting each row's height first (write-only
+    sheets take a height only before the row is written)."""
+
+    def __init__(self, ws: Any, widths: Sequence[float]) -> None:
+        self.ws, self.widths, self.count = ws, widths, 0
+
+    def append(self, cells: list[Any], values: Sequence[object] | None = None,
+               height: float | None = None) -> None:
+        self.count += 1
+        if height is None and values is not None:
+            height = row_height(values, self.widths)
+        if height is not None:
+            self.ws.row_dimensions[self.count].height = height
+        self.ws.append(cells)
 
 
 def chinese_date(iso: str) -> str:
@@ -85,25 +127,35 @@ def _merge(ws: Any, ref: str) -> None:
     ws.merged_cells.add(ref)
 
 
-def _header_block(ws: Any, unit: Unit, contact: Person | None, as_of: str,
+def _header_block(rows: Rows, unit: Unit, contact: Person | None, as_of: str,
                   spans: Sequence[tuple[int, int]], width: int) -> None:
     """填报单位（盖章）, 统计数据截至, 填表人, 电话 and a blank 年 月 日 for ink, on one row."""
+    ws = rows.ws
     texts = [f"填报单位（盖章）：{unit.name}", f"统计数据截至{chinese_date(as_of)}",
              f"填表人：{contact.name if contact else ''}",
              f"电话：{contact.phone if contact else ''}", "年　　月　　日"]
     row: list[object] = [None] * width
+    widths = []
     for (start, end), text in zip(spans, texts, strict=True):
         row[start - 1] = cell(ws, text, BODY, LEFT, None)
+        widths.append(sum(rows.widths[start - 1:end]))
         if end > start:
             _merge(ws, f"{get_column_letter(start)}3:{get_column_letter(end)}3")
-    ws.append(row)
+    rows.append(row, height=row_height(texts, widths))
 
 
-def _title(ws: Any, label: str, title: str, width: int) -> None:
-    ws.append([cell(ws, label, HEAD, LEFT, None)])
-    ws.append([cell(ws, title, TITLE, CENTER, None)])
+def _title(rows: Rows, label: str, title: str, width: int) -> None:
+    ws = rows.ws
+    rows.append([cell(ws, label, HEAD, LEFT, None)], height=LINE_POINTS + 3)
+    rows.append([cell(ws, title, TITLE, CENTER, None)], height=32)  # 16-point 黑体
     _merge(ws, f"A2:{get_column_letter(width)}2")
-    ws.row_dimensions[2].height = 32
+
+
+def _note(rows: Rows, text: str, width: int) -> None:
+    """A note under a table, merged across it and as tall as its text."""
+    rows.append([cell(rows.ws, text, BODY, LEFT, None)],
+                height=row_height([text], [sum(rows.widths[:width])]))
+    _merge(rows.ws, f"A{rows.count}:{get_column_letter(width)}{rows.count}")
 
 
 def _contact(unit: Unit) -> Person | None:
@@ -114,35 +166,39 @@ def annex1_sheet(wb: Workbook, name: str, unit: Unit, as_of: str,
                  rows: Sequence[StatisticsRow], first_number: int) -> None:
     ws = wb.create_sheet(name)
     _setup(ws, ANNEX1_WIDTHS, landscape=True, header_rows=4)
-    _title(ws, "附件1", "新媒体（网站）基本情况统计表", 15)
-    _header_block(ws, unit, _contact(unit), as_of, ((1, 4), (5, 8), (9, 11), (12, 13), (14, 15)), 15)
-    ws.row_dimensions[4].height = 54
-    ws.append([cell(ws, h, HEAD, CENTER) for h in annex1_headers(as_of[:4])])
+    out = Rows(ws, ANNEX1_WIDTHS)
+    _title(out, "附件1", "新媒体（网站）基本情况统计表", 15)
+    _header_block(out, unit, _contact(unit), as_of, ((1, 4), (5, 8), (9, 11), (12, 13), (14, 15)), 15)
+    headers = annex1_headers(as_of[:4])
+    out.append([cell(ws, h, HEAD, CENTER) for h in headers], headers)
     for number, row in enumerate(rows, start=first_number):
         values = [number, *row.values]
-        ws.append([cell(ws, v, BODY, CENTER if i in (0, 4, 6, 7, 8, 9, 10) else LEFT)
-                   for i, v in enumerate(values)])
-    ws.append([cell(ws, NOTE_ANNEX1, BODY, LEFT, None)])
-    _merge(ws, f"A{len(rows) + 5}:O{len(rows) + 5}")
+        out.append([cell(ws, v, BODY, CENTER if i in (0, 4, 6, 7, 8, 9, 10) else LEFT)
+                    for i, v in enumerate(values)], values)
+    _note(out, NOTE_ANNEX1, 15)
+
+
+ANNEX2_WIDTHS = (40, 8, 8, 8, 8, 8, 12, 14, 8, 10)
 
 
 def annex2_sheet(wb: Workbook, unit: Unit, as_of: str, counts: Sequence[Sequence[int]]) -> None:
     ws = wb.create_sheet("附件2")
     width = len(FORM_COLUMNS) + 3
-    _setup(ws, (40, 8, 8, 8, 8, 8, 12, 14, 8, 10), landscape=True, header_rows=5)
-    _title(ws, "附件2", "新媒体（网站）基本情况汇总表", width)
-    _header_block(ws, unit, _contact(unit), as_of, ((1, 1), (2, 4), (5, 6), (7, 8), (9, 10)), width)
-    ws.append([cell(ws, "项目", HEAD, CENTER), cell(ws, "网站", HEAD, CENTER),
-               cell(ws, "新媒体", HEAD, CENTER), *[cell(ws, None, HEAD, CENTER)] * 5,
-               cell(ws, "合计", HEAD, CENTER), cell(ws, "备注", HEAD, CENTER)])
-    ws.append([cell(ws, None, HEAD, CENTER), cell(ws, None, HEAD, CENTER),
-               *[cell(ws, label, HEAD, CENTER) for label, _ in FORM_COLUMNS[1:]],
-               cell(ws, None, HEAD, CENTER), cell(ws, None, HEAD, CENTER)])
+    _setup(ws, ANNEX2_WIDTHS, landscape=True, header_rows=5)
+    out = Rows(ws, ANNEX2_WIDTHS)
+    _title(out, "附件2", "新媒体（网站）基本情况汇总表", width)
+    _header_block(out, unit, _contact(unit), as_of, ((1, 1), (2, 4), (5, 6), (7, 8), (9, 10)), width)
+    out.append([cell(ws, "项目", HEAD, CENTER), cell(ws, "网站", HEAD, CENTER),
+                cell(ws, "新媒体", HEAD, CENTER), *[cell(ws, None, HEAD, CENTER)] * 5,
+                cell(ws, "合计", HEAD, CENTER), cell(ws, "备注", HEAD, CENTER)])
+    labels = [None, None, *[label for label, _ in FORM_COLUMNS[1:]], None, None]
+    out.append([cell(ws, label, HEAD, CENTER) for label in labels], labels)
     for ref in ("A4:A5", "B4:B5", "C4:H4", "I4:I5", "J4:J5"):
         _merge(ws, ref)
     for label, numbers in zip(SUMMARY_ROWS, counts, strict=True):
-        ws.append([cell(ws, label, BODY, LEFT), *[cell(ws, n, BODY, CENTER) for n in numbers],
-                   cell(ws, sum(numbers), BODY, CENTER), cell(ws, None, BODY, CENTER)])
+        out.append([cell(ws, label, BODY, LEFT), *[cell(ws, n, BODY, CENTER) for n in numbers],
+                    cell(ws, sum(numbers), BODY, CENTER), cell(ws, None, BODY, CENTER)],
+                   [label])
 
 
 def write_statistics(path: Path, unit: Unit, as_of: str, rows: Sequence[StatisticsRow],
@@ -157,33 +213,48 @@ def write_statistics(path: Path, unit: Unit, as_of: str, rows: Sequence[Statisti
     save(wb, path, as_of)
 
 
+CHANGED = "（变更）"  # seed 002 附件4: 变更项需在相应栏内标记
+
+
+def annex4_values(number: int, event: FilingEvent, units: dict[str, Unit]) -> list[object]:
+    """One row of 附件4; the cells of the items a 变更 touched are marked."""
+    a = event.account
+    owner = units[a.unit].name + (f"（{a.department}）" if a.department else "")
+    kind = f"{event.kind}：{'、'.join(event.changed)}" if event.changed else event.kind
+    values: list[object] = [number, a.name, a.url or a.account_id, owner,
+                            a.certified_subject or "未认证", FORM_TYPES[a.platform], a.opened_on,
+                            a.contacts.supervisor.name, a.contacts.ops_lead.name,
+                            a.contacts.ops_lead.phone, kind]
+    for column in event.columns:
+        values[column] = f"{values[column]}{CHANGED}"
+    return values
+
+
 def write_filing_summary(path: Path, unit: Unit, as_of: str, events: Sequence[FilingEvent],
                          units: dict[str, Unit], rows_per_sheet: int | None = None) -> None:
-    """附件4: 新媒体（网站）备案汇总表, one row per filing event."""
+    """附件4: 新媒体（网站）备案汇总表, one row per filing event; 无 for an empty period."""
     wb = Workbook(write_only=True)
     step = rows_per_sheet or XLSX_ROWS_PER_SHEET
     for part, start in enumerate(range(0, max(len(events), 1), step)):
         ws = wb.create_sheet("附件4" if part == 0 else f"附件4（续{part}）")
         _setup(ws, ANNEX4_WIDTHS, landscape=True, header_rows=3)
-        _title(ws, "附件4", "新媒体（网站）备案汇总表", len(ANNEX4_HEADERS))
-        ws.append([cell(ws, h, HEAD, CENTER) for h in ANNEX4_HEADERS])
+        out = Rows(ws, ANNEX4_WIDTHS)
+        _title(out, "附件4", "新媒体（网站）备案汇总表", len(ANNEX4_HEADERS))
+        out.append([cell(ws, h, HEAD, CENTER) for h in ANNEX4_HEADERS], ANNEX4_HEADERS)
         chunk = events[start:start + step]
         for number, event in enumerate(chunk, start=start + 1):
-            a = event.account
-            owner = units[a.unit].name + (f"（{a.department}）" if a.department else "")
-            values = (number, a.name, a.url or a.account_id, owner, a.certified_subject or "未认证",
-                      FORM_TYPES[a.platform], a.opened_on, a.contacts.supervisor.name,
-                      a.contacts.ops_lead.name, a.contacts.ops_lead.phone, event.kind)
-            ws.append([cell(ws, v, BODY, CENTER if i in (0, 5, 6, 10) else LEFT)
-                       for i, v in enumerate(values)])
+            values = annex4_values(number, event, units)
+            out.append([cell(ws, v, BOLD if i in event.columns else BODY,
+                             CENTER if i in (0, 5, 6) else LEFT)
+                        for i, v in enumerate(values)], values)
+        if not events:
+            out.append([cell(ws, v, BODY, CENTER) for v in ("无", *[None] * 10)])
+            _merge(ws, f"A{out.count}:K{out.count}")
         contact = _contact(unit)
         footer = (f"填报部门（盖章）：{unit.name}　　填表人：{contact.name if contact else ''}"
                   f"　　联系电话：{contact.phone if contact else ''}　　　　年　　月　　日")
-        ws.append([cell(ws, footer, BODY, LEFT, None)])
-        ws.append([cell(ws, NOTE_ANNEX4, BODY, LEFT, None)])
-        last = len(chunk) + 4
-        _merge(ws, f"A{last}:K{last}")
-        _merge(ws, f"A{last + 1}:K{last + 1}")
+        _note(out, footer, 11)
+        _note(out, NOTE_ANNEX4, 11)
     save(wb, path, as_of)
 
 
@@ -213,8 +284,8 @@ def normalize_zip(path: Path, stamp: datetime) -> None:
             target.writestr(info, data)
 
 
-AUDIT_HEADERS = ("序号", "规则", "严重程度", "单位", "账号 ID", "备案文件", "说明（应如何处理）")
-AUDIT_WIDTHS = (6, 16, 8, 24, 20, 36, 70)
+AUDIT_HEADERS = ("序号", "代码", "规则", "严重程度", "单位", "账号 ID", "备案文件", "说明（应如何处理）")
+AUDIT_WIDTHS = (6, 18, 16, 8, 24, 20, 36, 70)
 
 
 def write_audit(path: Path, unit: Unit, as_of: str, findings: Sequence[Finding]) -> None:
@@ -224,12 +295,13 @@ def write_audit(path: Path, unit: Unit, as_of: str, findings: Sequence[Finding])
     for part, start in enumerate(range(0, max(len(findings), 1), step)):
         ws = wb.create_sheet("审计" if part == 0 else f"审计（续{part}）")
         _setup(ws, AUDIT_WIDTHS, landscape=True, header_rows=3)
-        _title(ws, f"{unit.name}：截至{chinese_date(as_of)}", "新媒体（网站）规则审计",
+        out = Rows(ws, AUDIT_WIDTHS)
+        _title(out, f"{unit.name}：截至{chinese_date(as_of)}", "新媒体（网站）规则审计",
                len(AUDIT_HEADERS))
-        ws.append([cell(ws, h, HEAD, CENTER) for h in AUDIT_HEADERS])
+        out.append([cell(ws, h, HEAD, CENTER) for h in AUDIT_HEADERS], AUDIT_HEADERS)
         for number, f in enumerate(findings[start:start + step], start=start + 1):
-            values = (number, RULE_TEXT[f.rule], SEVERITY_TEXT[f.severity], f.unit,
+            values = (number, f.code, RULE_TEXT[f.rule], SEVERITY_TEXT[f.severity], f.unit,
                       f.account_id, f.file, f.message)
-            ws.append([cell(ws, v, BODY, CENTER if i in (0, 2) else LEFT)
-                       for i, v in enumerate(values)])
+            out.append([cell(ws, v, BODY, CENTER if i in (0, 3) else LEFT)
+                        for i, v in enumerate(values)], values)
     save(wb, path, as_of)

@@ -177,7 +177,7 @@ def _check_document(doc: Document, kind: str, today: date) -> list[Problem]:
     if kind == "account":
         extra = [*paths.check_file_name(doc),
                  *fields.check_dates(doc, kind, list(fields.ACCOUNT_DATES), today),
-                 *fields.check_date_order(doc)]
+                 *fields.check_date_order(doc), *fields.check_activity(doc)]
     elif kind == "unit":
         extra = fields.check_credit_code(doc)
     else:

@@ -108,3 +108,13 @@ def check_account_id(doc: Document) -> list[Problem]:
     shown = account_id if len(account_id) <= 60 else account_id[:60] + "…"
     return [problem("E-ACCOUNT-ID", doc.path, line, column, platform_label=PLATFORMS[platform],
                     rule=rule, value=shown, suggestion=suggestion)]
+
+
+def check_activity(doc: Document) -> list[Problem]:
+    """An active account should report its last post: the zombie rule needs it, and
+    without it the audit can only say 未填报 (unknown is not inactive)."""
+    data = doc.data
+    if data.get("status") != "active" or "last_post_on" in data:
+        return []
+    line, column = doc.key_position(("status",))
+    return [problem("W-ACTIVITY-UNKNOWN", doc.path, line, column)]

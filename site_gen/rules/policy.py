@@ -14,7 +14,52 @@ from ..loader import Document
 from ..model import Account, Registry, within
 from ..workdays import working_days_after
 
+# Every deadline and threshold of the notices, in one place (the catalogue's templates and
+# docs/audit.md name them; nothing else repeats them).
 FILING_DEADLINE_WORKING_DAYS = 5  # seed 001, 第四条（一）
+LOOKALIKE_MIN = 4  # shorter names (一中, 二中…) are too alike to mean anything
+# Platforms with no follower count: a website, an app or a mini program is not followed.
+NO_FOLLOWERS = frozenset({"website", "app", "mini_program"})
+
+
+@dataclass(frozen=True)
+class ZombieStage:
+    """A step of seed 001's ladder (第五条（四）): more than 2 months without an update, a
+    rectification notice; 1 month later a public notice; 1 month after that, shutdown.
+    ``action`` is what the supervising bureau does, with {unit}, {name}, {platform},
+    {since}, {days} and {deadline} (the day the next step begins) filled in."""
+
+    days: int
+    name: str
+    action: str
+
+
+ZOMBIE_STAGES = (
+    ZombieStage(60, "整改通知",
+                "请以主管部门名义向{unit}发出整改通知：要求在 {deadline} 前恢复更新，并在备案中更新"
+                "最近发布日期（last_post_on）；不再使用的，停用后申请注销。逾期仍未更新的，将予以公开通报。"),
+    ZombieStage(90, "公开通报",
+                "请予以公开通报。通报可写：“{unit}开设的{platform}“{name}”自 {since} 起已 {days} 天未更新，"
+                "现予通报，请于 {deadline} 前完成整改，逾期将予以关停。”登记库可在门户上公布本阶段的账号"
+                "（根单位设置 public_notices: true）。"),
+    ZombieStage(120, "关停",
+                "请责令{unit}关停该账号，或由主管部门会同技术部门关停；关停后在备案中改为注销"
+                "（status: deregistered，填写注销日期和原因）。备案文件保留，门户显示为已注销。"),
+)
+PUBLIC_STAGES = ("公开通报", "关停")
+
+
+def annual_review_due(last: date) -> date:
+    """The day by which the next 年审 is due: a year after the last (seed 001)."""
+    try:
+        return last.replace(year=last.year + 1)
+    except ValueError:  # 29 February
+        return last.replace(year=last.year + 1, day=28)
+
+
+def zombie_stage(days: int) -> ZombieStage | None:
+    """The ladder's step after ``days`` without an update, if any."""
+    return next((s for s in reversed(ZOMBIE_STAGES) if days >= s.days), None)
 
 
 def late_filing_days(registry: Registry, account: Account) -> int | None:
@@ -88,9 +133,6 @@ def check_certified_subject(registry: Registry, docs: Mapping[str, Document],
             found.append(problem("W-SUBJECT-MISMATCH", account.file, line, column,
                                  subject=subject, unit=registry.units[account.unit].name))
     return found
-
-
-LOOKALIKE_MIN = 4  # shorter names (一中, 二中…) are too alike to mean anything
 
 
 @dataclass(frozen=True)

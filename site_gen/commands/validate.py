@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from .catalogue import Problem
-from .changes import changes_since
-from .errors import UsageError
-from .reporters import FORMATS, format_markdown
-from .rules import check_registry
+from ..catalogue import Problem
+from ..changes import changes_since
+from ..errors import UsageError
+from ..reporters import FORMATS, format_markdown
+from ..rules import check_registry
+from . import registry_root
 
 
 def _relative_targets(root: Path, paths: Sequence[str]) -> list[str]:
@@ -37,8 +38,7 @@ def run_validate(root: Path, paths: Sequence[str], output_format: str,
                  since: str | None = None, summary: Path | None = None) -> int:
     """Validate ``root``, or just ``paths`` and/or the files changed since the Git ref
     ``since``, plus every cross-file rule; return the exit status."""
-    if not root.is_dir():
-        raise UsageError(f"登记库目录 {root} 不存在。")
+    registry_root(root)
     targets = _relative_targets(root, paths) if paths else None
     extra: list[Problem] = []
     if since is not None:

@@ -1,0 +1,25 @@
+"""``site-gen audit``: print the audit of the registry or of one unit's subtree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..audit import FORMATS, audit
+from ..rules import check_registry
+from . import as_of_date, registry_root, unit_argument
+
+
+def run_audit(root: Path, as_of: str | None, unit_path: str | None, output_format: str) -> int:
+    """Print the audit of ``root`` (or of one unit's subtree); return the exit status."""
+    today = as_of_date(as_of)
+    outcome = check_registry(registry_root(root))
+    top = unit_argument(outcome.registry, unit_path)
+    click.echo(FORMATS[output_format](audit(outcome.registry, today, top), today.isoformat()),
+               nl=False)
+    if outcome.errors:
+        click.echo(f"注意：登记库有 {outcome.errors} 个错误，有错误的文件没有参加审计。"
+                   "请运行 site-gen validate。", err=True)
+        return 1
+    return 0
