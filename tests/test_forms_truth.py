@@ -10,7 +10,6 @@ import struct
 from pathlib import Path
 
 import olefile
-import pytest
 from openpyxl import load_workbook
 
 from site_gen import clock
@@ -19,8 +18,8 @@ from site_gen.reports.rows import FORM_TYPES
 from site_gen.rules import check_registry
 
 from .conftest import CASES, REPO
-from .portal_helpers import portal_source
-from .test_git import commit, edit, git
+from .test_git import commit, edit
+from .test_git import registry as registry  # noqa: F401 - a Git repository of the base registry
 
 CITY = "示例市教育局"
 AS_OF = "2026-11-23"
@@ -77,14 +76,6 @@ def test_no_form_shows_a_number_the_filings_did_not_state(run_cli, tmp_path: Pat
     assert "自开通" not in audit and "示例师院图书馆座位预约" in audit
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    registry = portal_source(tmp_path / "repo", CASES / "base" / "filings")
-    git(registry, "init", "-q", "-b", "main")
-    commit(registry, "单位")
-    return registry
-
-
 WEIBO = "filings/school/weibo--1234567890.yaml"
 
 
@@ -100,20 +91,20 @@ def annex4(run_cli, root: Path, out: Path) -> list[tuple[object, ...]]:
             and not str(r[0] or "").startswith(("填报部门", "注："))]
 
 
-def test_annex4_lists_real_changes_with_the_items_marked(run_cli, repo: Path,
+def test_annex4_lists_real_changes_with_the_items_marked(run_cli, registry: Path,
                                                         tmp_path: Path) -> None:
     text = (CASES / "valid" / "minimal" / WEIBO).read_text("utf-8")
-    (repo / WEIBO).write_text(text.replace("filed_on: 2024-05-08", f"filed_on: {YEAR}-01-01")
+    (registry / WEIBO).write_text(text.replace("filed_on: 2024-05-08", f"filed_on: {YEAR}-01-01")
                               .replace("opened_on: 2024-05-06", f"opened_on: {YEAR}-01-01")
                               .replace("last_post_on: 2024-05-06", f"last_post_on: {YEAR}-01-01"),
                               "utf-8")
-    commit(repo, "开设")
-    edit(repo, WEIBO, f"last_post_on: {YEAR}-01-01", f"last_post_on: {TODAY}\nfollowers: 900")
-    commit(repo, "更新统计")  # figures only: not a 变更
-    edit(repo, WEIBO, "name: 测试一中", "name: 测试一中发布")
-    edit(repo, WEIBO, '"13900002222"', '"13900003333"')
-    commit(repo, "变更名称和负责人电话")
-    rows = annex4(run_cli, repo, tmp_path / "out")
+    commit(registry, "开设")
+    edit(registry, WEIBO, f"last_post_on: {YEAR}-01-01", f"last_post_on: {TODAY}\nfollowers: 900")
+    commit(registry, "更新统计")  # figures only: not a 变更
+    edit(registry, WEIBO, "name: 测试一中", "name: 测试一中发布")
+    edit(registry, WEIBO, '"13900002222"', '"13900003333"')
+    commit(registry, "变更名称和负责人电话")
+    rows = annex4(run_cli, registry, tmp_path / "out")
     assert [r[10] for r in rows] == ["开设", "变更：账号/网站/APP 名称、运维负责人·电话"]
     changed = rows[1]
     assert changed[1] == "测试一中发布（变更）" and changed[9] == "13900003333（变更）"
@@ -122,10 +113,10 @@ def test_annex4_lists_real_changes_with_the_items_marked(run_cli, repo: Path,
     assert ws["B5"].font.b and not ws["C5"].font.b
 
 
-def test_an_empty_period_says_none(run_cli, repo: Path, tmp_path: Path) -> None:
-    (repo / WEIBO).write_text((CASES / "valid" / "minimal" / WEIBO).read_text("utf-8"), "utf-8")
-    commit(repo, "开设")  # dated 2024 by its filed_on: nothing in 2026
-    run_report(run_cli, repo, tmp_path / "out")
+def test_an_empty_period_says_none(run_cli, registry: Path, tmp_path: Path) -> None:
+    (registry / WEIBO).write_text((CASES / "valid" / "minimal" / WEIBO).read_text("utf-8"), "utf-8")
+    commit(registry, "开设")  # dated 2024 by its filed_on: nothing in 2026
+    run_report(run_cli, registry, tmp_path / "out")
     ws = load_workbook(tmp_path / "out" / "20261123测试市教育局新媒体(网站)备案汇总表.xlsx")["附件4"]
     rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] == "无" or r[1]]
     assert [r[0] for r in rows] == ["无"]
