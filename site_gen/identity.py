@@ -48,10 +48,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower()
 
 
+_LETTERS_AND_NUMBERS = re.compile(r"[^\W_]+")  # str.isalnum(): Unicode categories L and N
+
+
 def name_key(text: str) -> str:
     """A name as compared for lookalikes and lookups: folded, only letters and digits —
     width, case, spaces, punctuation, emoji and symbols do not count."""
-    return "".join(ch for ch in fold(text) if unicodedata.category(ch)[0] in "LN")
+    return "".join(_LETTERS_AND_NUMBERS.findall(fold(text)))
 
 
 def id_key(text: str) -> str:

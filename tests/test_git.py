@@ -269,3 +269,68 @@ def test_a_duplicate_id_blames_the_pull_request_not_the_original(registry: Path,
     result = run_cli("--root", str(registry), "validate")
     blamed = [(m["code"], m["file"]) for m in result.problems() if m["code"].startswith("E-")]
     assert blamed == [("E-UNIQUE-ACCOUNT", WEIBO)], result
+
+
+def test_the_index_never_gives_a_stale_answer(registry: Path, run_cli, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pull-request check reads only changed files and takes the rest from an index keyed
+    by Git blob ids. After an edit, a move and a deletion on main, its answer must equal that
+    of reading the whole registry (the index's own cache folder is kept between runs)."""
+    from datetime import date
+
+    from site_gen.rules import check_registry
+    from site_gen.rules.incremental import check_changed
+
+    monkeypatch.setenv("SITE_GEN_CACHE", str(tmp_path / "cache"))
+    text = account_text()
+    school = registry / "filings" / "school"
+    (registry / "filings" / "other").mkdir()
+    (registry / "filings" / "other" / "_unit.yaml").write_text(
+        "name: 测试市第二中学\nshort_name: 测试二中\nkind: school\n", "utf-8")
+    (school / "weibo--1234567890.yaml").write_text(text, "utf-8")
+    (school / "weibo--1234567891.yaml").write_text(
+        text.replace('"1234567890"', '"1234567891"').replace("name: 测试一中", "name: 测试一中二号"),
+        "utf-8")
+    (registry / "filings" / "_counterfeits.yaml").write_text(
+        '- name: 假冒\n  platform: weibo\n  account_id: "1234567899"\n  reported_on: 2024-06-01\n'
+        "  status: reported\n", "utf-8")
+    commit(registry, "base")
+    pr = "filings/other/weibo--1234567899.yaml"
+
+    def both(targets: list[str]) -> tuple[object, object]:
+        fast = check_changed(registry, targets, date(2026, 11, 20))
+        full = check_registry(registry, targets, date(2026, 11, 20))
+        assert fast is not None
+        return fast.problems, full.problems
+
+    (registry / pr).write_text(text.replace('"1234567890"', '"1234567899"')
+                               .replace("name: 测试一中", "name: 测试二中")
+                               .replace("certified_subject: 测试市第一中学",
+                                        "certified_subject: 测试市第二中学"), "utf-8")
+    fast, full = both([pr])  # builds the index; the pull request's file is a counterfeit
+    assert fast == full and any(p.code == "E-COUNTERFEIT-OFFICIAL" for p in fast)  # type: ignore[attr-defined]
+    # Deleted on main: the counterfeit list goes; the index must not remember it.
+    (registry / "filings" / "_counterfeits.yaml").unlink()
+    commit(registry, "删除假冒名单")
+    fast, full = both([pr])
+    assert fast == full and not any(p.code == "E-COUNTERFEIT-OFFICIAL" for p in fast)  # type: ignore[attr-defined]
+    # Edited on main: the second filing takes the pull request's ID.
+    edit(registry, "filings/school/weibo--1234567891.yaml", '"1234567891"', '"1234567899"')
+    git(registry, "mv", "filings/school/weibo--1234567891.yaml", "filings/school/weibo--1234567899.yaml")
+    commit(registry, "改 ID")
+    fast, full = both([pr])
+    assert fast == full and [p.code for p in fast] == ["E-UNIQUE-ACCOUNT"]  # type: ignore[attr-defined]
+    # Moved on main into the pull request's unit: now one unit has two Weibo accounts.
+    edit(registry, "filings/school/weibo--1234567899.yaml", '"1234567899"', '"1234567898"')
+    git(registry, "mv", "filings/school/weibo--1234567899.yaml", "filings/other/weibo--1234567898.yaml")
+    commit(registry, "移到二中")
+    fast, full = both([pr])
+    assert fast == full and "W-DUPLICATE-PLATFORM" in [p.code for p in fast]  # type: ignore[attr-defined]
+    # Uncommitted edits in the working tree are read, not looked up.
+    edit(registry, "filings/other/weibo--1234567898.yaml", "status: active",
+         "status: deregistered\nderegistered_on: 2026-01-01\nderegister_reason: 停用")
+    fast, full = both([pr])
+    assert fast == full and "W-DUPLICATE-PLATFORM" not in [p.code for p in fast]  # type: ignore[attr-defined]
+    assert (tmp_path / "cache" / "index.json").is_file()
+    result = run_cli("validate", pr, cwd=registry)  # the command uses the index too
+    assert result.returncode == 0, result

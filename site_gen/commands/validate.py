@@ -7,11 +7,13 @@ from pathlib import Path
 
 import click
 
+from .. import clock
 from ..catalogue import Problem
 from ..changes import changes_since
 from ..errors import UsageError
 from ..reporters import FORMATS, format_markdown
 from ..rules import check_registry
+from ..rules.incremental import check_changed
 from . import registry_root
 
 
@@ -45,7 +47,10 @@ def run_validate(root: Path, paths: Sequence[str], output_format: str,
         changes = changes_since(root, since)
         targets = sorted({*(targets or []), *changes.targets})
         extra = changes.problems
-    outcome = check_registry(root, targets)
+    # Given files (a pull request): read only those, the rest from the blob-keyed index.
+    outcome = check_changed(root, targets, clock.today()) if targets is not None else None
+    if outcome is None:
+        outcome = check_registry(root, targets)
     problems = sorted({*outcome.problems, *extra})
     files = len(targets) if targets is not None else outcome.files
     click.echo(FORMATS[output_format](files, problems), nl=False)

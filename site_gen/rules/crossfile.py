@@ -3,34 +3,36 @@ account listed as a counterfeit."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Mapping
 
 from ..catalogue import Problem, problem
 from ..identity import account_key
 from ..labels import PLATFORMS
 from ..loader import Document
-from ..model import Registry
+from ..model import Account, Registry
 
 
 def check_uniqueness(registry: Registry, docs: Mapping[str, Document],
                 changed: Collection[str] = ()) -> list[Problem]:
     """(platform, account ID) appears once in the registry, active or deregistered. The
     copy is blamed: the file changed in the pull request, or else the one filed later."""
-    first: dict[tuple[str, str], str] = {}
+    groups: dict[tuple[str, str], list[Account]] = defaultdict(list)
+    for account in registry.accounts:
+        groups[account_key(account.platform, account.account_id)].append(account)
     found: list[Problem] = []
-    # The original is the filing a pull request leaves unchanged, else the first filed.
-    for account in sorted(registry.accounts,
-                          key=lambda a: (a.file in changed, a.filed_on, a.file)):
-        key = account_key(account.platform, account.account_id)
-        if key not in first:
-            first[key] = account.file
+    for group in groups.values():
+        if len(group) < 2:
             continue
-        other = first[key]
-        line, column = docs[account.file].position(("account_id",))
-        found.append(problem(
-            "E-UNIQUE-ACCOUNT", account.file, line, column, related=other,
-            platform_label=PLATFORMS[account.platform], account_id=account.account_id,
-            other=other, other_line=docs[other].position(("account_id",))[0]))
+        # The original is the filing a pull request leaves unchanged, else the first filed.
+        original, *copies = sorted(group, key=lambda a: (a.file in changed, a.filed_on, a.file))
+        other = original.file
+        for account in copies:
+            line, column = docs[account.file].position(("account_id",))
+            found.append(problem(
+                "E-UNIQUE-ACCOUNT", account.file, line, column, related=other,
+                platform_label=PLATFORMS[account.platform], account_id=account.account_id,
+                other=other, other_line=docs[other].position(("account_id",))[0]))
     return found
 
 

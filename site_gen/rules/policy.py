@@ -81,6 +81,8 @@ def check_late_filing(registry: Registry, docs: Mapping[str, Document],
                 changed: Collection[str] = ()) -> list[Problem]:
     found = []
     for account in registry.accounts:
+        if changed and account.file not in changed:
+            continue  # about one file only: only the files under review
         days = late_filing_days(registry, account)
         if days is not None:
             line, column = docs[account.file].position(("filed_on",))
@@ -124,6 +126,8 @@ def check_certified_subject(registry: Registry, docs: Mapping[str, Document],
     account is often certified in the university's name)."""
     found = []
     for account in registry.accounts:
+        if changed and account.file not in changed:
+            continue
         subject = account.certified_subject
         if subject is None:
             continue
@@ -161,17 +165,21 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
     owners: dict[str, list[tuple[str, Rank]]] = defaultdict(list)  # folded -> (unit, rank)
     shown: dict[str, str] = {}
     for unit in registry.units.values():
-        owners[name_key(unit.name)].append((unit.path, (False, "")))
-        shown.setdefault(name_key(unit.name), unit.name)
+        folded = name_key(unit.name)
+        owners[folded].append((unit.path, (False, "")))
+        shown.setdefault(folded, unit.name)
 
     def rank(a: Account) -> Rank:
         return (a.file in changed, a.filed_on)
 
+    folded_of: dict[str, str] = {}
     for a in registry.accounts:
         if a.active:
-            owners[name_key(a.name)].append((a.unit, rank(a)))
-            shown.setdefault(name_key(a.name), a.name)
-    unit_chars = {path: set(name_key(unit.name)) for path, unit in registry.units.items()}
+            folded = folded_of[a.file] = name_key(a.name)
+            owners[folded].append((a.unit, rank(a)))
+            shown.setdefault(folded, a.name)
+    unit_chars = {} if equal_only else {
+        path: set(name_key(unit.name)) for path, unit in registry.units.items()}
     by_neighbour: dict[str, set[str]] = defaultdict(set)
     for folded in () if equal_only else owners:
         if len(folded) >= LOOKALIKE_MIN:
@@ -188,8 +196,10 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
             and diff[0][1] in unit_chars[their_unit]
 
     for account in accounts:
-        folded = name_key(account.name)
-        if len(folded) < LOOKALIKE_MIN or not account.active:
+        if not account.active:
+            continue
+        folded = folded_of.get(account.file) or name_key(account.name)
+        if len(folded) < LOOKALIKE_MIN:
             continue
         mine = rank(account)
         if equal_only:
@@ -218,7 +228,9 @@ def check_lookalike_names(registry: Registry, docs: Mapping[str, Document],
     character apart or containing another are common between real schools (阳光小学,
     东城阳光小学), so those are left to the audit's lower-severity ``lookalike_name``."""
     found = []
-    for match in lookalikes(registry, registry.accounts, changed, equal_only=True):
+    # Files under review rank after every other filing: only they can be the copy.
+    chosen = [a for a in registry.accounts if a.file in changed] if changed else registry.accounts
+    for match in lookalikes(registry, chosen, changed, equal_only=True):
         account = match.account
         line, column = docs[account.file].position(("name",))
         found.append(problem(

@@ -1,0 +1,238 @@
+"""The pull-request check at province scale: only the changed files are read.
+
+``validate --since REF`` (or ``validate FILE…``) checks the given files in full. What the
+cross-file rules need of every other file — a filing's platform, ID, name, unit, status
+and dates, a unit's name and settings — comes from an index kept in a cache folder
+outside the repository (``~/.cache/site-gen/``, or ``$SITE_GEN_CACHE`` for a CI cache) and
+keyed by Git blob ids, the hash of a
+file's content. A changed file has a new blob id, so the index cannot give a stale answer:
+an entry is found by what the file holds now, and a moved or deleted file is simply not
+listed by ``git ls-tree`` any more. Files that differ from HEAD in the working tree are read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .. import __version__
+from ..catalogue import Problem
+from ..history import filings_pathspec, open_repo, run_git
+from ..loader import Document
+from ..model import (
+    Account,
+    AccountContacts,
+    Counterfeit,
+    Person,
+    Registry,
+    Unit,
+    counterfeits_from,
+    unit_from,
+)
+from ..schemas import load_schemas
+from . import CROSS_FILE_RULES, POINTED_AT, Outcome, _Job, _read, paths
+
+_ACCOUNT_FIELDS = ("name", "platform", "account_id", "status", "opened_on", "filed_on",
+                   "certified_subject", "personal_capacity")
+_NOBODY = Person("", "")
+_NO_CONTACTS = AccountContacts(_NOBODY, _NOBODY)
+
+
+def cache_folder(root: Path) -> Path:
+    """Never inside the work tree: a pull request could commit an index that lies about the
+    files it does not change. Only site-gen writes here."""
+    if os.environ.get("SITE_GEN_CACHE"):
+        return Path(os.environ["SITE_GEN_CACHE"])
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return home / "site-gen" / hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]
+
+
+def _version() -> str:
+    """Entries are valid for one reading of the schemas by one version of site-gen."""
+    schemas = json.dumps(load_schemas(), sort_keys=True).encode("utf-8")
+    return f"{__version__}/{hashlib.sha1(schemas).hexdigest()[:12]}"
+
+
+def _load(folder: Path) -> dict[str, Any]:
+    try:
+        stored = json.loads((folder / "index.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stored["entries"] if stored.get("version") == _version() else {}
+
+
+def _save(folder: Path, entries: dict[str, Any]) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f"index.{os.getpid()}.json"
+        temporary.write_text(json.dumps({"version": _version(), "entries": entries},
+                                        ensure_ascii=False, separators=(",", ":")), "utf-8")
+        temporary.replace(folder / "index.json")
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+@dataclass
+class Listing:
+    """The files under filings/ as Git sees them: blob ids at HEAD, and the working tree."""
+
+    blobs: dict[str, str]  # path → blob id at HEAD
+    dirty: set[str]  # paths that differ from HEAD in the working tree
+    files: list[str]  # paths relative to filings/ in the working tree
+    links: set[str]  # of those, symbolic links
+
+
+def git_listing(root: Path) -> Listing | None:
+    """Two Git calls instead of walking 120,000 files; None outside Git."""
+    repo = open_repo(root)
+    if repo is None:
+        return None
+    pathspec, prefix = filings_pathspec(repo, root)
+    listing = run_git(repo, "ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", pathspec)
+    blobs: dict[str, str] = {}
+    links: set[str] = set()
+    for item in listing.split("\0"):
+        if item:
+            meta, _, path = item.partition("\t")
+            mode, _, blob = meta.split()
+            shown = path.removeprefix(prefix)
+            blobs[shown] = blob
+            if mode == "120000":
+                links.add(shown.removeprefix("filings/"))
+    status = run_git(repo, "status", "--porcelain", "-z", "--untracked-files=all",
+                     "--no-renames", "--", pathspec)
+    dirty: set[str] = set()
+    present = set(blobs)
+    for item in status.split("\0"):
+        if len(item) > 3:
+            code, shown = item[:2], item[3:].removeprefix(prefix)
+            dirty.add(shown)
+            if "D" in code:
+                present.discard(shown)
+            else:
+                present.add(shown)
+                if os.path.islink(root / shown):
+                    links.add(shown.removeprefix("filings/"))
+    inside = [p.removeprefix("filings/") for p in present if p.startswith("filings/")]
+    files = [p for p in inside if not any(part.startswith(".") for part in p.split("/"))]
+    return Listing(blobs, dirty, files, links)
+
+
+class _LazyDocs(Mapping[str, Document]):
+    """The positions of untouched files, made only for the few a problem points at."""
+
+    def __init__(self, entries: dict[str, dict[str, Any]], made: dict[str, Document]) -> None:
+        self.entries, self.made = entries, made
+
+    def __getitem__(self, file: str) -> Document:
+        if file not in self.made:
+            self.made[file] = _located(file, self.entries[file])
+        return self.made[file]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _entry(kind: str, data: Any, located: Document | None) -> dict[str, Any]:
+    if data is None:
+        return {"usable": False}
+    if kind == "account":
+        data = {k: data[k] for k in _ACCOUNT_FIELDS if k in data}
+    elif kind == "unit":
+        data = {k: v for k, v in data.items() if k != "contacts"}
+    # What another file's problem can point at here: an account's ID (the original of a
+    # duplicate), a counterfeit's ID. [[path…], line, column]: cheap to read back.
+    positions = []
+    if located is not None:
+        positions = [[list(path), *mark] for path, mark in located.positions.items()
+                     if path and path[-1] == "account_id"]
+    return {"usable": True, "data": data, "positions": positions}
+
+
+def _located(file: str, entry: dict[str, Any]) -> Document:
+    marks = {tuple(path): (line, column) for path, line, column in entry.get("positions", ())}
+    return Document(file, None, marks, {}, {})
+
+
+def _account(file: str, unit: str, data: dict[str, Any]) -> Account:
+    """An account as the cross-file rules see it (no contacts: they are not needed)."""
+    return Account(file=file, unit=unit, name=data["name"], platform=data["platform"],
+                   account_id=data["account_id"], verified=True, opened_on=data["opened_on"],
+                   filed_on=data["filed_on"], status=data["status"], interactive=False,
+                   content_review=False, contacts=_NO_CONTACTS,
+                   certified_subject=data.get("certified_subject"),
+                   personal_capacity=bool(data.get("personal_capacity", False)))
+
+
+def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome | None:
+    """Check ``targets`` in full and every cross-file rule, reading nothing else; None when
+    ``root`` is not in a Git repository (then the whole registry must be read)."""
+    listed = git_listing(root)
+    if listed is None:
+        return None
+    blobs, dirty = listed.blobs, listed.dirty
+    folder = cache_folder(root)
+    entries = _load(folder)
+    added = False
+    wanted = set(targets)
+    layout = paths.layout_from(listed.files, listed.links)
+    found: list[Problem] = list(layout.problems)
+    files = [(file, unit_path, "unit") for unit_path, file in sorted(layout.units.items())]
+    files += [(file, unit_path, "account") for file, unit_path in layout.accounts]
+    files += [(file, unit_path, "counterfeits") for file, unit_path in layout.counterfeits]
+    by_file: dict[str, dict[str, Any]] = {}
+    targets_located: dict[str, Document] = {}  # the files under review point at any line
+    docs = _LazyDocs(by_file, targets_located)
+    units: dict[str, Unit] = {}
+    accounts: list[Account] = []
+    counterfeits: list[Counterfeit] = []
+    for file, unit_path, kind in files:
+        if file in wanted:
+            read = _read(_Job(root, file, kind, True, today))
+            found.extend(read.problems)
+            entry = _entry(kind, read.data, read.located)
+            if read.located is not None:
+                targets_located[file] = read.located
+        else:
+            blob = None if file in dirty else blobs.get(file)
+            cached = entries.get(blob) if blob else None
+            if cached is not None:
+                entry = cached
+            else:
+                read = _read(_Job(root, file, kind, False, today))
+                entry = _entry(kind, read.data, read.located)
+                if blob:
+                    entries[blob], added = entry, True
+        by_file[file] = entry
+        if not entry["usable"]:
+            continue
+        data = entry["data"]
+        if kind == "unit":
+            units[unit_path] = unit_from(unit_path, data)
+        elif unit_path not in units:
+            continue  # its unit has errors: reported there
+        elif kind == "account":
+            accounts.append(_account(file, unit_path, data))
+        else:
+            counterfeits.extend(counterfeits_from(file, unit_path, data))
+    if added:
+        _save(folder, entries)
+    registry = Registry(MappingProxyType(units), tuple(accounts), tuple(counterfeits))
+    changed = frozenset(wanted)
+    for rule in CROSS_FILE_RULES:
+        found.extend(rule(registry, docs, changed))
+    found = [p for p in found if p.file in wanted or p.related in wanted]
+    return Outcome(tuple(sorted(set(found))), registry, layout.files)
+
+
+__all__ = ["POINTED_AT", "check_changed", "cache_folder"]
