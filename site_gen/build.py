@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,10 +61,10 @@ class Generated:
     ok: bool = False
 
 
-def generated_files(root: Path, site_name: str,
-                    forge: dict[str, str] | None = None) -> Generated:
+def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> Generated:
     """Validate ``root``; without errors, also make every generated page and data file."""
-    outcome = check_registry(root)
+    outcome = check_registry(root, progress=progress)
     report = format_text(outcome.files, outcome.problems)
     if outcome.errors:
         return Generated(report)

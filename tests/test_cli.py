@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -243,3 +244,35 @@ def test_unwritable_outputs_are_explained_not_crashed(tmp_path: Path, run_cli) -
     assert empty.returncode == 0, empty
     report = run_cli("--root", str(REPO), "report", "--out", str(blocked / "reports"))
     assert report.returncode == 1 and "无法读写文件" in report.stderr, report
+
+
+def test_long_runs_show_progress_on_a_terminal_and_one_line_in_logs() -> None:
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    env = {**os.environ, "SITE_GEN_PROGRESS_FROM": "10"}
+    logged = subprocess.run([sys.executable, "-m", "site_gen", "validate"], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert re.fullmatch(r"读取备案文件：64 个文件，用时 \d+\.\d 秒。\n", logged.stderr), logged.stderr
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    done = subprocess.run([sys.executable, "-m", "site_gen", "validate"], cwd=REPO, env=env,
+                          stdout=subprocess.DEVNULL, stderr=follower, timeout=60)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    shown = seen.decode("utf-8", "replace")
+    assert "读取备案文件:" in shown and "/64 [" in shown  # the bar, drawn on the terminal
+    assert "读取备案文件：64 个文件" in shown

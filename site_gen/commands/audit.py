@@ -9,12 +9,14 @@ import click
 from ..audit import FORMATS, audit
 from ..rules import check_registry
 from . import as_of_date, registry_root, unit_argument
+from .progress import reading
 
 
 def run_audit(root: Path, as_of: str | None, unit_path: str | None, output_format: str) -> int:
     """Print the audit of ``root`` (or of one unit's subtree); return the exit status."""
     today = as_of_date(as_of)
-    outcome = check_registry(registry_root(root))
+    with reading() as progress:
+        outcome = check_registry(registry_root(root), progress=progress)
     top = unit_argument(outcome.registry, unit_path)
     click.echo(FORMATS[output_format](audit(outcome.registry, today, top), today.isoformat()),
                nl=False)

@@ -12,6 +12,7 @@ from ..reporters import format_text
 from ..reports import legacy, write_reports
 from ..rules import check_registry
 from . import as_of_date, registry_root, unit_argument
+from .progress import reading
 
 
 def run_report(root: Path, out: Path, as_of: str | None, unit_path: str | None,
@@ -19,7 +20,8 @@ def run_report(root: Path, out: Path, as_of: str | None, unit_path: str | None,
     """Validate, then write the spreadsheets; return the exit status."""
     cut_off = as_of_date(as_of).isoformat()
     sending = as_of_date(sent_on, "--sent-on").isoformat() if sent_on else clock.today().isoformat()
-    outcome = check_registry(registry_root(root))
+    with reading() as progress:
+        outcome = check_registry(registry_root(root), progress=progress)
     if outcome.errors:
         click.echo(format_text(outcome.files, outcome.problems), nl=False)
         click.echo("登记库有错误，没有生成报表。", err=True)

@@ -15,6 +15,7 @@ from ..reporters import FORMATS, format_markdown
 from ..rules import check_registry
 from ..rules.incremental import check_changed
 from . import registry_root
+from .progress import reading
 
 
 def _relative_targets(root: Path, paths: Sequence[str]) -> list[str]:
@@ -50,7 +51,8 @@ def run_validate(root: Path, paths: Sequence[str], output_format: str,
     # Given files (a pull request): read only those, the rest from the blob-keyed index.
     outcome = check_changed(root, targets, clock.today()) if targets is not None else None
     if outcome is None:
-        outcome = check_registry(root, targets)
+        with reading() as progress:
+            outcome = check_registry(root, targets, progress=progress)
     problems = sorted({*outcome.problems, *extra})
     files = len(targets) if targets is not None else outcome.files
     click.echo(FORMATS[output_format](files, problems), nl=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -101,11 +101,13 @@ def _read_all(jobs: list[_Job]) -> Iterator[_Read]:
 
 
 def check_registry(root: Path, targets: Collection[str] | None = None,
-                   today: date | None = None) -> Outcome:
+                   today: date | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> Outcome:
     """Check the registry at ``root``.
 
     With ``targets`` (paths relative to ``root``), only problems of those files,
-    and cross-file problems that involve them, are reported.
+    and cross-file problems that involve them, are reported. ``progress(done, total)`` is
+    called as files are read (the command layer shows it).
     """
     today = today or clock.today()
     wanted = None if targets is None else set(targets)
@@ -120,7 +122,10 @@ def check_registry(root: Path, targets: Collection[str] | None = None,
     units: dict[str, Unit] = {}
     accounts: list[Account] = []
     counterfeits: list[Counterfeit] = []
-    for (file, unit_path, kind), read in zip(files, _read_all(jobs), strict=True):
+    for done, ((file, unit_path, kind), read) in enumerate(zip(files, _read_all(jobs),
+                                                             strict=True), start=1):
+        if progress is not None and (done % 1000 == 0 or done == len(files)):
+            progress(done, len(files))
         found.extend(read.problems)
         if read.located is not None:
             docs[file] = read.located
