@@ -26,13 +26,12 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
-from validate_bench import account_name, generate  # noqa: E402
+from validate_bench import PLATFORMS, account_id_of, account_name, generate  # noqa: E402
 
 from tests.portal_helpers import serve  # noqa: E402
 
-# An official name, an official ID, an unknown link, and a lookalike of an official name.
-QUERIES = [account_name(12345), "acct0054321", "https://WWW.example.invalid/acct?x=1",
-           account_name(1234)[:-1] + "号"]
+# An official name, an unknown link, and a lookalike of an official name.
+QUERIES = [account_name(12345), "https://WWW.example.invalid/acct?x=1", account_name(1234)[:-1] + "号"]
 
 
 def build(root: Path) -> dict[str, object]:
@@ -51,7 +50,16 @@ def build(root: Path) -> dict[str, object]:
             "largest_shard_kb": round(max(p.stat().st_size for p in shards) / 1024, 1)}
 
 
-def measure_verify(site: Path) -> list[dict[str, object]]:
+def queries_for(accounts: int, units: int) -> list[str]:
+    """An official ID, an official name (name only), an unknown link, a lookalike name."""
+    folders = units - max(units // 200, 1) - 1
+    a = accounts // 2
+    official = account_id_of(PLATFORMS[(a // folders) % len(PLATFORMS)], a)
+    return [official, account_name(a), "https://WWW.example.invalid/acct?x=1",
+            account_name(a // 3)[:-1] + "号"]
+
+
+def measure_verify(site: Path, queries: list[str] = QUERIES) -> list[dict[str, object]]:
     from playwright.sync_api import sync_playwright
 
     results = []
@@ -59,7 +67,7 @@ def measure_verify(site: Path) -> list[dict[str, object]]:
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium") or "/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        for query in QUERIES:
+        for query in queries:
             page = browser.new_page(viewport={"width": 375, "height": 740})
             loaded: list[str] = []
             page.on("requestfinished", lambda r, into=loaded: into.append(r.url))
@@ -100,7 +108,8 @@ def main() -> None:
         shutil.copytree(REPO / "docs", root / "docs")
         shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
         print(json.dumps(build(root), ensure_ascii=False), flush=True)
-        for result in measure_verify(root / "site"):
+        units = max(args.accounts // 5, 3)
+        for result in measure_verify(root / "site", queries_for(args.accounts, units)):
             print(json.dumps(result, ensure_ascii=False), flush=True)
 
 

@@ -27,7 +27,7 @@ from .errors import UsageError
 from .history import SHALLOW_WARNING, read_history
 from .labels import PLATFORMS
 from .model import Registry
-from .portal import Notice, render_pages
+from .portal import Notice, form_data, render_pages
 from .public import public_registry, unit_href
 from .reporters import format_text
 from .rules import check_registry
@@ -83,6 +83,7 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
     assets["data/registry.json"] = opendata.registry_json(public, generated_at)
     assets["data/registry.schema.json"] = opendata.registry_schema()
     assets["data/accounts.csv"] = opendata.accounts_csv(public)
+    assets.update(form_data(public))
     assets["file/units.json"] = json.dumps(
         [[u.path, u.name] for u in public.units.values()], ensure_ascii=False,
         separators=(",", ":")).encode("utf-8")

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from .charts import bar_chart
+from .identity import expected_file_name
 from .labels import PLATFORMS
 from .model import within
 from .platforms import table
@@ -124,10 +125,24 @@ def _trail(public: PublicRegistry, unit: PublicUnit) -> list[PublicUnit]:
 
 
 def form_link(mode: str, account: PublicAccount) -> str:
-    """The filing form, pre-filled with the account's public part, for a change (change),
-    a deregistration (deregister) or the annual review (review)."""
-    data = json.dumps(dict(account.form), ensure_ascii=False, separators=(",", ":"))
-    return "file/?" + urlencode({"mode": mode, "unit": account.unit, "a": data})
+    """The filing form for a change (change), a deregistration (deregister) or the annual
+    review (review) of an account; the form reads its public part from the unit's
+    ``accounts.json`` (``form_data``), so pages stay small."""
+    return "file/?" + urlencode({"mode": mode, "unit": account.unit,
+                                 "account": expected_file_name(account.platform, account.account_id)})
+
+
+def form_data(public: PublicRegistry) -> dict[str, bytes]:
+    """Per unit with accounts, ``u/<unit>/accounts.json``: file name → the filing's public
+    part (what the filing form is pre-filled with; never contacts, notes or inspections)."""
+    files = {}
+    for unit in public.units.values():
+        accounts = public.accounts_of(unit.path)
+        if accounts:
+            data = {expected_file_name(a.platform, a.account_id): dict(a.form) for a in accounts}
+            files[unit.href + "accounts.json"] = json.dumps(
+                data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return files
 
 
 def unit_pages(public: PublicRegistry) -> dict[str, str]:

@@ -167,6 +167,7 @@ def test_change_deregister_and_review_touch_only_what_changed(
     page.goto(site_url + "u/diyi-zhongxue/")
     page.locator(f'a[href*="mode={mode}"][href*="shili1z_official"]').click()
     page.wait_for_selector("#filing-unit[data-chosen='1']", state="attached")
+    page.wait_for_selector("#filing-form[data-ready='1']", state="attached")
     for name, value in edit.items():
         page.fill(f'#filing-fields [name="{name}"]', value)
     assert page.locator("#filing-errors li").count() == 0, page.locator("#filing-errors").inner_text()
@@ -184,12 +185,15 @@ def test_change_deregister_and_review_touch_only_what_changed(
     context.close()
 
 
-def test_the_unit_page_links_carry_no_internal_fields(demo_site: Path) -> None:
+def test_the_prefill_is_the_public_part_only(demo_site: Path) -> None:
     page = (demo_site / "u" / "diyi-zhongxue" / "index.html").read_text("utf-8")
     links = re.findall(r'href="([^"]*mode=change[^"]*)"', page)
-    assert links
-    for field in ("contacts", "inspection", "note", "supervisor", "13900000105"):
-        assert all(field not in link for link in links)
+    assert links and all(len(link) < 200 for link in links)  # pages stay small
+    published = json.loads((demo_site / "u" / "diyi-zhongxue" / "accounts.json").read_text("utf-8"))
+    assert published["douyin--shili1z_official.yaml"]["account_id"] == "shili1z_official"
+    text = json.dumps(published, ensure_ascii=False)
+    for field in ("contacts", "inspection", "note", "supervisor", "13900000105", "邓志强"):
+        assert field not in text
 
 
 FORGES = {

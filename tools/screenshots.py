@@ -109,6 +109,7 @@ def shots(base: str) -> list[tuple[str, str, Callable[[Any], Any]]]:
             page.goto(base + "u/diyi-zhongxue/")
             page.locator(f'a[href*="mode={name}"][href*="shili1z_official"]').click()
             page.wait_for_selector("#filing-unit[data-chosen='1']", state="attached")
+            page.wait_for_selector("#filing-form[data-ready='1']", state="attached")
             if name == "deregister":
                 page.fill('#filing-fields [name="deregister_reason"]', "整合到学校公众号")
             if name == "change":  # a long form: its first screen

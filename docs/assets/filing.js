@@ -19,7 +19,7 @@
     deregister: ["注销账号", "账号停用后请注销：填写注销日期和原因。备案文件会保留，账号在门户上显示为已注销。"],
     review: ["年审", "确认备案信息仍然准确，并更新粉丝量、发布数量和最近发布日期；年审日期会设为今天。"]
   };
-  var state = { mode: "new", prefill: {}, keep: false };
+  var state = { mode: "new", keep: false };
   var units = [];
 
   /* ---- small helpers ---- */
@@ -573,6 +573,31 @@
     });
   }
 
+  // The account's public part, published beside its unit page (u/<unit>/accounts.json).
+  function loadAccount(params) {
+    var unit = params.get("unit") || "", name = params.get("account") || "";
+    var address = "../u/" + (unit ? unit.split("/").map(encodeURIComponent).join("/") + "/" : "") + "accounts.json";
+    return fetch(address).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (accounts) {
+      if (!Object.prototype.hasOwnProperty.call(accounts, name)) throw new Error("no such account");
+      return accounts[name];
+    });
+  }
+
+  function applyMode(today) {
+    if (state.mode === "deregister") {
+      setValue("status", "deregistered");
+      setValue("deregistered_on", today);
+      showOnly(["deregistered_on", "deregister_reason"]);
+    } else if (state.mode === "review") {
+      setValue("annual_review_on", today);
+      showOnly(["followers", "posting_frequency", "last_post_on", "posts", "annual_review_on"]);
+    }
+    if (state.mode !== "change") document.querySelector(".sg-keep").hidden = true;
+  }
+
   function start() {
     var config = document.getElementById("filing-config");
     if (!config) return;
@@ -581,7 +606,6 @@
     MSG = CONFIG.messages;
     var params = new URLSearchParams(window.location.search);
     state.mode = MODES[params.get("mode")] ? params.get("mode") : "new";
-    try { state.prefill = params.get("a") ? JSON.parse(params.get("a")) : {}; } catch (e) { state.prefill = {}; }
     state.keep = state.mode !== "new";
     document.getElementById("filing-title").textContent = MODES[state.mode][0];
     document.getElementById("filing-intro").insertBefore(document.createTextNode(MODES[state.mode][1]), document.getElementById("filing-intro").firstChild);
@@ -607,18 +631,18 @@
       setValue("filed_on", today);
       setValue("status", "active");
     } else {
-      prefill(state.prefill, "");
-      if (state.mode === "deregister") {
-        setValue("status", "deregistered");
-        setValue("deregistered_on", today);
-        showOnly(["deregistered_on", "deregister_reason"]);
-      } else if (state.mode === "review") {
-        setValue("annual_review_on", today);
-        showOnly(["followers", "posting_frequency", "last_post_on", "posts", "annual_review_on"]);
-      }
-      if (state.mode !== "change") document.querySelector(".sg-keep").hidden = true;
+      loadAccount(params).then(function (values) {
+        prefill(values, "");
+        applyMode(today);
+        applyVisibility();
+        update();
+        document.getElementById("filing-form").setAttribute("data-ready", "1");
+      }, function () {
+        document.getElementById("filing-errors").textContent = "没有找到这个账号的备案，请回到单位页面重新点“变更”。";
+      });
     }
     fields.addEventListener("input", function () { applyVisibility(); update(); });
+
     fields.addEventListener("change", function () { applyVisibility(); update(); });
 
     document.getElementById("filing-unit-search").addEventListener("input", searchUnits);
@@ -651,6 +675,7 @@
     });
     applyVisibility();
     update();
+    if (state.mode === "new") document.getElementById("filing-form").setAttribute("data-ready", "1");
   }
 
   window.siteGenFiling = { accountSlug: accountSlug, forgeAddress: forgeAddress, sha1: sha1 };
