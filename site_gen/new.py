@@ -133,6 +133,8 @@ QUESTIONS = (
     Question("certified_subject", "认证主体（一般是本单位全称）", _field(("certified_subject",)),
              asked=lambda a: a["verified"] is True),
     Question("opened_on", "开通时间（例如 2024-05-01 或 2024年5月1日）", _day),
+    Question("last_post_on", "最近一次发布内容的日期（还没有发布过请直接回车）", _optional(_day),
+             default=""),
     Question("interactive", "是否具有互动功能（留言、评论、私信）（是/否）", _yes_no, default="是"),
     Question("content_review", "是否已建立内容发布审核制度（是/否）", _yes_no, default="是"),
     Question("supervisor_name", "主管领导姓名（不公开）", _field(("contacts", "supervisor", "name"))),
@@ -188,7 +190,7 @@ def write_filing(root: Path, unit_path: str, answers: Answers) -> str:
         raise UsageError(f"{target.relative_to(root).as_posix()} 已经存在：变更请直接修改这个文件。")
     filing: dict[str, object] = {key: answers.get(key) for key in (
         "name", "platform", "account_id", "url", "wechat_kind", "verified", "certified_subject",
-        "opened_on")}
+        "opened_on", "last_post_on")}
     filing.update(filed_on=clock.today().isoformat(), status="active",
                   interactive=answers["interactive"], content_review=answers["content_review"])
     if platform in ("website", "app"):

@@ -156,6 +156,7 @@ def test_messages_for_the_commonest_clerk_mistakes(tmp_path: Path, run_cli) -> N
 NEW_OPTIONS = ["--unit", "school", "--platform", "weibo", "--account-id", "7012345678",
                "--name", "测试一中", "--url", "https://weibo.com/u/7012345678", "--verified",
                "--certified-subject", "测试市第一中学", "--opened-on", "2024-05-06",
+               "--last-post-on", "2024-11-01",
                "--interactive", "--content-review", "--supervisor-name", "张三",
                "--supervisor-phone", "02037626715", "--ops-lead-name", "李四",
                "--ops-lead-phone", "13900002222"]
@@ -208,6 +209,7 @@ def test_new_filing_asks_for_what_is_missing(tmp_path: Path) -> None:
                "", "y",                             # the default 订阅号; verified
                "测试市第一中学",
                "2024/13/01", "2099-01-01", "2024年5月6日",  # no such day; future; then right
+               "2024.11.1",                          # last post, written with dots
                "也许", "是", "",                     # not yes/no; yes; the default
                "张三", "办公室电话", "020-12345678", "李四", "13900002222"]
     done = subprocess.run([sys.executable, "-m", "site_gen", "--root", str(root), "new"],
@@ -217,6 +219,7 @@ def test_new_filing_asks_for_what_is_missing(tmp_path: Path) -> None:
     text = (root / "filings" / "school" / "wechat_official--ceshi_1z.yaml").read_text("utf-8")
     assert 'wechat_kind: "subscription"' in text and "url" not in text
     assert 'opened_on: "2024-05-06"' in text and 'phone: "020-12345678"' in text
+    assert 'last_post_on: "2024-11-01"' in text
     asked_again = [line.strip() for line in done.stderr.splitlines()]
     assert asked_again == [
         "不认识平台“WeChat”。请填以下之一：" + "、".join(f"{label}（{code}）" for code, label in PLATFORMS.items())

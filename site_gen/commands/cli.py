@@ -132,6 +132,7 @@ def audit_command(ctx: click.Context, as_of: str | None, unit_path: str | None,
 @click.option("--verified/--not-verified", default=None, help="是否认证。")
 @click.option("--certified-subject", help="认证主体。")
 @click.option("--opened-on", help="开通时间，例如 2024-05-01 或 2024年5月1日。")
+@click.option("--last-post-on", help="最近一次发布内容的日期（发现长期不更新的账号要用）。")
 @click.option("--interactive/--not-interactive", default=None, help="是否具有互动功能。")
 @click.option("--content-review/--no-content-review", default=None,
               help="是否建立内容发布审核制度。")
