@@ -36,12 +36,14 @@ def discover(root: Path) -> Layout:
     top = root / "filings"
     files: list[str] = []
     links: set[str] = set()
+    folders: list[str] = []
     if top.is_dir():
-        _walk(str(top), "", files, links)
-    return layout_from(files, links)
+        _walk(str(top), "", files, links, folders)
+    return layout_from(files, links, folders)
 
 
-def _walk(folder: str, prefix: str, files: list[str], links: set[str]) -> None:
+def _walk(folder: str, prefix: str, files: list[str], links: set[str],
+          folders: list[str]) -> None:
     """Every file below ``folder`` as a path relative to filings/ (os.scandir: no stat per
     file, which matters at 120,000 files). A linked folder is listed, never entered."""
     with os.scandir(folder) as listing:
@@ -53,12 +55,14 @@ def _walk(folder: str, prefix: str, files: list[str], links: set[str]) -> None:
                 files.append(path)
                 links.add(path)
             elif entry.is_dir():
-                _walk(entry.path, path + "/", files, links)
+                folders.append(path)  # an empty folder is still reported if misnamed
+                _walk(entry.path, path + "/", files, links, folders)
             else:
                 files.append(path)
 
 
-def layout_from(files: Iterable[str], links: Collection[str] = ()) -> Layout:
+def layout_from(files: Iterable[str], links: Collection[str] = (),
+                folders: Iterable[str] = ()) -> Layout:
     """The layout of the files (paths relative to filings/, none starting with a dot), by
     the rules of SPEC §2: a folder with _unit.yaml is a unit, an account lies in a unit."""
     layout = Layout()
@@ -66,15 +70,15 @@ def layout_from(files: Iterable[str], links: Collection[str] = ()) -> Layout:
     for path in files:
         folder, _, name = path.rpartition("/")
         by_folder[folder].append(name)
-    folders = set(by_folder)
-    for folder in list(folders):
+    known = set(by_folder) | set(folders)
+    for folder in list(known):
         while folder:
             folder = folder.rpartition("/")[0]
-            folders.add(folder)
+            known.add(folder)
     if UNIT_FILE not in by_folder.get("", ()):
         layout.problems.append(problem("E-PATH-ROOT", "filings/_unit.yaml",
                                        path="filings/_unit.yaml"))
-    for unit in sorted(folders, key=lambda f: f.split("/") if f else []):  # parents first
+    for unit in sorted(known, key=lambda f: f.split("/") if f else []):  # parents first
         shown = f"filings/{unit}/" if unit else "filings/"
         if unit and not is_slug(unit.rpartition("/")[2]):
             layout.problems.append(problem("E-PATH-SLUG", shown.rstrip("/"),
