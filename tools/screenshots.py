@@ -26,7 +26,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's Chromium here and in .ci/run; Google Chrome on GitHub's Ubuntu runners.
+CHROMIUM = (os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+            or shutil.which("google-chrome") or shutil.which("chromium-browser")
+            or "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--lang=zh-CN",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SAMPLE = {"platform": "kuaishou", "account_id": "shili1z_ks", "name": "示例一中快手",
