@@ -34,6 +34,14 @@ def expected_file_name(platform: str, account_id: str) -> str:
     return f"{platform}--{account_slug(account_id)}.yaml"
 
 
+def key_of(account: object) -> tuple[str, str]:
+    """``account_key`` of an account, or the one the pull-request index already holds."""
+    known = getattr(account, "key", None)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
+    return account_key(account.platform, account.account_id)  # type: ignore[attr-defined]
+
+
 def account_key(platform: str, account_id: str) -> tuple[str, str]:
     """The identity that must be unique in the registry: case and a website's
     leading ``www.`` do not make a different account."""
@@ -51,9 +59,17 @@ def fold(text: str) -> str:
 _LETTERS_AND_NUMBERS = re.compile(r"[^\W_]+")  # str.isalnum(): Unicode categories L and N
 
 
+# Folded names already known (the pull-request index stores them): folding is pure, so a
+# name found here is folded exactly as name_key would fold it.
+KNOWN_NAME_KEYS: dict[str, str] = {}
+
+
 def name_key(text: str) -> str:
     """A name as compared for lookalikes and lookups: folded, only letters and digits —
     width, case, spaces, punctuation, emoji and symbols do not count."""
+    known = KNOWN_NAME_KEYS.get(text)
+    if known is not None:
+        return known
     return "".join(_LETTERS_AND_NUMBERS.findall(fold(text)))
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 
 from ..catalogue import Problem, problem
-from ..identity import account_key
+from ..identity import account_key, key_of
 from ..labels import PLATFORMS
 from ..loader import Document
 from ..model import Account, Registry
@@ -18,8 +18,11 @@ def check_uniqueness(registry: Registry, docs: Mapping[str, Document],
     """(platform, account ID) appears once in the registry, active or deregistered. The
     copy is blamed: the file changed in the pull request, or else the one filed later."""
     groups: dict[tuple[str, str], list[Account]] = defaultdict(list)
+    wanted = {key_of(a) for a in registry.accounts if a.file in changed}
     for account in registry.accounts:
-        groups[account_key(account.platform, account.account_id)].append(account)
+        key = key_of(account)
+        if not changed or key in wanted:
+            groups[key].append(account)
     found: list[Problem] = []
     for group in groups.values():
         if len(group) < 2:
@@ -39,7 +42,7 @@ def check_uniqueness(registry: Registry, docs: Mapping[str, Document],
 def check_counterfeits(registry: Registry, docs: Mapping[str, Document],
                 changed: Collection[str] = ()) -> list[Problem]:
     """A counterfeit may not be one of the registry's own accounts."""
-    official = {account_key(a.platform, a.account_id): a.file for a in registry.accounts}
+    official = {key_of(a): a.file for a in registry.accounts}
     found: list[Problem] = []
     for fake in registry.counterfeits:
         if fake.account_id is None:

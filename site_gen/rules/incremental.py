@@ -20,17 +20,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from .. import __version__
 from ..catalogue import Problem
 from ..history import filings_pathspec, open_repo, run_git
+from ..identity import KNOWN_NAME_KEYS, account_key, name_key
 from ..loader import Document
 from ..model import (
     Account,
-    AccountContacts,
     Counterfeit,
-    Person,
     Registry,
     Unit,
     counterfeits_from,
@@ -39,10 +38,7 @@ from ..model import (
 from ..schemas import load_schemas
 from . import CROSS_FILE_RULES, POINTED_AT, Outcome, _Job, _read, paths
 
-_ACCOUNT_FIELDS = ("name", "platform", "account_id", "status", "opened_on", "filed_on",
-                   "certified_subject", "personal_capacity")
-_NOBODY = Person("", "")
-_NO_CONTACTS = AccountContacts(_NOBODY, _NOBODY)
+INDEX_FORMAT = 3  # raise when an entry's shape changes
 
 
 def cache_folder(root: Path) -> Path:
@@ -57,7 +53,7 @@ def cache_folder(root: Path) -> Path:
 def _version() -> str:
     """Entries are valid for one reading of the schemas by one version of site-gen."""
     schemas = json.dumps(load_schemas(), sort_keys=True).encode("utf-8")
-    return f"{__version__}/{hashlib.sha1(schemas).hexdigest()[:12]}"
+    return f"{INDEX_FORMAT}/{__version__}/{hashlib.sha1(schemas).hexdigest()[:12]}"
 
 
 def _load(folder: Path) -> dict[str, Any]:
@@ -121,14 +117,14 @@ def git_listing(root: Path) -> Listing | None:
                 if os.path.islink(root / shown):
                     links.add(shown.removeprefix("filings/"))
     inside = [p.removeprefix("filings/") for p in present if p.startswith("filings/")]
-    files = [p for p in inside if not any(part.startswith(".") for part in p.split("/"))]
+    files = [p for p in inside if not p.startswith(".") and "/." not in p]
     return Listing(blobs, dirty, files, links)
 
 
 class _LazyDocs(Mapping[str, Document]):
     """The positions of untouched files, made only for the few a problem points at."""
 
-    def __init__(self, entries: dict[str, dict[str, Any]], made: dict[str, Document]) -> None:
+    def __init__(self, entries: dict[str, Entry], made: dict[str, Document]) -> None:
         self.entries, self.made = entries, made
 
     def __getitem__(self, file: str) -> Document:
@@ -143,35 +139,56 @@ class _LazyDocs(Mapping[str, Document]):
         return len(self.entries)
 
 
-def _entry(kind: str, data: Any, located: Document | None) -> dict[str, Any]:
+# An entry is a short list, quick to read back for 100,000 files:
+#   ["x"]                                  a file with errors (left out, as on main)
+#   ["u", {unit fields but contacts}]
+#   ["c", [items], [[path…, line, column]…]]  a counterfeit list
+#   ["a", name, folded name, platform, account_id, status, opened_on, filed_on,
+#    certified_subject, personal_capacity, line, column, identity key]  (line and column of
+#    account_id: all that another file's problem can point at here)
+Entry = list[Any]
+
+
+def _entry(kind: str, data: Any, located: Document | None) -> Entry:
     if data is None:
-        return {"usable": False}
-    if kind == "account":
-        data = {k: data[k] for k in _ACCOUNT_FIELDS if k in data}
-    elif kind == "unit":
-        data = {k: v for k, v in data.items() if k != "contacts"}
-    # What another file's problem can point at here: an account's ID (the original of a
-    # duplicate), a counterfeit's ID. [[path…], line, column]: cheap to read back.
-    positions = []
-    if located is not None:
-        positions = [[list(path), *mark] for path, mark in located.positions.items()
-                     if path and path[-1] == "account_id"]
-    return {"usable": True, "data": data, "positions": positions}
+        return ["x"]
+    if kind == "unit":
+        return ["u", {k: v for k, v in data.items() if k != "contacts"}]
+    marks = located.positions if located is not None else {}
+    if kind == "counterfeits":
+        return ["c", data, [[*path, *mark] for path, mark in marks.items()
+                            if path and path[-1] == "account_id"]]
+    line, column = marks.get(("account_id",), (1, 1))
+    return ["a", data["name"], name_key(data["name"]), data["platform"], data["account_id"],
+            data["status"], data["opened_on"], data["filed_on"], data.get("certified_subject"),
+            bool(data.get("personal_capacity", False)), line, column,
+            list(account_key(data["platform"], data["account_id"]))]
 
 
-def _located(file: str, entry: dict[str, Any]) -> Document:
-    marks = {tuple(path): (line, column) for path, line, column in entry.get("positions", ())}
-    return Document(file, None, marks, {}, {})
+def _located(file: str, entry: Entry) -> Document:
+    if entry[0] == "a":
+        return Document(file, None, {("account_id",): (entry[10], entry[11])}, {}, {})
+    if entry[0] == "c":
+        return Document(file, None, {tuple(mark[:-2]): (mark[-2], mark[-1]) for mark in entry[2]},
+                        {}, {})
+    return Document(file, None, {}, {}, {})
 
 
-def _account(file: str, unit: str, data: dict[str, Any]) -> Account:
-    """An account as the cross-file rules see it (no contacts: they are not needed)."""
-    return Account(file=file, unit=unit, name=data["name"], platform=data["platform"],
-                   account_id=data["account_id"], verified=True, opened_on=data["opened_on"],
-                   filed_on=data["filed_on"], status=data["status"], interactive=False,
-                   content_review=False, contacts=_NO_CONTACTS,
-                   certified_subject=data.get("certified_subject"),
-                   personal_capacity=bool(data.get("personal_capacity", False)))
+class IndexedAccount:
+    """An unchanged filing as the cross-file rules see it: the fields they read, nothing
+    else (a full ``Account`` costs more to make than all the rules cost to run)."""
+
+    __slots__ = ("file", "unit", "name", "platform", "account_id", "status", "opened_on",
+                 "filed_on", "certified_subject", "personal_capacity", "key")
+
+    def __init__(self, file: str, unit: str, entry: Entry) -> None:
+        (_, self.name, _, self.platform, self.account_id, self.status, self.opened_on,
+         self.filed_on, self.certified_subject, self.personal_capacity) = entry[:10]
+        self.file, self.unit, self.key = file, unit, tuple(entry[12])
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status == "active")
 
 
 def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome | None:
@@ -190,7 +207,7 @@ def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome 
     files = [(file, unit_path, "unit") for unit_path, file in sorted(layout.units.items())]
     files += [(file, unit_path, "account") for file, unit_path in layout.accounts]
     files += [(file, unit_path, "counterfeits") for file, unit_path in layout.counterfeits]
-    by_file: dict[str, dict[str, Any]] = {}
+    by_file: dict[str, Entry] = {}
     targets_located: dict[str, Document] = {}  # the files under review point at any line
     docs = _LazyDocs(by_file, targets_located)
     units: dict[str, Unit] = {}
@@ -214,17 +231,17 @@ def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome 
                 if blob:
                     entries[blob], added = entry, True
         by_file[file] = entry
-        if not entry["usable"]:
+        if entry[0] == "x":
             continue
-        data = entry["data"]
-        if kind == "unit":
-            units[unit_path] = unit_from(unit_path, data)
+        if entry[0] == "u":
+            units[unit_path] = unit_from(unit_path, entry[1])
         elif unit_path not in units:
             continue  # its unit has errors: reported there
-        elif kind == "account":
-            accounts.append(_account(file, unit_path, data))
+        elif entry[0] == "a":
+            KNOWN_NAME_KEYS[entry[1]] = entry[2]
+            accounts.append(cast(Account, IndexedAccount(file, unit_path, entry)))
         else:
-            counterfeits.extend(counterfeits_from(file, unit_path, data))
+            counterfeits.extend(counterfeits_from(file, unit_path, entry[1]))
     if added:
         _save(folder, entries)
     registry = Registry(MappingProxyType(units), tuple(accounts), tuple(counterfeits))

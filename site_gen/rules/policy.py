@@ -92,16 +92,21 @@ def check_late_filing(registry: Registry, docs: Mapping[str, Document],
     return found
 
 
-def duplicate_platform_groups(registry: Registry) -> list[list[Account]]:
-    """Groups of more than one active account of one unit on one platform (seed 002 集约).
+def duplicate_platform_groups(registry: Registry,
+                              changed: Collection[str] = ()) -> list[list[Account]]:
+    """Groups of more than one active account of one unit on one platform (seed 002 集约);
+    with ``changed``, only the groups of those files.
 
     Personal accounts in an official capacity and the catch-all platform ``other``
     are not counted: they are not the unit's own account on one platform.
     """
+    wanted = {(a.unit, a.platform) for a in registry.accounts if a.file in changed}
     groups: dict[tuple[str, str], list[Account]] = defaultdict(list)
     for account in registry.accounts:
         if account.active and not account.personal_capacity and account.platform != "other":
-            groups[(account.unit, account.platform)].append(account)
+            place = (account.unit, account.platform)
+            if not changed or place in wanted:
+                groups[place].append(account)
     # A second filing of the same account is E-UNIQUE-ACCOUNT, not a second account.
     return [sorted(group, key=lambda a: a.file) for _, group in sorted(groups.items())
             if len({account_key(a.platform, a.account_id) for a in group}) > 1]
@@ -110,7 +115,7 @@ def duplicate_platform_groups(registry: Registry) -> list[list[Account]]:
 def check_duplicate_platform(registry: Registry, docs: Mapping[str, Document],
                 changed: Collection[str] = ()) -> list[Problem]:
     found = []
-    for group in duplicate_platform_groups(registry):
+    for group in duplicate_platform_groups(registry, changed):
         for account in group:
             others = "、".join(f"“{a.name}”" for a in group if a is not account)
             line, column = docs[account.file].position(("platform",))
@@ -162,12 +167,15 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
     filed before it (or, in a pull request, one that the pull request does not change)."""
     # Filed on the same day, neither is the copy: both are reported.
     Rank = tuple[bool, str]
+    # A pull request's equal-name check needs only the owners of its own files' names.
+    only = {name_key(a.name) for a in accounts if a.active} if equal_only and changed else None
     owners: dict[str, list[tuple[str, Rank]]] = defaultdict(list)  # folded -> (unit, rank)
     shown: dict[str, str] = {}
     for unit in registry.units.values():
         folded = name_key(unit.name)
-        owners[folded].append((unit.path, (False, "")))
-        shown.setdefault(folded, unit.name)
+        if only is None or folded in only:
+            owners[folded].append((unit.path, (False, "")))
+            shown.setdefault(folded, unit.name)
 
     def rank(a: Account) -> Rank:
         return (a.file in changed, a.filed_on)
@@ -175,9 +183,11 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
     folded_of: dict[str, str] = {}
     for a in registry.accounts:
         if a.active:
-            folded = folded_of[a.file] = name_key(a.name)
-            owners[folded].append((a.unit, rank(a)))
-            shown.setdefault(folded, a.name)
+            folded = name_key(a.name)
+            if only is None or folded in only:
+                folded_of[a.file] = folded
+                owners[folded].append((a.unit, rank(a)))
+                shown.setdefault(folded, a.name)
     unit_chars = {} if equal_only else {
         path: set(name_key(unit.name)) for path, unit in registry.units.items()}
     by_neighbour: dict[str, set[str]] = defaultdict(set)
