@@ -174,8 +174,9 @@ def _title(path: str) -> str:
 
 
 def _reported(fields: frozenset[str] | None) -> tuple[tuple[str, ...], frozenset[int]] | None:
-    """The reported items among changed ``fields`` (None: unknown, the change is reported
-    without detail); empty when the change touched statistics only."""
+    """(titles, 附件4 columns) of the reported items among the changed ``fields``; when the
+    fields are unknown (a version could not be read), a 变更 without detail; None when the
+    change touched statistics only (it is not a 变更)."""
     if fields is None:
         return (), frozenset()
     order = list(bundled_schema("account")["properties"])  # the form's order

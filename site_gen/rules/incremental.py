@@ -36,7 +36,7 @@ from ..model import (
     unit_from,
 )
 from ..schemas import load_schemas
-from . import CROSS_FILE_RULES, POINTED_AT, Outcome, _Job, _read, paths
+from . import CROSS_FILE_RULES, Outcome, _Job, _read, paths
 
 INDEX_FORMAT = 3  # raise when an entry's shape changes
 
@@ -252,4 +252,4 @@ def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome 
     return Outcome(tuple(sorted(set(found))), registry, layout.files)
 
 
-__all__ = ["POINTED_AT", "check_changed", "cache_folder"]
+__all__ = ["cache_folder", "check_changed"]
