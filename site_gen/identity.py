@@ -59,18 +59,18 @@ def fold(text: str) -> str:
 _LETTERS_AND_NUMBERS = re.compile(r"[^\W_]+")  # str.isalnum(): Unicode categories L and N
 
 
-# Folded names already known (the pull-request index stores them): folding is pure, so a
-# name found here is folded exactly as name_key would fold it.
-KNOWN_NAME_KEYS: dict[str, str] = {}
-
-
 def name_key(text: str) -> str:
     """A name as compared for lookalikes and lookups: folded, only letters and digits —
     width, case, spaces, punctuation, emoji and symbols do not count."""
-    known = KNOWN_NAME_KEYS.get(text)
-    if known is not None:
-        return known
     return "".join(_LETTERS_AND_NUMBERS.findall(fold(text)))
+
+
+def folded_name_of(account: object) -> str:
+    """``name_key`` of an account's name, or the one the pull-request index already holds."""
+    known = getattr(account, "folded", None)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
+    return name_key(account.name)  # type: ignore[attr-defined]
 
 
 def id_key(text: str) -> str:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from .. import clock
 from ..history import SHALLOW_WARNING, read_history
 from ..reporters import format_text
 from ..reports import legacy, write_reports
@@ -19,7 +18,7 @@ def run_report(root: Path, out: Path, as_of: str | None, unit_path: str | None,
                output_format: str, sent_on: str | None = None) -> int:
     """Validate, then write the spreadsheets; return the exit status."""
     cut_off = as_of_date(as_of).isoformat()
-    sending = as_of_date(sent_on, "--sent-on").isoformat() if sent_on else clock.today().isoformat()
+    sending = as_of_date(sent_on, "--sent-on").isoformat()
     with reading() as progress:
         outcome = check_registry(registry_root(root), progress=progress)
     if outcome.errors:

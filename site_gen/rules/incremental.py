@@ -25,7 +25,7 @@ from typing import Any, cast
 from .. import __version__
 from ..catalogue import Problem
 from ..history import filings_pathspec, open_repo, run_git
-from ..identity import KNOWN_NAME_KEYS, account_key, name_key
+from ..identity import account_key, name_key
 from ..loader import Document
 from ..model import (
     Account,
@@ -179,11 +179,11 @@ class IndexedAccount:
     else (a full ``Account`` costs more to make than all the rules cost to run)."""
 
     __slots__ = ("file", "unit", "name", "platform", "account_id", "status", "opened_on",
-                 "filed_on", "certified_subject", "personal_capacity", "key")
+                 "filed_on", "certified_subject", "personal_capacity", "key", "folded")
 
     def __init__(self, file: str, unit: str, entry: Entry) -> None:
-        (_, self.name, _, self.platform, self.account_id, self.status, self.opened_on,
-         self.filed_on, self.certified_subject, self.personal_capacity) = entry[:10]
+        (_, self.name, self.folded, self.platform, self.account_id, self.status,
+         self.opened_on, self.filed_on, self.certified_subject, self.personal_capacity) = entry[:10]
         self.file, self.unit, self.key = file, unit, tuple(entry[12])
 
     @property
@@ -238,7 +238,6 @@ def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome 
         elif unit_path not in units:
             continue  # its unit has errors: reported there
         elif entry[0] == "a":
-            KNOWN_NAME_KEYS[entry[1]] = entry[2]
             accounts.append(cast(Account, IndexedAccount(file, unit_path, entry)))
         else:
             counterfeits.extend(counterfeits_from(file, unit_path, entry[1]))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..catalogue import Problem, problem
-from ..identity import account_key, name_key
+from ..identity import account_key, folded_name_of, name_key
 from ..labels import PLATFORMS
 from ..loader import Document
 from ..model import Account, Registry, within
@@ -168,7 +168,7 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
     # Filed on the same day, neither is the copy: both are reported.
     Rank = tuple[bool, str]
     # A pull request's equal-name check needs only the owners of its own files' names.
-    only = {name_key(a.name) for a in accounts if a.active} if equal_only and changed else None
+    only = {folded_name_of(a) for a in accounts if a.active} if equal_only and changed else None
     owners: dict[str, list[tuple[str, Rank]]] = defaultdict(list)  # folded -> (unit, rank)
     shown: dict[str, str] = {}
     for unit in registry.units.values():
@@ -183,7 +183,7 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
     folded_of: dict[str, str] = {}
     for a in registry.accounts:
         if a.active:
-            folded = name_key(a.name)
+            folded = folded_name_of(a)
             if only is None or folded in only:
                 folded_of[a.file] = folded
                 owners[folded].append((a.unit, rank(a)))
@@ -208,7 +208,7 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
     for account in accounts:
         if not account.active:
             continue
-        folded = folded_of.get(account.file) or name_key(account.name)
+        folded = folded_of.get(account.file) or folded_name_of(account)
         if len(folded) < LOOKALIKE_MIN:
             continue
         mine = rank(account)
