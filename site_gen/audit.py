@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .catalogue import AUDIT_RULES, RULES, SEVERITY_TEXT
@@ -179,8 +179,11 @@ def public_notices(registry: Registry, today: date) -> list[Finding]:
 
 
 def format_json(findings: list[Finding], as_of: str) -> str:
-    return json.dumps({"as_of": as_of, "findings": [asdict(f) for f in findings]},
-                      ensure_ascii=False, indent=2) + "\n"
+    """One finding per line: readable, greppable, and written by json's C encoder (an
+    indented dump goes through its pure-Python one)."""
+    lines = ",\n".join(f"    {json.dumps(vars(f), ensure_ascii=False)}" for f in findings)
+    return (f'{{\n  "as_of": {json.dumps(as_of)},\n  "findings": [\n{lines}\n  ]\n}}\n'
+            if findings else f'{{\n  "as_of": {json.dumps(as_of)},\n  "findings": []\n}}\n')
 
 
 def format_text(findings: list[Finding], as_of: str) -> str:

@@ -6,13 +6,17 @@ plugin added at run time; nothing generated is written into ``docs/``.
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
-from collections.abc import Callable
+import re
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jieba
+from markupsafe import escape
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,28 +31,85 @@ from .errors import UsageError
 from .history import SHALLOW_WARNING, read_history
 from .labels import PLATFORMS
 from .model import Registry
-from .portal import Notice, form_data, render_pages
+from .portal import SHELL_BODY, SHELL_TITLE, Notice, form_data, render_pages, shell_dir, unit_page
 from .public import public_registry, unit_href
 from .reporters import format_text
 from .rules import check_registry
 
 
 class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """Adds the generated pages and files to what mkdocs builds."""
+    """Adds the generated pages and files to what mkdocs builds, then writes the unit
+    pages into their shells (``portal.SHELL_TITLE``)."""
 
-    def __init__(self, pages: dict[str, str], assets: dict[str, bytes]) -> None:
+    def __init__(self, result: Generated) -> None:
         super().__init__()
-        self.pages = pages
-        self.assets = assets
+        self.result = result
+        self.unit_pages_written = 0
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        for uri, text in self.pages.items():
+        for uri, text in self.result.pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise Abort(f"docs/{uri} 与生成的页面冲突：请删除或改名。")
             files.append(File.generated(config, uri, content=text))
-        for uri, data in self.assets.items():
+        for uri, data in self.result.assets.items():
             files.append(File.generated(config, uri, content=data))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
+        self.unit_pages_written = write_unit_pages(site, self.result.unit_pages())
+        for uri, data in self.result.unit_files.items():
+            (site / uri).write_bytes(data)  # every unit's folder has its page by now
+
+
+def write_unit_pages(site: Path, pages: Iterable[tuple[str, str, str]]) -> int:
+    """Each (folder, title, content) written into the shell of its depth; the shells are
+    removed, and the sitemap lists the unit pages in their place. Returns the count."""
+    shells: dict[int, tuple[str, str]] = {}
+    for shell in site.glob("u/_shell/**/index.html"):
+        text = shell.read_text("utf-8")
+        head, tail = text.split(SHELL_BODY)  # exactly one: mkdocs keeps raw HTML as it is
+        shells[shell.parent.relative_to(site).as_posix().count("/")] = (head, tail)
+    written, made = [], set()
+    for page_dir, title, html in pages:
+        depth = page_dir.count("/")
+        if depth == 0:
+            continue  # the root unit's page: mkdocs rendered it
+        head, tail = shells[depth]
+        url = page_dir + "/"
+        target = site / page_dir / "index.html"
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        # The title and the shell's own address (a canonical link, when site_url is set).
+        target.write_text(_fill(head, depth, title, url) + html + _fill(tail, depth, title, url),
+                          "utf-8")
+        written.append(url)
+    shutil.rmtree(site / "u" / "_shell", ignore_errors=True)
+    _sitemap(site, written)
+    return len(written)
+
+
+def _fill(text: str, depth: int, title: str, url: str) -> str:
+    return text.replace(SHELL_TITLE, str(escape(title))).replace(shell_dir(depth) + "/", url)
+
+
+_SITEMAP_ENTRY = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+
+
+def _sitemap(site: Path, urls: list[str]) -> None:
+    """mkdocs listed the shells (with ``site_url`` set): list the unit pages instead."""
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file() or "/u/_shell/" not in (text := sitemap.read_text("utf-8")):
+        return
+    model = next(m for m in _SITEMAP_ENTRY.finditer(text) if "/u/_shell/" in m.group(1))
+    base = model.group(1)[:model.group(1).index("u/_shell/")]
+    entries = "".join(model.group(0).replace(model.group(1), escape(base + url)) for url in urls)
+    kept = _SITEMAP_ENTRY.sub(lambda m: "" if "/u/_shell/" in m.group(1) else m.group(0), text)
+    text = kept.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>")
+    sitemap.write_text(text, "utf-8")
+    with gzip.GzipFile(site / "sitemap.xml.gz", "wb", mtime=0) as packed:
+        packed.write(text.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -59,6 +120,11 @@ class Generated:
     pages: dict[str, str] = field(default_factory=dict)
     assets: dict[str, bytes] = field(default_factory=dict)
     ok: bool = False
+    # The unit pages (folder, title, content), made while they are written: never all held;
+    # and each unit's files (u/<unit>/accounts.json). Both are written after mkdocs, which
+    # costs about a millisecond a file more.
+    unit_pages: Callable[[], Iterator[tuple[str, str, str]]] = lambda: iter(())
+    unit_files: dict[str, bytes] = field(default_factory=dict)
 
 
 def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = None,
@@ -83,14 +149,15 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
     assets["data/registry.json"] = opendata.registry_json(public, generated_at)
     assets["data/registry.schema.json"] = opendata.registry_schema()
     assets["data/accounts.csv"] = opendata.accounts_csv(public)
-    assets.update(form_data(public))
     assets["file/units.json"] = json.dumps(
         [[u.path, u.name] for u in public.units.values()], ensure_ascii=False,
         separators=(",", ":")).encode("utf-8")
     notices = _notices(outcome.registry) if outcome.registry.units[""].public_notices else None
     updated = get_build_datetime().date().isoformat()
     pages = render_pages(public, count, site_name, updated, notices, forge)
-    return Generated(report, pages, assets, ok=True)
+    return Generated(report, pages, assets, ok=True,
+                     unit_pages=lambda: (unit_page(public, u) for u in public.units.values()),
+                     unit_files=form_data(public))
 
 
 def _notices(registry: Registry) -> tuple[str, list[Notice]]:
@@ -132,7 +199,10 @@ def load_site_config(root: Path, out: Path) -> MkDocsConfig:
     return load_config(str(config_file), site_dir=str(out.resolve()), strict=True)
 
 
-def build_site(config: MkDocsConfig, result: Generated) -> None:
-    """Run mkdocs with the generated pages and files added (raises MkDocsException)."""
-    config.plugins["site-gen"] = _PortalPlugin(result.pages, result.assets)
+def build_site(config: MkDocsConfig, result: Generated) -> int:
+    """Run mkdocs with the generated pages and files added (raises MkDocsException);
+    return the number of generated pages."""
+    plugin = _PortalPlugin(result)
+    config.plugins["site-gen"] = plugin
     mkdocs_build(config)
+    return plugin.unit_pages_written + sum("/_shell" not in uri for uri in result.pages)

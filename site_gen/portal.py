@@ -145,15 +145,34 @@ def form_data(public: PublicRegistry) -> dict[str, bytes]:
     return files
 
 
-def unit_pages(public: PublicRegistry) -> dict[str, str]:
-    pages = {}
-    for unit in public.units.values():
-        page_dir = unit.href.rstrip("/")
-        html = _render("unit.html", page_dir, unit=unit, trail=_trail(public, unit),
-                       form_link=form_link,
-                       accounts=public.accounts_of(unit.path),
-                       children=public.children(unit.path))
-        pages[f"{page_dir}/index.md"] = _page(unit.name, html)
+# Unit pages are not rendered by mkdocs one by one (its Markdown and theme cost ~10 ms a
+# page, 20,000 pages at province scale). mkdocs renders one *shell* page per folder depth,
+# whose title is SHELL_TITLE and whose content is SHELL_BODY; each unit page is its shell
+# with the unit's title and content put in (``build.UnitPages``). Slugs never start with
+# "_", so no unit can be at a shell's address.
+SHELL_TITLE = "SITEGENSHELLTITLE"
+SHELL_BODY = '<div class="sg-shell"><h1>shell</h1></div>'  # an h1, or the theme adds one
+
+
+def shell_dir(depth: int) -> str:
+    return "/".join(["u", *["_shell"] * depth])
+
+
+def unit_page(public: PublicRegistry, unit: PublicUnit) -> tuple[str, str, str]:
+    """(page folder, title, HTML content) of ``unit``'s page."""
+    page_dir = unit.href.rstrip("/")
+    html = _render("unit.html", page_dir, unit=unit, trail=_trail(public, unit),
+                   form_link=form_link, accounts=public.accounts_of(unit.path),
+                   children=public.children(unit.path))
+    return page_dir, unit.name.translate(_TITLE_SAFE), html
+
+
+def shell_pages(public: PublicRegistry) -> dict[str, str]:
+    """The root unit's page (rendered by mkdocs as it is), and a shell for each depth."""
+    depths = {unit.href.rstrip("/").count("/") for unit in public.units.values()} - {0}
+    pages = {f"{shell_dir(depth)}/index.md": _page(SHELL_TITLE, SHELL_BODY) for depth in depths}
+    page_dir, title, html = unit_page(public, public.units[""])
+    pages[f"{page_dir}/index.md"] = _page(title, html)
     return pages
 
 
@@ -226,5 +245,5 @@ def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: s
     if notices is not None:
         pages["notices/index.md"] = _page("公开通报", _render(
             "notices.html", "notices", as_of=notices[0], notices=notices[1]))
-    pages.update(unit_pages(public))
+    pages.update(shell_pages(public))
     return pages

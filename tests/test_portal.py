@@ -223,3 +223,40 @@ def test_public_notices_only_when_the_registry_chooses(demo_site: Path, tmp_path
     assert "测试一中" in page and "公开通报" in page and "112 天" in page
     assert "测试一中二号" not in page
     assert 'href="notices/"' in (root / "site" / "index.html").read_text("utf-8")
+
+
+def _local_targets(page: Path, site: Path) -> list[Path]:
+    """The files the page's relative links point at (with index.html for a folder)."""
+    targets = []
+    for href in re.findall(r'href="([^"#?]*)', page.read_text("utf-8")):
+        if href and not href.startswith(("http:", "https:", "mailto:", "/", "data:")):
+            target = (page.parent / href).resolve()
+            targets.append(target / "index.html" if href.endswith("/") or target.is_dir()
+                           else target)
+    return targets
+
+
+def test_unit_pages_are_whole_pages_without_shells(tmp_path: Path) -> None:
+    """Unit pages are written into mkdocs-rendered shells: each is a whole theme page with
+    its own title, its links lead somewhere, the shells are gone, and with ``site_url`` the
+    sitemap lists the unit pages (not the shells)."""
+    root = portal_source(tmp_path / "registry", REPO / "filings")
+    config = root / "mkdocs.yml"
+    config.write_text("site_url: https://registry.example/\n" + config.read_text("utf-8"), "utf-8")
+    done = build(root, root / "site")
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = root / "site"
+    assert not list(site.rglob("*_shell*")) and "_shell" not in done.stdout
+    registry = check_registry(REPO).registry
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    assert "_shell" not in sitemap
+    for path, unit in registry.units.items():
+        page = site / "u" / path / "index.html"
+        text = page.read_text("utf-8")
+        assert f"<title>{unit.name} - " in text and f"<h1>{unit.name}</h1>" in text, path
+        assert text.count("<h1") == 1 and "SITEGENSHELLTITLE" not in text
+        assert f"<loc>https://registry.example/u/{path + '/' if path else ''}</loc>" in sitemap
+        assert 'href="https://registry.example/u/' + (path + "/" if path else "") + '"' in text
+        missing = [t for t in _local_targets(page, site) if not t.is_file()]
+        assert not missing, (path, missing)
+    assert "assets/stylesheets/" in (site / "u" / "dongcheng" / "shiyan-xiaoxue" / "index.html").read_text("utf-8")

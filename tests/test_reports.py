@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -264,3 +266,25 @@ def test_legacy_xls(run_cli, tmp_path: Path) -> None:
     assert len(data) == 12 and all(isinstance(r[12], str) and len(r[12]) == 11 for r in data)
     with zipfile.ZipFile(tmp_path / "20261123东城区教育局新媒体(网站)统计.zip") as bundle:
         assert bundle.namelist() == ["20261123东城区教育局新媒体(网站)统计.xls"]
+
+
+def test_without_libreoffice_the_xlsx_are_written_and_the_bundle_is_explained(
+        tmp_path: Path) -> None:
+    """No LibreOffice on PATH: every .xlsx is still written, no bundle, and a note says why
+    and how to install it (never a traceback)."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "git").symlink_to(shutil.which("git"))
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "site_gen", "--root", str(REPO), "report",
+                           "--out", str(out), "--as-of", "2026-11-23", "--sent-on", "2026-11-23"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PATH": str(tools)})
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert "20261123示例市教育局新媒体(网站)统计.xlsx" in names
+    assert "20261123示例市教育局新媒体(网站)审计.xlsx" in names
+    assert not [n for n in names if n.endswith((".zip", ".xls"))]
+    assert "没有安装 LibreOffice，没有生成报送用的压缩包" in done.stderr
+    assert "apt-get install libreoffice-calc-nogui" in done.stderr
+    assert "Traceback" not in done.stderr

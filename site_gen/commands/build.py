@@ -23,9 +23,9 @@ def run_build(root: Path, out: Path) -> int:
         click.echo("登记库有错误，没有生成门户。", err=True)
         return 1
     try:
-        build_site(config, result)
+        made = build_site(config, result)
     except (Abort, MkDocsException) as exc:
         click.echo(f"生成门户失败：{exc}", err=True)
         return 1
-    click.echo(f"已生成门户：{out}（{len(result.pages)} 个页面）。")
+    click.echo(f"已生成门户：{out}（生成了 {made} 个页面）。")
     return 0

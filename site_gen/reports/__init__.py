@@ -20,13 +20,15 @@ import shutil
 import tempfile
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from ..audit import Finding, audit
 from ..history import History
-from ..model import Account, Registry, Unit, within
+from ..model import ROOT, Account, Registry, Unit
 from . import forms, legacy, rows, xlsx
 
 
@@ -49,16 +51,30 @@ def _bundle(zip_path: Path, members: list[Path], sent_on: str) -> None:
             bundle.writestr(info, member.read_bytes())
 
 
+T = TypeVar("T")
+
+
+def per_bureau(registry: Registry, tops: list[Unit], items: Iterable[T],
+               unit_of: Callable[[T], str]) -> dict[str, list[T]]:
+    """``items`` shared out to every bureau in ``tops`` whose subtree holds them, in their
+    order: one pass up each item's few ancestors, not one pass over everything per bureau."""
+    shares: dict[str, list[T]] = {unit.path: [] for unit in tops}
+    for item in items:
+        for unit in registry.ancestors(unit_of(item)):
+            if unit.path in shares:
+                shares[unit.path].append(item)
+    return shares
+
+
 def _workbooks(registry: Registry, unit: Unit, as_of: str, sent_on: str, work: Path,
-               history: History, by_file: dict[str, list[Finding]]) -> tuple[Path, Path]:
+               stats_rows: list[rows.StatisticsRow],
+               events: list[rows.FilingEvent]) -> tuple[Path, Path]:
     """附件1+2 and 附件4 of ``unit``'s subtree as .xlsx in ``work``. Long tables are split
     into sheets below .xls's row limit, so the same workbook converts to .xls."""
-    stats_rows = rows.statistics_rows(registry, unit.path, as_of, by_file)
-    counts = rows.summary_counts(stats_rows)
-    events = rows.filing_events(registry, unit.path, as_of, history)
     stats = work / (file_stem(unit, sent_on, "统计") + ".xlsx")
     summary = work / (file_stem(unit, sent_on, "备案汇总表") + ".xlsx")
-    xlsx.write_statistics(stats, unit, as_of, stats_rows, counts, legacy.XLS_ROWS_PER_SHEET)
+    xlsx.write_statistics(stats, unit, as_of, stats_rows, rows.summary_counts(stats_rows),
+                          legacy.XLS_ROWS_PER_SHEET)
     xlsx.write_filing_summary(summary, unit, as_of, events, dict(registry.units),
                               legacy.XLS_ROWS_PER_SHEET)
     return stats, summary
@@ -90,34 +106,38 @@ def write_reports(registry: Registry, history: History, tops: list[Unit], as_of:
     by_file: dict[str, list[Finding]] = defaultdict(list)  # 附件1 reports the audit's problems
     for finding in findings:
         by_file[finding.file].append(finding)
+    # Each row and event is made once, for the highest unit asked for, and shared out.
+    scope = tops[0].path if len(tops) == 1 else ROOT
+    stats_of = per_bureau(registry, tops, rows.statistics_rows(registry, scope, as_of, by_file),
+                          lambda row: row.account.unit)
+    events_of = per_bureau(registry, tops, rows.filing_events(registry, scope, as_of, history),
+                           lambda event: event.account.unit)
+    findings_of = per_bureau(registry, tops, findings, lambda finding: finding.unit_path)
     done = Written()
     with tempfile.TemporaryDirectory(prefix="site-gen-report-") as tmp:
         work = Path(tmp)
-        staged = [(unit, *_workbooks(registry, unit, as_of, sent_on, work, history, by_file))
+        staged = [(unit, *_workbooks(registry, unit, as_of, sent_on, work,
+                                     stats_of[unit.path], events_of[unit.path]))
                   for unit in tops]
-        for unit, _, _ in staged:
-            checked = out / (file_stem(unit, sent_on, "审计") + ".xlsx")
-            xlsx.write_audit(checked, unit, as_of,
-                             [f for f in findings if within(f.unit_path, unit.path)])
-            done.files.append(checked)
+        # LibreOffice (one process, one core) converts while the audit workbooks are written.
         if xls:
-            converted, notes = legacy.convert_to_xls([p for _, *pair in staged for p in pair], out)
-            done.notes += notes
-            stats_xls = converted[0::2]
-            done.files += converted
+            sources, target = [p for _, *pair in staged for p in pair], out
         else:
             for _, stats, summary in staged:
                 for made in (stats, summary):
                     done.files.append(Path(shutil.copy(made, out / made.name)))
-            stats_xls = []
-            if legacy.soffice() is not None:
-                (work / "xls").mkdir()
-                stats_xls, notes = legacy.convert_to_xls([stats for _, stats, _ in staged],
-                                                         work / "xls")
-                done.notes += notes
-            else:
-                done.notes.append("没有安装 LibreOffice，没有生成报送用的压缩包：通知要求附件1、附件2 用 .xls "
-                                  "格式报送（Debian/Ubuntu：apt-get install libreoffice-calc-nogui）。")
+            sources, target = [stats for _, stats, _ in staged], work / "xls"
+            target.mkdir()
+        with legacy.Conversion(sources, target, required=xls) as conversion:
+            for unit, _, _ in staged:
+                checked = out / (file_stem(unit, sent_on, "审计") + ".xlsx")
+                xlsx.write_audit(checked, unit, as_of, findings_of[unit.path])
+                done.files.append(checked)
+            converted, notes = conversion.finish()
+        done.notes += notes
+        if xls:
+            done.files += converted
+        stats_xls = converted[0::2] if xls else converted
         for (unit, _, _), made in zip(staged, stats_xls, strict=False):
             bundle = out / (file_stem(unit, sent_on, "统计") + ".zip")
             _bundle(bundle, [made], sent_on)

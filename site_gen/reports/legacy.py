@@ -59,33 +59,64 @@ def frozen_rows(sheet: str) -> int:
     return next((rows for prefix, rows in FROZEN_ROWS.items() if sheet.startswith(prefix)), 0)
 
 
-def convert_to_xls(sources: list[Path], out: Path) -> tuple[list[Path], list[str]]:
-    """Convert .xlsx files to .xls files in ``out`` in one LibreOffice run; return the files
-    and notes on anything that could not be kept."""
-    program = soffice()
-    if program is None:
-        raise ConversionError("生成 .xls 需要 LibreOffice（Debian/Ubuntu：apt-get install "
-                              "libreoffice-calc-nogui）。也可以不加 --format xls，生成 .xlsx。")
-    notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="site-gen-lo-") as tmp:
-        fonts = Path(tmp) / "fonts.conf"
-        fonts.write_text(_FONTS_CONF.format(cache=Path(tmp) / "fontcache"), "utf-8")
-        done = subprocess.run(
-            [program, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+NO_LIBREOFFICE = ("没有安装 LibreOffice，没有生成报送用的压缩包：通知要求附件1、附件2 用 .xls "
+                  "格式报送（Debian/Ubuntu：apt-get install libreoffice-calc-nogui）。")
+
+
+class Conversion:
+    """One LibreOffice run converting .xlsx files to .xls in ``out``. It starts at once, so
+    the caller can go on working while it runs (it uses one core); ``finish`` waits for it
+    and returns the files and notes on anything that could not be kept. Without LibreOffice
+    it is an error when ``required``, and otherwise converts nothing and says why."""
+
+    def __init__(self, sources: list[Path], out: Path, required: bool = True) -> None:
+        self.sources, self.out = sources, out
+        self.process: subprocess.Popen[str] | None = None
+        program = soffice()
+        if program is None:
+            if required:
+                raise ConversionError("生成 .xls 需要 LibreOffice（Debian/Ubuntu：apt-get install "
+                                      "libreoffice-calc-nogui）。也可以不加 --format xls，生成 .xlsx。")
+            return
+        self.tmp = Path(tempfile.mkdtemp(prefix="site-gen-lo-"))
+        self.fonts = self.tmp / "fonts.conf"
+        self.fonts.write_text(_FONTS_CONF.format(cache=self.tmp / "fontcache"), "utf-8")
+        self.process = subprocess.Popen(
+            [program, f"-env:UserInstallation=file://{self.tmp}/profile", "--headless",
              "--norestore", "--convert-to", "xls:MS Excel 97", "--outdir", str(out),
              *map(str, sources)],
-            capture_output=True, text=True, timeout=1800,
-            env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "FONTCONFIG_FILE": str(self.fonts)})
+
+    def __enter__(self) -> Conversion:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def finish(self) -> tuple[list[Path], list[str]]:
+        if self.process is None:
+            return [], [NO_LIBREOFFICE]
+        try:
+            _, stderr = self.process.communicate(timeout=1800)
+        except subprocess.TimeoutExpired:
+            raise ConversionError("LibreOffice 30 分钟内没有转换完 .xls。") from None
+        notes: list[str] = []
         chinese = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True,
-                                 text=True, env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
-    results = [out / (source.stem + ".xls") for source in sources]
-    missing = [p.name for p in results if not p.exists()]
-    if done.returncode != 0 or missing:
-        raise ConversionError(f"LibreOffice 没能生成 {'、'.join(missing) or '.xls'}："
-                              f"{done.stderr.strip()[:300]}")
-    if not chinese.stdout.strip():
-        notes.append("这台机器没有中文字体，.xls 里的字体名称可能被替换（Debian/Ubuntu：apt-get install "
-                     "fonts-wqy-microhei）。")
-    for path in results:
-        freeze_header_rows(path, frozen_rows)
-    return results, notes
+                                 text=True, env={**os.environ, "FONTCONFIG_FILE": str(self.fonts)})
+        results = [self.out / (source.stem + ".xls") for source in self.sources]
+        missing = [p.name for p in results if not p.exists()]
+        if self.process.returncode != 0 or missing:
+            raise ConversionError(f"LibreOffice 没能生成 {'、'.join(missing) or '.xls'}："
+                                  f"{stderr.strip()[:300]}")
+        if not chinese.stdout.strip():
+            notes.append("这台机器没有中文字体，.xls 里的字体名称可能被替换（Debian/Ubuntu：apt-get "
+                         "install fonts-wqy-microhei）。")
+        for path in results:
+            freeze_header_rows(path, frozen_rows)
+        return results, notes
+

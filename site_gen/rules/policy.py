@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -154,8 +155,18 @@ class Lookalike:
     how: str  # 与…相同 (equal after folding), 包含, or 只差一个字于
 
 
-def _neighbours(name: str) -> set[str]:
-    return {name, *(name[:i] + name[i + 1:] for i in range(len(name)))}
+def _deletions(name: str) -> set[str]:
+    return {name[:i] + name[i + 1:] for i in range(len(name))}
+
+
+def _in_order(buckets: Iterable[Iterable[str]]) -> Iterator[str]:
+    """Each bucket's names in text order, popped from a heap: a caller that stops at the
+    first usable name does not pay for sorting hundreds of neighbours."""
+    for bucket in buckets:
+        heap = list(bucket)
+        heapq.heapify(heap)
+        while heap:
+            yield heapq.heappop(heap)
 
 
 def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collection[str] = (),
@@ -190,11 +201,13 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
                 shown.setdefault(folded, a.name)
     unit_chars = {} if equal_only else {
         path: set(name_key(unit.name)) for path, unit in registry.units.items()}
-    by_neighbour: dict[str, set[str]] = defaultdict(set)
+    # Names one character longer than a key, by the key they give when one character is
+    # deleted: insertions and substitutions are looked up, never found by comparing pairs.
+    longer: dict[str, set[str]] = defaultdict(set)
     for folded in () if equal_only else owners:
         if len(folded) >= LOOKALIKE_MIN:
-            for key in _neighbours(folded):
-                by_neighbour[key].add(folded)
+            for key in _deletions(folded):
+                longer[key].add(folded)
 
     def own_difference(mine: str, theirs: str, mine_unit: str, their_unit: str) -> bool:
         """东城教育 and 西城教育: the one differing character is each unit's own (东城区、
@@ -205,6 +218,25 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
         return len(diff) == 1 and diff[0][0] in unit_chars[mine_unit] \
             and diff[0][1] in unit_chars[their_unit]
 
+    def candidates(folded: str) -> Iterator[str]:
+        """The names ``folded`` may imitate: the equal name first, then the longest, each
+        length in text order (one character more; one different; one fewer or contained)."""
+        if folded in owners:
+            yield folded
+        if equal_only:
+            return
+        deletions = _deletions(folded)
+        inside: dict[int, set[str]] = defaultdict(set)
+        for i in range(len(folded)):
+            for j in range(i + LOOKALIKE_MIN, len(folded) + (i > 0)):
+                if folded[i:j] in owners:
+                    inside[j - i].add(folded[i:j])
+        different = set().union(*(longer.get(key, ()) for key in deletions))
+        different.discard(folded)
+        fewer = deletions & owners.keys() if len(folded) > LOOKALIKE_MIN else set()
+        yield from _in_order([longer.get(folded, ()), different, fewer | inside[len(folded) - 1],
+                              *(inside[n] for n in range(len(folded) - 2, LOOKALIKE_MIN - 1, -1))])
+
     for account in accounts:
         if not account.active:
             continue
@@ -212,15 +244,8 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
         if len(folded) < LOOKALIKE_MIN:
             continue
         mine = rank(account)
-        if equal_only:
-            candidates = {folded}
-        else:
-            candidates = {other for key in _neighbours(folded)
-                          for other in by_neighbour.get(key, ())}
-            candidates |= {folded[i:j] for i in range(len(folded))
-                           for j in range(i + LOOKALIKE_MIN, len(folded) + 1)} & owners.keys()
         # The longest match first (an equal name before all); one per account keeps lists usable.
-        for other in sorted(candidates, key=lambda n: (n != folded, -len(n), n)):
+        for other in candidates(folded):
             foreign = sorted(unit for unit, theirs in owners[other]
                              if theirs <= mine and not within(unit, account.unit)
                              and not within(account.unit, unit)
