@@ -152,7 +152,7 @@ def fnv1a(text: str) -> int:
     return value
 
 
-def shard_count(index: dict[str, list[Any]], target_bytes: int = 24_000) -> int:
+def shard_count(index: dict[str, list[Any]], target_bytes: int = 12_000) -> int:
     """A power of two giving shards of about ``target_bytes`` each."""
     total = sum(len(key) + 120 * len(values) for key, values in index.items())
     count = 1
