@@ -32,7 +32,7 @@ from .history import SHALLOW_WARNING, read_history
 from .labels import PLATFORMS
 from .model import Registry
 from .portal import SHELL_BODY, SHELL_TITLE, Notice, form_data, render_pages, shell_dir, unit_page
-from .public import public_registry, unit_href
+from .public import PublicRegistry, public_registry, unit_href
 from .reporters import format_text
 from .rules import check_registry
 
@@ -138,13 +138,9 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
     if history.shallow:
         report += SHALLOW_WARNING
     public = public_registry(outcome.registry, history)
-    index = lookup.build_index(public)
-    count = lookup.shard_count(index)
-    assets = {
-        f"verify/index/{number}.json":
-            json.dumps(shard, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        for number, shard in enumerate(lookup.shards(index, count))
-    }
+    notices = _notices(outcome.registry) if outcome.registry.units[""].public_notices else None
+    del outcome  # the model is large at province scale; the portal needs only the public view
+    assets, count = verify_index(public)
     generated_at = get_build_datetime().strftime("%Y-%m-%dT%H:%M:%SZ")
     assets["data/registry.json"] = opendata.registry_json(public, generated_at)
     assets["data/registry.schema.json"] = opendata.registry_schema()
@@ -152,12 +148,20 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
     assets["file/units.json"] = json.dumps(
         [[u.path, u.name] for u in public.units.values()], ensure_ascii=False,
         separators=(",", ":")).encode("utf-8")
-    notices = _notices(outcome.registry) if outcome.registry.units[""].public_notices else None
     updated = get_build_datetime().date().isoformat()
     pages = render_pages(public, count, site_name, updated, notices, forge)
     return Generated(report, pages, assets, ok=True,
                      unit_pages=lambda: (unit_page(public, u) for u in public.units.values()),
                      unit_files=form_data(public))
+
+
+def verify_index(public: PublicRegistry) -> tuple[dict[str, bytes], int]:
+    """The verify page's index shards and their number (the whole index is freed here)."""
+    index = lookup.build_index(public)
+    count = lookup.shard_count(index)
+    return {f"verify/index/{number}.json":
+            json.dumps(shard, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            for number, shard in enumerate(lookup.shards(index, count))}, count
 
 
 def _notices(registry: Registry) -> tuple[str, list[Notice]]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from importlib import resources
 from collections.abc import Iterable
+from importlib import resources
 from typing import Any
 
 from .public import PublicAccount, PublicCounterfeit, PublicRegistry, PublicUnit

@@ -20,7 +20,6 @@ from markupsafe import Markup
 from .charts import bar_chart
 from .identity import expected_file_name
 from .labels import PLATFORMS
-from .model import within
 from .platforms import table
 from .public import PublicAccount, PublicRegistry, PublicUnit
 
@@ -177,22 +176,25 @@ def shell_pages(public: PublicRegistry) -> dict[str, str]:
 
 
 def _statistics(public: PublicRegistry) -> str:
-    by_platform: list[dict[str, Any]] = []
-    for code, label in PLATFORMS.items():
-        of = [a for a in public.accounts if a.platform == code]
-        active = sum(a.status == "active" for a in of)
-        by_platform.append({"label": label, "active": active, "deregistered": len(of) - active})
+    tally: Counter[tuple[str, bool]] = Counter((a.platform, a.status == "active")
+                                               for a in public.accounts)
+    by_platform: list[dict[str, Any]] = [
+        {"label": label, "active": tally[code, True], "deregistered": tally[code, False]}
+        for code, label in PLATFORMS.items()]
     root = next(iter(public.units.values()))
     tops = [root, *public.children(root.path)]
-    by_unit: list[dict[str, Any]] = []
-    for unit in tops:
-        # The root row counts only its own accounts (本级); the others their whole subtree.
-        mine = [a for a in public.accounts
-                if (a.unit == unit.path if unit is root else within(a.unit, unit.path))]
-        active = sum(a.status == "active" for a in mine)
-        label = unit.name + ("（本级）" if unit is root else "")
-        by_unit.append({"label": label, "href": unit.href, "active": active,
-                        "deregistered": len(mine) - active})
+    # The root row counts only its own accounts (本级); the others their whole subtree.
+    # One pass: each account counts for the top-level unit its path begins with.
+    top_of = {unit.path: unit.path for unit in tops}
+    per_top: Counter[tuple[str, bool]] = Counter()
+    for a in public.accounts:
+        first = a.unit.split("/", 1)[0] if a.unit else ""
+        if first in top_of:
+            per_top[first, a.status == "active"] += 1
+    by_unit: list[dict[str, Any]] = [
+        {"label": unit.name + ("（本级）" if unit is root else ""), "href": unit.href,
+         "active": per_top[unit.path, True], "deregistered": per_top[unit.path, False]}
+        for unit in tops]
     return _render(
         "statistics.html", "statistics", counts=counts(public), by_platform=by_platform,
         by_unit=by_unit,
