@@ -47,9 +47,10 @@ class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.unit_pages_written = 0
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        for uri, text in self.result.pages.items():
+        for uri in [*self.result.pages, *(f"{d}/index.md" for d in self.result.unit_dirs)]:
             if files.get_file_from_path(uri) is not None:
                 raise Abort(f"docs/{uri} 与生成的页面冲突：请删除或改名。")
+        for uri, text in self.result.pages.items():
             files.append(File.generated(config, uri, content=text))
         for uri, data in self.result.assets.items():
             files.append(File.generated(config, uri, content=data))
@@ -125,6 +126,7 @@ class Generated:
     # costs about a millisecond a file more.
     unit_pages: Callable[[], Iterator[tuple[str, str, str]]] = lambda: iter(())
     unit_files: dict[str, bytes] = field(default_factory=dict)
+    unit_dirs: tuple[str, ...] = ()  # where the unit pages go (u/…), for conflicts with docs/
 
 
 def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = None,
@@ -152,7 +154,8 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
     pages = render_pages(public, count, site_name, updated, notices, forge)
     return Generated(report, pages, assets, ok=True,
                      unit_pages=lambda: (unit_page(public, u) for u in public.units.values()),
-                     unit_files=form_data(public))
+                     unit_files=form_data(public),
+                     unit_dirs=tuple(u.href.rstrip("/") for u in public.units.values()))
 
 
 def verify_index(public: PublicRegistry) -> tuple[dict[str, bytes], int]:

@@ -98,6 +98,17 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: data}
 
 
+# Edits that update figures, not the filing: not a 变更 in 附件4 (seed 002 附件4 备案类型)
+# nor in the portal's history of an account.
+STATISTICS_ONLY = ("posts", "followers", "last_post_on", "posting_frequency",
+                   "annual_review_on", "inspection", "note", "filed_on")
+
+
+def statistics_only(fields: frozenset[str] | None) -> bool:
+    """Whether a change touched figures alone (unknown fields: it may not have)."""
+    return fields is not None and all(f.split(".")[0] in STATISTICS_ONLY for f in fields)
+
+
 def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
         tuple[str, str], frozenset[str] | None]:
     """For each change event's (old, new) blobs: the dotted paths of the fields whose values

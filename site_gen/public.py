@@ -14,7 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .history import NO_HISTORY, History, HistoryEvent, account_history
+from .history import (
+    NO_HISTORY,
+    History,
+    HistoryEvent,
+    account_history,
+    changed_fields,
+    statistics_only,
+)
 from .labels import COUNTERFEIT_STATUSES, PLATFORMS, STATUSES, UNIT_KINDS, WECHAT_KINDS
 from .model import ROOT, Account, Counterfeit, Registry, Unit
 
@@ -130,7 +137,8 @@ def _unit(unit: Unit) -> PublicUnit:
                       unit_href(unit.path))
 
 
-def _account(account: Account, units: Mapping[str, Unit], history: History) -> PublicAccount:
+def _account(account: Account, units: Mapping[str, Unit],
+             events: tuple[HistoryEvent, ...]) -> PublicAccount:
     return PublicAccount(
         platform=account.platform, platform_label=PLATFORMS[account.platform],
         account_id=account.account_id, name=account.name, unit=account.unit,
@@ -140,7 +148,7 @@ def _account(account: Account, units: Mapping[str, Unit], history: History) -> P
         wechat_kind=WECHAT_KINDS.get(account.wechat_kind or ""),
         opened_on=account.opened_on, filed_on=account.filed_on,
         deregistered_on=account.deregistered_on, url=account.url, qr=account.qr,
-        history=account_history(account, history), form=form_fields(account),
+        history=events, form=form_fields(account),
     )
 
 
@@ -158,7 +166,14 @@ def public_registry(registry: Registry, history: History = NO_HISTORY) -> Public
     units = registry.units
     root = units.get(ROOT)
     public_units = {path: _unit(units[path]) for path in sorted(units)}
-    accounts = tuple(sorted((_account(a, units, history) for a in registry.accounts),
+    events = {a.file: account_history(a, history) for a in registry.accounts}
+    # An edit of figures alone (posts, followers…) is not a 变更, here as in 附件4.
+    fields = changed_fields(history, [e for found in events.values() for e in found
+                                      if e.type == "change"])
+    for file, found in events.items():
+        events[file] = tuple(e for e in found if not (
+            e.type == "change" and e.blobs and statistics_only(fields.get(e.blobs))))
+    accounts = tuple(sorted((_account(a, units, events[a.file]) for a in registry.accounts),
                             key=lambda a: (a.unit, a.platform, a.account_id)))
     children: dict[str, list[PublicUnit]] = defaultdict(list)
     for unit in public_units.values():

@@ -78,6 +78,24 @@ def test_open_change_deregister_are_three_events(registry: Path, tmp_path: Path)
     assert "李填报" not in json.dumps(data) and "王审核" not in page  # authors stay internal
 
 
+def test_an_edit_of_figures_alone_is_not_a_change_on_the_portal(registry: Path) -> None:
+    """Updating posts or the last post date (as every clerk does each month) is not a 变更:
+    the portal's history, like 附件4, shows only the edits of the filing itself."""
+    (registry / WEIBO).write_text(account_text(), "utf-8")
+    opened = commit(registry, "开设")
+    edit(registry, WEIBO, "last_post_on: ", "followers: 1200\nlast_post_on: ")
+    commit(registry, "更新粉丝数")
+    edit(registry, WEIBO, "name: 测试一中", "name: 测试一中发布")
+    renamed = commit(registry, "变更名称")
+    assert [e.type for e in read_history(registry).of(WEIBO)] == ["open", "change", "change"]
+    done = build(registry, registry / "site")
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((registry / "site" / "data" / "registry.json").read_text("utf-8"))
+    (account,) = data["accounts"]
+    assert [(h["type"], h["commit"]) for h in account["history"]] == [
+        ("open", opened), ("change", renamed)]
+
+
 def test_history_follows_merges(registry: Path) -> None:
     git(registry, "checkout", "-q", "-b", "feature")
     (registry / WEIBO).write_text(account_text(), "utf-8")

@@ -260,3 +260,15 @@ def test_unit_pages_are_whole_pages_without_shells(tmp_path: Path) -> None:
         missing = [t for t in _local_targets(page, site) if not t.is_file()]
         assert not missing, (path, missing)
     assert "assets/stylesheets/" in (site / "u" / "dongcheng" / "shiyan-xiaoxue" / "index.html").read_text("utf-8")
+
+
+def test_a_page_in_docs_where_a_unit_page_goes_is_refused(tmp_path: Path) -> None:
+    """Unit pages are written after mkdocs: a hand-written docs/u/<unit>/index.md would be
+    overwritten silently, so the build refuses it and names it."""
+    root = portal_source(tmp_path / "registry", REPO / "filings")
+    (root / "docs" / "u" / "dongcheng").mkdir(parents=True)
+    (root / "docs" / "u" / "dongcheng" / "index.md").write_text("# 手写页面\n", "utf-8")
+    done = build(root, root / "site")
+    assert done.returncode == 1
+    assert "docs/u/dongcheng/index.md 与生成的页面冲突" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

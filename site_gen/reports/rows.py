@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..audit import Finding
-from ..history import NO_HISTORY, History, account_history, changed_fields
+from ..history import NO_HISTORY, STATISTICS_ONLY, History, account_history, changed_fields
 from ..labels import yes_no
 from ..model import Account, Registry, Unit, within
 from ..schemas import bundled_schema, field_schemas
@@ -60,9 +60,6 @@ SUMMARY_ROWS = (
     "委托其他单位运营的新媒体（网站）数量（个）",
 )
 NO_SELF_INSPECTION = "未自查；规则审计未发现问题"
-# Edits that update figures, not the filing: not a 变更 in 附件4 (seed 002 附件4 备案类型).
-STATISTICS_ONLY = ("posts", "followers", "last_post_on", "posting_frequency",
-                   "annual_review_on", "inspection", "note", "filed_on")
 # 附件4's columns (0-based, after 序号 at 0) that show each reported field.
 ANNEX4_COLUMN_OF = {"name": 1, "account_id": 2, "url": 2, "department": 3,
                     "certified_subject": 4, "verified": 4, "platform": 5, "wechat_kind": 5,
