@@ -1,7 +1,9 @@
 """``site-gen build``: validate, then generate the portal and open data with mkdocs.
 
 The generated pages and data files are handed to mkdocs as ``File.generated`` by a
-plugin added at run time; nothing generated is written into ``docs/``.
+plugin added at run time; nothing generated is written into ``docs/``. The unit pages
+(20,000 in a province) are written after mkdocs, into the shells it rendered
+(``portal.SHELL_TITLE``), with each unit's ``accounts.json``.
 """
 
 from __future__ import annotations

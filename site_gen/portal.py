@@ -147,7 +147,7 @@ def form_data(public: PublicRegistry) -> dict[str, bytes]:
 # Unit pages are not rendered by mkdocs one by one (its Markdown and theme cost ~10 ms a
 # page, 20,000 pages at province scale). mkdocs renders one *shell* page per folder depth,
 # whose title is SHELL_TITLE and whose content is SHELL_BODY; each unit page is its shell
-# with the unit's title and content put in (``build.UnitPages``). Slugs never start with
+# with the unit's title and content put in (``build.write_unit_pages``). Slugs never start with
 # "_", so no unit can be at a shell's address.
 SHELL_TITLE = "SITEGENSHELLTITLE"
 SHELL_BODY = '<div class="sg-shell"><h1>shell</h1></div>'  # an h1, or the theme adds one
@@ -185,11 +185,11 @@ def _statistics(public: PublicRegistry) -> str:
     tops = [root, *public.children(root.path)]
     # The root row counts only its own accounts (本级); the others their whole subtree.
     # One pass: each account counts for the top-level unit its path begins with.
-    top_of = {unit.path: unit.path for unit in tops}
+    top_paths = {unit.path for unit in tops}
     per_top: Counter[tuple[str, bool]] = Counter()
     for a in public.accounts:
-        first = a.unit.split("/", 1)[0] if a.unit else ""
-        if first in top_of:
+        first = a.unit.split("/", 1)[0]  # "" for the root unit's own accounts
+        if first in top_paths:
             per_top[first, a.status == "active"] += 1
     by_unit: list[dict[str, Any]] = [
         {"label": unit.name + ("（本级）" if unit is root else ""), "href": unit.href,
