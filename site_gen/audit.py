@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from .catalogue import AUDIT_RULES, RULES, SEVERITY_TEXT
 from .labels import PLATFORMS
 from .model import Account, Registry
+from .reporters import json_lines
 from .rules.policy import (
     FILING_DEADLINE_WORKING_DAYS,
     NO_FOLLOWERS,
@@ -179,9 +180,8 @@ def public_notices(registry: Registry, today: date) -> list[Finding]:
 
 
 def format_json(findings: list[Finding], as_of: str) -> str:
-    """One finding per line: readable, greppable, and written by json's C encoder (an
-    indented dump goes through its pure-Python one)."""
-    lines = ",\n".join(f"    {json.dumps(vars(f), ensure_ascii=False)}" for f in findings)
+    """One finding a line (``json_lines``)."""
+    lines = json_lines(map(vars, findings), "    ")
     return (f'{{\n  "as_of": {json.dumps(as_of)},\n  "findings": [\n{lines}\n  ]\n}}\n'
             if findings else f'{{\n  "as_of": {json.dumps(as_of)},\n  "findings": []\n}}\n')
 

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from .public import PublicAccount, PublicCounterfeit, PublicRegistry, PublicUnit
+from .reporters import json_lines
 
 CSV_COLUMNS = (
     ("platform_label", "平台"), ("name", "账号名称"), ("account_id", "账号ID"),
@@ -46,11 +47,9 @@ def _counterfeit(c: PublicCounterfeit) -> dict[str, Any]:
 
 
 def registry_json(public: PublicRegistry, generated_at: str) -> bytes:
-    """``registry.json``: one unit, account or counterfeit a line. Readable and diffable,
-    and made item by item: a province's document indented as a whole took several times
-    its size in memory."""
+    """``registry.json``: one unit, account or counterfeit a line (``json_lines``)."""
     def items(name: str, values: Iterable[dict[str, Any]]) -> str:
-        lines = ",\n".join(f"  {json.dumps(v, ensure_ascii=False)}" for v in values)
+        lines = json_lines(values, "  ")
         return f'"{name}": [\n{lines}\n]' if lines else f'"{name}": []'
 
     head = (f'{{"generated_at": {json.dumps(generated_at)}, '

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .catalogue import RULES, Problem
 
@@ -41,6 +42,13 @@ def format_github(files: int, problems: Sequence[Problem]) -> str:
             f"title={_escape_property(title)}::{_escape_data(p.message)}"
         )
     return "\n".join([*lines, summary_line(files, problems)]) + "\n"
+
+
+def json_lines(values: Iterable[Any], indent: str) -> str:
+    """The items of a JSON array, one a line: readable, greppable, and written by json's C
+    encoder (an indented dump of a province's document goes through its pure-Python one
+    and holds several times the document in memory)."""
+    return ",\n".join(f"{indent}{json.dumps(v, ensure_ascii=False)}" for v in values)
 
 
 def format_json(files: int, problems: Sequence[Problem]) -> str:
