@@ -153,7 +153,7 @@ followers: 10
 last_post_on: 2024-12-20
 posts:
   2024: 12
-note: "@cmd|' /C calc'!A0"
+note: "@cmd|' /C calc'!A0 <b>&amp;</b> ]]> </t></is>"
 contacts:
   supervisor:
     name: "-2+3"
@@ -176,7 +176,9 @@ def test_cells_stay_text(run_cli, tmp_path: Path) -> None:
     assert row[3].value == "+SUM(A1:A9)" and row[3].data_type == "s"
     assert row[12].value == "02037626715" and row[12].data_type == "s"
     assert row[13].value == "13900002222" and row[13].data_type == "s"
-    assert row[14].value == "@cmd|' /C calc'!A0" and row[14].data_type == "s"
+    # Markup in a filing is text in the sheet's XML, never part of it.
+    assert row[14].value == "@cmd|' /C calc'!A0 <b>&amp;</b> ]]> </t></is>"
+    assert row[14].data_type == "s"
     forms = load_workbook(tmp_path / "out" / "20241231测试一中新媒体(网站)备案登记表.xlsx")
     annex3 = forms["附件3-001"]
     assert annex3["B4"].value.startswith("=HYPERLINK") and annex3["B4"].data_type == "s"
