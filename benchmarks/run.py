@@ -93,7 +93,7 @@ def main() -> None:
         rows.append(("validate --since (10 files; index built)", cold, mb_cold, ""))
         warm, mb_warm, _ = timed([*site_gen, "validate", "--since", "main"], root, cache)
         rows.append(("validate --since (10 files; index from cache)", warm, mb_warm,
-                     f"≤ 10% of whole ({warm / full:.0%}), < 3 s"))
+                     f"≤ 10% of whole ({warm / full:.1%}), < 3 s"))
         git(root, "checkout", "-q", "main")
         seconds, mb, _ = timed([*site_gen, "audit", "--as-of", "2026-11-23", "--format", "json"],
                                root)
