@@ -76,8 +76,6 @@ def write_unit_pages(site: Path, pages: Iterable[tuple[str, str, str]]) -> int:
     written, made = [], set()
     for page_dir, title, html in pages:
         depth = page_dir.count("/")
-        if depth == 0:
-            continue  # the root unit's page: mkdocs rendered it
         head, tail = shells[depth]
         url = page_dir + "/"
         target = site / page_dir / "index.html"
@@ -155,7 +153,9 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
     updated = get_build_datetime().date().isoformat()
     pages = render_pages(public, count, site_name, updated, notices, forge)
     return Generated(report, pages, assets, ok=True,
-                     unit_pages=lambda: (unit_page(public, u) for u in public.units.values()),
+                     # The root unit's page is rendered by mkdocs itself (``shell_pages``).
+                     unit_pages=lambda: (unit_page(public, u) for u in public.units.values()
+                                         if u.path),
                      unit_files=form_data(public),
                      unit_dirs=tuple(u.href.rstrip("/") for u in public.units.values()))
 

@@ -119,4 +119,3 @@ class Conversion:
         for path in results:
             freeze_header_rows(path, frozen_rows)
         return results, notes
-

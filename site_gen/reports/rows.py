@@ -27,7 +27,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..audit import Finding
-from ..history import NO_HISTORY, STATISTICS_ONLY, History, account_history, changed_fields
+from ..history import (
+    NO_HISTORY,
+    STATISTICS_ONLY,
+    History,
+    account_history,
+    changed_fields,
+    statistics_only,
+)
 from ..labels import yes_no
 from ..model import Account, Registry, Unit, within
 from ..schemas import bundled_schema, field_schemas
@@ -176,12 +183,12 @@ def _reported(fields: frozenset[str] | None) -> tuple[tuple[str, ...], frozenset
     change touched statistics only (it is not a 变更)."""
     if fields is None:
         return (), frozenset()
+    if statistics_only(fields):
+        return None
     order = list(bundled_schema("account")["properties"])  # the form's order
     reported = sorted((f for f in fields if f.split(".")[0] not in STATISTICS_ONLY),
                       key=lambda f: (order.index(f.split(".")[0]) if f.split(".")[0] in order
                                      else len(order), f))
-    if not reported:
-        return None
     columns = frozenset(column for f in reported for key, column in ANNEX4_COLUMN_OF.items()
                         if f == key or f.startswith(key + "."))
     return tuple(dict.fromkeys(_title(f) for f in reported)), columns
