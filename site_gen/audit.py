@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 from .catalogue import AUDIT_RULES, RULES, SEVERITY_TEXT
 from .labels import PLATFORMS
-from .model import Account, Registry
+from .model import Account, Registry, Sealed, within
 from .reporters import json_lines
 from .rules.policy import (
     FILING_DEADLINE_WORKING_DAYS,
@@ -163,12 +163,32 @@ def _lookalikes(registry: Registry, accounts: list[Account]) -> Iterator[Finding
                        other_unit=registry.units[match.other_unit].name)
 
 
+def _contacts(registry: Registry, accounts: list[Account], top: str) -> Iterator[Finding]:
+    """Sealed contacts that a key was given for and could not be used (never without a key:
+    then nothing was tried)."""
+    for a in accounts:
+        if isinstance(a.contacts, Sealed) and a.contacts.problem:
+            code = "A-CONTACTS-INVALID" if a.contacts.reason == "invalid" else "A-CONTACTS-UNREADABLE"
+            yield _finding(code, a, registry, {"reason": a.contacts.reason},
+                           what=f"“{a.name}”", detail=a.contacts.detail)
+    for path, unit in sorted(registry.units.items()):
+        if within(path, top) and isinstance(unit.contacts, Sealed) and unit.contacts.problem:
+            code = ("A-CONTACTS-INVALID" if unit.contacts.reason == "invalid"
+                    else "A-CONTACTS-UNREADABLE")
+            rule = RULES[code]
+            message = rule.template.format(what=f"单位文件（{unit.name}）", unit=unit.name,
+                                           detail=unit.contacts.detail)
+            yield Finding(str(rule.key), rule.severity, unit.file, "", unit.name, path, message,
+                          {"reason": unit.contacts.reason}, code)
+
+
 def audit(registry: Registry, today: date, top: str = "") -> list[Finding]:
     """Every finding for the accounts of ``top``'s subtree, sorted by unit, file and rule."""
     accounts = [a for a in registry.accounts if registry.in_subtree(a, top)]
     found = [*_activity(registry, accounts, today), *_late(registry, accounts),
              *_duplicates(registry, accounts), *_reviews(registry, accounts, today),
-             *_lookalikes(registry, accounts), *_filings(registry, accounts)]
+             *_lookalikes(registry, accounts), *_filings(registry, accounts),
+             *_contacts(registry, accounts, top)]
     order = list(AUDIT_RULES)
     return sorted(found, key=lambda f: (f.unit_path, f.file, order.index(f.rule), f.message))
 

@@ -141,12 +141,18 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
         report += SHALLOW_WARNING
     public = public_registry(outcome.registry, history)
     notices = _notices(outcome.registry) if outcome.registry.units[""].public_notices else None
+    # The filing form seals contacts to these public keys (each unit's own; the form adds
+    # the ones above it, as sealing.recipients does).
+    keys = {"required": outcome.registry.units[""].seal_contacts,
+            "keys": {path: [key for _, key in unit.contact_keys]
+                     for path, unit in sorted(outcome.registry.units.items()) if unit.contact_keys}}
     del outcome  # the model is large at province scale; the portal needs only the public view
     assets, count = verify_index(public)
     generated_at = get_build_datetime().strftime("%Y-%m-%dT%H:%M:%SZ")
     assets["data/registry.json"] = opendata.registry_json(public, generated_at)
     assets["data/registry.schema.json"] = opendata.registry_schema()
     assets["data/accounts.csv"] = opendata.accounts_csv(public)
+    assets["file/keys.json"] = json.dumps(keys, separators=(",", ":")).encode("utf-8")
     assets["file/units.json"] = json.dumps(
         [[u.path, u.name] for u in public.units.values()], ensure_ascii=False,
         separators=(",", ":")).encode("utf-8")

@@ -122,6 +122,16 @@ RULES: dict[str, Rule] = _rules(
          "“{field}”（{title}）是 {value}，早于{other_title}（{other_value}）。请核对这两个日期。"),
     Rule("E-CREDIT-CODE", ERROR, "统一社会信用代码有误",
          "统一社会信用代码“{value}”{reason}。请对照营业执照或事业单位法人证书重新填写。"),
+    # Sealed contacts (docs/contacts.md).
+    Rule("E-CONTACTS-PLAIN", ERROR, "联系人没有加密",
+         "这个登记库要求联系人加密存放（根单位 seal_contacts: true），这里的联系人是明文，合并后人人可见。"
+         "请运行 site-gen contacts seal {path} 加密后再提交（用门户的在线表格备案时会自动加密）。"),
+    Rule("E-CONTACTS-DAMAGED", ERROR, "加密的联系人已损坏",
+         "加密的联系人（contacts）已损坏：{problem}。密文不能手工修改：请从 Git 历史恢复原来的内容，"
+         "或重新填写联系人后运行 site-gen contacts seal。"),
+    Rule("E-CONTACTS-SECRET-KEY", ERROR, "把私钥当成了公钥",
+         "“{field}”填的是私钥（AGE-SECRET-KEY-…），不是公钥。私钥写进文件就不再保密：请删去它，"
+         "作废这把密钥，用 site-gen contacts keygen 重新生成，只把显示的公钥（age1…）写在这里。"),
     # Policy warnings: reported, but the filing passes.
     Rule("W-LATE-FILING", WARNING, "逾期备案",
          "开通于 {opened_on}，备案于 {filed_on}，相隔 {days} 个工作日，超过规定的 5 个工作日。"
@@ -169,6 +179,11 @@ RULES: dict[str, Rule] = _rules(
     Rule("A-UNRECTIFIED", HIGH, "问题未整改",
          "“{name}”自查发现“{result}”（{checked_on}），尚未整改：请督促{unit}整改后更新 "
          "inspection.rectified。", key="unrectified"),
+    Rule("A-CONTACTS-UNREADABLE", HIGH, "联系人无法解密",
+         "{what}的联系人无法解密：{detail}报表中这些栏目显示“无法解密”。", key="contacts_unreadable"),
+    Rule("A-CONTACTS-INVALID", MEDIUM, "联系人不合规",
+         "{what}的联系人解密后不符合要求：{detail}请督促{unit}更正后重新加密（site-gen contacts seal）。",
+         key="contacts_invalid"),
 )
 AUDIT_RULES = {rule.key: rule for rule in RULES.values() if rule.key}
 

@@ -48,6 +48,7 @@ class History:
     shallow: bool = False
     available: bool = True
     root: Path | None = None  # where the repository is, to read a change's two versions
+    identities: tuple[str, ...] = ()  # keys to open sealed contacts with, to compare them
 
     def of(self, file: str) -> tuple[Event, ...]:
         return self.events.get(file, ())
@@ -104,9 +105,11 @@ STATISTICS_ONLY = ("posts", "followers", "last_post_on", "posting_frequency",
                    "annual_review_on", "inspection", "note", "filed_on")
 
 
-def statistics_only(fields: frozenset[str] | None) -> bool:
-    """Whether a change touched figures alone (unknown fields: it may not have)."""
-    return fields is not None and all(f.split(".")[0] in STATISTICS_ONLY for f in fields)
+def statistics_only(fields: frozenset[str] | None, also: tuple[str, ...] = ()) -> bool:
+    """Whether a change touched figures alone, or fields in ``also`` (unknown fields: it may
+    not have)."""
+    ignored = STATISTICS_ONLY + also
+    return fields is not None and all(f.split(".")[0] in ignored for f in fields)
 
 
 def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
@@ -116,6 +119,7 @@ def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
     of all events are read in one ``git cat-file --batch``."""
     from .loader import Document, parse_document
     from .schemas import coerce_plain_numbers
+    from .sealing import is_sealed, open_contacts
 
     pairs = {e.blobs for e in events if e.blobs}
     if not pairs or history.root is None:
@@ -137,6 +141,11 @@ def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
         doc = parse_document(raw, sha)
         if isinstance(doc, Document) and isinstance(doc.data, dict):
             coerce_plain_numbers(doc, "account")
+            if history.identities and is_sealed(doc.data.get("contacts")):
+                # Compare what was sealed, not the ciphertext: a rekey changes no contact.
+                opened = open_contacts(doc.data["contacts"], history.identities, "account", sha)
+                if isinstance(opened, dict):
+                    doc.data["contacts"] = opened
             contents[sha] = _flatten(doc.data)
         else:
             contents[sha] = None
@@ -180,9 +189,10 @@ def is_shallow(repo: git.Repo) -> bool:
     return str(repo.git.rev_parse("--is-shallow-repository")).strip() == "true"
 
 
-def read_history(root: Path) -> History:
+def read_history(root: Path, identities: tuple[str, ...] = ()) -> History:
     """The history of every filing under ``root``, or ``NO_HISTORY`` outside Git or when
-    the clone is shallow (then ``shallow`` is set so the caller can say why)."""
+    the clone is shallow (then ``shallow`` is set so the caller can say why). With
+    ``identities``, changes compare sealed contacts by what they hold."""
     repo = open_repo(root)
     if repo is None:
         return NO_HISTORY
@@ -214,7 +224,8 @@ def read_history(root: Path) -> History:
                 kind = "deregister"
             events[path].append(Event(day, kind, sha, made_by, approved,
                                       blobs if kind != "open" else None))
-    return History({path: tuple(found) for path, found in events.items()}, root=root)
+    return History({path: tuple(found) for path, found in events.items()}, root=root,
+                   identities=identities)
 
 
 Change = tuple[str, list[str], tuple[str, str]]  # status, paths, (old blob, new blob)

@@ -22,6 +22,24 @@ class Person:
     wechat: str | None = None
 
 
+@dataclass(frozen=True)  # no slots: it crosses process boundaries, and pickles everywhere
+class Sealed:
+    """Contacts that stay sealed in this run (see ``sealing``), and why."""
+
+    reason: str  # sealed (no key given), not_for_key, damaged, invalid (decrypted, not valid)
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        """What a form's cell says in place of each sealed value."""
+        return {"sealed": "已加密", "invalid": "内容有误"}.get(self.reason, "无法解密")
+
+    @property
+    def problem(self) -> bool:
+        """A key was given and could not give usable contacts (an audit finding)."""
+        return self.reason != "sealed"
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     path: str  # folder under filings/, "" for the root unit
@@ -34,7 +52,9 @@ class Unit:
     demo: bool = False
     public_notices: bool = False
     reviewers: tuple[str, ...] = ()
-    contacts: tuple[tuple[str, Person], ...] = field(default=(), repr=False)
+    seal_contacts: bool = False
+    contact_keys: tuple[tuple[str, str], ...] = ()  # (holder, age1… public key)
+    contacts: tuple[tuple[str, Person], ...] | Sealed = field(default=(), repr=False)
 
     @property
     def parent(self) -> str | None:
@@ -83,7 +103,7 @@ class Account:
     status: str
     interactive: bool
     content_review: bool
-    contacts: AccountContacts = field(repr=False)
+    contacts: AccountContacts | Sealed = field(repr=False)
     url: str | None = None
     qr: str | None = None
     wechat_kind: str | None = None
@@ -153,8 +173,17 @@ def _person(data: Mapping[str, Any]) -> Person:
                   wechat=data.get("wechat"))
 
 
+def _sealed(value: object) -> Sealed | None:
+    """Contacts that are not a mapping here: ``Sealed`` as put by ``sealing.open_data``, or
+    sealed text nobody tried to open."""
+    if isinstance(value, Sealed):
+        return value
+    return Sealed("sealed") if isinstance(value, str) else None
+
+
 def unit_from(path: str, data: Mapping[str, Any]) -> Unit:
     contacts = data.get("contacts", {})
+    sealed = _sealed(contacts)
     return Unit(
         path=path, name=data["name"], short_name=data["short_name"], kind=data["kind"],
         credit_code=data.get("credit_code"), region_code=data.get("region_code"),
@@ -162,7 +191,9 @@ def unit_from(path: str, data: Mapping[str, Any]) -> Unit:
         demo=data.get("demo", False),
         public_notices=data.get("public_notices", False),
         reviewers=tuple(data.get("reviewers", ())),
-        contacts=tuple((role, _person(contacts[role])) for role in sorted(contacts)),
+        seal_contacts=data.get("seal_contacts", False),
+        contact_keys=tuple((k["holder"], k["key"]) for k in data.get("contact_keys", ())),
+        contacts=sealed or tuple((role, _person(contacts[role])) for role in sorted(contacts)),
     )
 
 
@@ -173,6 +204,7 @@ _ACCOUNT_TEXT = ("url", "qr", "wechat_kind", "certified_subject", "department", 
 
 def account_from(file: str, unit: str, data: Mapping[str, Any]) -> Account:
     contacts = data["contacts"]
+    sealed = _sealed(contacts)
     inspection = data.get("inspection")
     website = data.get("website")
     return Account(
@@ -180,7 +212,7 @@ def account_from(file: str, unit: str, data: Mapping[str, Any]) -> Account:
         account_id=data["account_id"], verified=data["verified"],
         opened_on=data["opened_on"], filed_on=data["filed_on"], status=data["status"],
         interactive=data["interactive"], content_review=data["content_review"],
-        contacts=AccountContacts(
+        contacts=sealed or AccountContacts(
             supervisor=_person(contacts["supervisor"]), ops_lead=_person(contacts["ops_lead"]),
             staff=tuple(_person(p) for p in contacts.get("staff", ())),
         ),

@@ -8,7 +8,6 @@ Chinese until the answer passes the same checks as ``site-gen validate``. Clerks
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from .labels import PLATFORMS, WECHAT_KINDS
 from .platforms import id_problem
 from .public import INTERNAL_LANDMARK
 from .schemas import check_value
+from .sealing import contacts_block_text, recipients, seal
+from .yamltext import yaml_lines
 
 HEADER = "# 新媒体账号（网站）备案。contacts 只用于内部报表，不会公开。字段说明见 docs/fields.md。\n"
 
@@ -144,31 +145,14 @@ QUESTIONS = (
 )
 
 
-def _scalar(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML string
-
-
-def _lines(values: dict[str, object], indent: str = "") -> list[str]:
-    lines = []
-    for key, value in values.items():
-        if value is None or value == "":
-            continue
-        if isinstance(value, dict):
-            lines.append(f"{indent}{key}:" + ("\n" if value else " {}\n"))
-            lines += _lines(value, indent + "  ")
-        else:
-            lines.append(f"{indent}{key}: {_scalar(value)}\n")
-    return lines
-
-
 def filing_text(values: dict[str, object]) -> str:
     """The filing as YAML in the order given, every string quoted, contacts below the
     landmark line (as the portal's filing form writes it)."""
     contacts = values.pop("contacts", None)
-    text = HEADER + "".join(_lines(values)) + INTERNAL_LANDMARK + "\n"
-    return text + "".join(_lines({"contacts": contacts})) if contacts else text
+    text = HEADER + "".join(yaml_lines(values)) + INTERNAL_LANDMARK + "\n"
+    if isinstance(contacts, str):  # sealed: a literal block
+        return text + contacts_block_text(contacts)
+    return text + "".join(yaml_lines({"contacts": contacts})) if contacts else text
 
 
 def unit_folder(root: Path, text: str) -> tuple[str, str | None]:
@@ -195,8 +179,11 @@ def write_filing(root: Path, unit_path: str, answers: Answers) -> str:
                   interactive=answers["interactive"], content_review=answers["content_review"])
     if platform in ("website", "app"):
         filing[platform] = {}
-    filing["contacts"] = {
+    contacts = {
         "supervisor": {"name": answers["supervisor_name"], "phone": answers["supervisor_phone"]},
         "ops_lead": {"name": answers["ops_lead_name"], "phone": answers["ops_lead_phone"]}}
+    # Sealed before anything is written when the unit tree names keys (docs/contacts.md).
+    keys = recipients(answers["_registry"].units, unit_path)
+    filing["contacts"] = seal(contacts, keys) if keys else contacts
     target.write_text(filing_text(filing), "utf-8")
     return target.relative_to(root).as_posix()

@@ -85,10 +85,10 @@ def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
     from .labels import ENUM_LABELS
     from .public import INTERNAL_FIELDS, INTERNAL_LANDMARK
     from .rules.fields import ACCOUNT_DATES, ACCOUNT_ORDER
-    from .schemas import bundled_schema
+    from .schemas import plain_schema
 
     return {
-        "schema": bundled_schema("account"), "labels": ENUM_LABELS,
+        "schema": plain_schema("account"), "labels": ENUM_LABELS,
         "platforms": PLATFORMS,
         "messages": {code: rule.template for code, rule in RULES.items()
                      if code.startswith(("E-SCHEMA-", "E-DATE-", "E-ACCOUNT-ID"))},

@@ -167,12 +167,14 @@ def public_registry(registry: Registry, history: History = NO_HISTORY) -> Public
     root = units.get(ROOT)
     public_units = {path: _unit(units[path]) for path in sorted(units)}
     events = {a.file: account_history(a, history) for a in registry.accounts}
-    # An edit of figures alone (posts, followers…) is not a 变更, here as in 附件4.
+    # An edit of figures alone (posts, followers…) is not a 变更, here as in 附件4; nor, for
+    # the public, an edit of contacts alone (never shown, and sealed ones change on a rekey).
     fields = changed_fields(history, [e for found in events.values() for e in found
                                       if e.type == "change"])
     for file, found in events.items():
         events[file] = tuple(e for e in found if not (
-            e.type == "change" and e.blobs and statistics_only(fields.get(e.blobs))))
+            e.type == "change" and e.blobs
+            and statistics_only(fields.get(e.blobs), also=("contacts",))))
     accounts = tuple(sorted((_account(a, units, events[a.file]) for a in registry.accounts),
                             key=lambda a: (a.unit, a.platform, a.account_id)))
     children: dict[str, list[PublicUnit]] = defaultdict(list)

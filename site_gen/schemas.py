@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -96,9 +96,32 @@ def is_valid(data: Any, kind: str) -> bool:
     return True
 
 
+def _plain(node: Any) -> Any:
+    """``node`` with each ``anyOf`` of a mapping and a sealed text (``contacts``) replaced by
+    the mapping, keeping the outer title and description: the shape a filer writes."""
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    branches = node.get("anyOf")
+    if branches:
+        mapping = next((b for b in branches if b.get("type") == "object"), None)
+        if mapping is not None:
+            outer = {k: v for k, v in node.items() if k != "anyOf"}
+            return {**_plain(mapping), **outer}
+    return {key: _plain(value) for key, value in node.items()}
+
+
+@cache
+def plain_schema(kind: str) -> dict[str, Any]:
+    """The schema of ``kind`` as a filer writes it: contacts as a mapping, never sealed
+    (what ``field_schemas`` walks, the filing form is generated from and fields.md lists)."""
+    return dict(_plain(bundled_schema(kind)))
+
+
 def field_schemas(kind: str, path: JsonPath) -> list[dict[str, Any]]:
     """The schema of each step along ``path``, or [] if there is none."""
-    node = bundled_schema(kind)
+    node = plain_schema(kind)
     chain: list[dict[str, Any]] = []
     for key in path:
         child = None
@@ -152,15 +175,25 @@ def check_value(kind: str, path: JsonPath, value: Any) -> list[str]:
     doc = parse_document(json.dumps(data, ensure_ascii=False).encode("utf-8"), "value")
     assert isinstance(doc, Document)
     messages = []
-    for error in Draft202012Validator(chain[-1]).iter_errors(value):
+    for error in _explained(Draft202012Validator(chain[-1]).iter_errors(value)):
         error.path.extendleft(reversed(path))
         messages.append(_translate(error, doc, kind).message)
     return messages
 
 
 def _errors(doc: Document, kind: str) -> Iterator[ValidationError]:
-    for error in validator_for(kind).iter_errors(doc.data):
-        if error.validator == "required":
+    yield from _explained(validator_for(kind).iter_errors(doc.data))
+
+
+def _explained(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
+    """Errors one per field; for ``contacts`` (a mapping or a sealed text), those of the
+    branch that was meant: a text is judged as sealed, anything else as the mapping."""
+    for error in errors:
+        if error.validator == "anyOf":
+            meant = 1 if isinstance(error.instance, str) else 0
+            yield from _explained(e for e in error.context or ()
+                                  if e.relative_schema_path[0] == meant)
+        elif error.validator == "required":
             missing = [name for name in error.validator_value if name not in error.instance]
             for name in missing:
                 yield ValidationError(name, validator="required", path=error.absolute_path,

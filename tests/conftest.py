@@ -16,6 +16,9 @@ import pytest
 TESTS = Path(__file__).parent
 CASES = TESTS / "cases"
 REPO = TESTS.parent
+# The demo's keys: 演示用，切勿用于真实数据 (docs/contacts.md).
+DEMO_KEY = REPO / "demo-keys" / "shili-jyj.agekey"  # 示例市教育局: opens every demo contact
+DISTRICT_KEY = REPO / "demo-keys" / "dongcheng.agekey"  # 东城区教育局: its subtree only
 LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): "
                   r"(?P<code>[EW]-[A-Z-]+) (?P<message>.+)$")
 

@@ -254,6 +254,13 @@ def test_workflows_are_safe() -> None:
     assert steps[0]["with"]["fetch-depth"] == 0
     assert any("--since" in s.get("run", "") and "--format github" in s.get("run", "") for s in steps)
     assert any("codeowners --check" in s.get("run", "") for s in steps)
+    # No secret reaches a pull request; in the publish run only the audit and the reports get
+    # the key that opens the contacts (docs/contacts.md), never the portal's build.
+    assert "secrets." not in (REPO / ".github" / "workflows" / "check.yml").read_text("utf-8")
+    publish = yaml.safe_load((REPO / ".github" / "workflows" / "publish.yml").read_text("utf-8"))
+    keyed = [s["run"].split()[1] for s in publish["jobs"]["build"]["steps"]
+             if "SITE_GEN_AGE_IDENTITY" in s.get("env", {})]
+    assert keyed == ["audit", "report"]
 
 
 def test_since_sees_files_with_chinese_names(registry: Path, run_cli) -> None:

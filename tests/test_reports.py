@@ -16,7 +16,8 @@ from site_gen.reports import rows as report_rows
 from site_gen.reports.xlsx import annex1_headers, write_statistics
 from site_gen.rules import check_registry
 
-from .conftest import CASES, REPO, build_case
+from .conftest import CASES, DEMO_KEY, REPO, build_case
+from .test_contacts import keys
 
 CITY = "示例市教育局"
 HEADERS_2026 = ["序号", "账号（网站）名称", "开设单位", "认证主体", "类型", "问题排查情况", "是否整改",
@@ -31,6 +32,8 @@ ANNEX2_COLUMNS = {"网站": {"网站"}, "微博": {"微博"}, "微信": {"微信
 def report(run_cli, root: Path, out: Path, *args: str) -> list[str]:
     if "--as-of" in args and "--sent-on" not in args:  # file names carry the sending date
         args = (*args, "--sent-on", args[args.index("--as-of") + 1])
+    if "--identity" not in args:  # as the README runs it: with the demo key
+        args = (*args, "--identity", str(DEMO_KEY))
     result = run_cli("--root", str(root), "report", "--out", str(out), *args)
     assert result.returncode == 0, result
     return sorted(p.name for p in out.iterdir())
@@ -69,7 +72,8 @@ def test_annex1_looks_like_the_form(run_cli, tmp_path: Path) -> None:
     assert ws["A2"].font.name == "黑体" and ws["B5"].font.name == "宋体"
     assert ws["A3"].value == f"填报单位（盖章）：{CITY}"
     assert ws["E3"].value == "统计数据截至2026年11月23日"
-    assert ws["I3"].value == "填表人：赵伟" and ws["L3"].value == "电话：13900000002"
+    contact = dict(check_registry(REPO, identities=keys(DEMO_KEY)).registry.units[""].contacts)["contact"]
+    assert ws["I3"].value == f"填表人：{contact.name}" and ws["L3"].value == f"电话：{contact.phone}"
     assert ws["N3"].value == "年　　月　　日"
     assert [c.value for c in ws[4]] == HEADERS_2026
     assert ws.freeze_panes == "A5"

@@ -26,3 +26,29 @@ def test_the_build_serves_jsqr_and_its_licence(demo_site: Path) -> None:
     page = (demo_site / "verify" / "index.html").read_text("utf-8")
     assert 'data-jsqr="../assets/vendor/jsqr/jsQR.js"' in page
     assert "jsQR.js\"" not in page.replace('data-jsqr="../assets/vendor/jsqr/jsQR.js"', "")
+
+
+AGE = REPO / "docs" / "assets" / "vendor" / "age"
+
+
+def test_age_is_the_recorded_bundle_with_every_licence() -> None:
+    notes = (AGE / "README.txt").read_text("utf-8")
+    recorded = re.search(r"SHA-256 of `age.js`: `([0-9a-f]{64})`", notes)
+    assert recorded is not None
+    assert hashlib.sha256((AGE / "age.js").read_bytes()).hexdigest() == recorded.group(1)
+    licences = (AGE / "LICENSE").read_text("utf-8")
+    lock = (REPO / "tools" / "vendor-age" / "package-lock.json").read_text("utf-8")
+    for package in ("age-encryption", "@noble/ciphers", "@noble/curves", "@noble/hashes",
+                    "@scure/base"):
+        assert f"==== {package} " in licences and f'"node_modules/{package}"' in lock
+    assert "Redistribution and use in source and binary forms" in licences  # BSD-3
+    assert "Permission is hereby granted, free of charge" in licences  # MIT
+
+
+def test_the_build_serves_age_to_the_filing_form_only(demo_site: Path) -> None:
+    served = demo_site / "assets" / "vendor" / "age"
+    assert (served / "age.js").read_bytes() == (AGE / "age.js").read_bytes()
+    assert (served / "LICENSE").is_file()
+    form = (demo_site / "file" / "index.html").read_text("utf-8")
+    assert '<script src="../assets/vendor/age/age.js"></script>' in form
+    assert "vendor/age" not in (demo_site / "verify" / "index.html").read_text("utf-8")

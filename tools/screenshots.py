@@ -35,8 +35,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--l
 SAMPLE = {"platform": "kuaishou", "account_id": "shili1z_ks", "name": "示例一中快手",
           "verified": "true", "certified_subject": "示例市第一中学", "opened_on": "2026-11-02",
           "interactive": "true", "content_review": "true",
-          "contacts.supervisor.name": "邓志强", "contacts.supervisor.phone": "13900000105",
-          "contacts.ops_lead.name": "袁子涵", "contacts.ops_lead.phone": "13900000106"}
+          "contacts.supervisor.name": "周演示", "contacts.supervisor.phone": "13900009911",
+          "contacts.ops_lead.name": "吴演示", "contacts.ops_lead.phone": "13900009912"}
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -95,6 +95,8 @@ def shots(base: str) -> list[tuple[str, str, Callable[[Any], Any]]]:
         page.goto(base + "file/")
         _pick_unit(page)
         _fill(page, SAMPLE)
+        # The contacts are sealed on the page (a moment after the last keystroke).
+        page.wait_for_function("document.getElementById('filing-yaml').value !== ''")
         return page.locator("#filing-output")
 
     def error(page: Any) -> Any:

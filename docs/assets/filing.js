@@ -376,13 +376,38 @@
       }
     });
   }
-  function yaml(data) {
+  // ``sealed``: the contacts as age ciphertext (a YAML literal block), when they are sealed.
+  function yaml(data, sealed) {
     var pub = {}, internal = {};
     Object.keys(data).forEach(function (k) { (CONFIG.internal.indexOf(k) >= 0 ? internal : pub)[k] = data[k]; });
     var lines = [HEADER];
     yamlLines(pub, "", lines);
     lines.push(CONFIG.landmark);
-    CONFIG.internal.forEach(function (k) { if (k in internal) { var one = {}; one[k] = internal[k]; yamlLines(one, "", lines); } });
+    CONFIG.internal.forEach(function (k) {
+      if (!(k in internal)) return;
+      if (k === "contacts" && sealed) {
+        lines.push("contacts: |");
+        sealed.replace(/\s+$/, "").split("\n").forEach(function (l) { lines.push("  " + l); });
+        return;
+      }
+      var one = {}; one[k] = internal[k]; yamlLines(one, "", lines);
+    });
+    return lines.join("\n") + "\n";
+  }
+
+  /* ---- sealed contacts (docs/contacts.md): encrypted here, to the unit tree's public keys ---- */
+  var KEYS = null;  // file/keys.json: {"required": bool, "keys": {unit path: [age1…]}}
+  // The age1… keys of the unit and every unit above it, the root's first (sealing.recipients).
+  function recipientsFor(unit) {
+    var parts = unit ? unit.split("/") : [], out = [];
+    for (var i = 0; i <= parts.length; i++) {
+      (KEYS.keys[parts.slice(0, i).join("/")] || []).forEach(function (k) { if (out.indexOf(k) < 0) out.push(k); });
+    }
+    return out;
+  }
+  function contactsText(contacts) {
+    var lines = [];
+    yamlLines(contacts, "", lines);
     return lines.join("\n") + "\n";
   }
 
@@ -475,8 +500,28 @@
     errors.textContent = "";
     found.forEach(function (p) { errors.appendChild(el("li", {}, [(p.code ? p.code + " " : "") + p.message])); });
     var path = filePath(unitChosen ? unit : null, data);
-    var text = found.length ? "" : yaml(data);
     document.getElementById("filing-path").textContent = path || "（请先选择单位并填写平台和账号 ID）";
+    var ticket = ++sealing;
+    var keys = data.contacts && !found.length && KEYS ? recipientsFor(unit) : [];
+    if (data.contacts && !found.length && !KEYS) {
+      show("", path, "正在加载加密用的公钥……");  // never a file with plaintext contacts meanwhile
+    } else if (data.contacts && !found.length && !keys.length && KEYS.required) {
+      errors.appendChild(el("li", {}, ["这个登记库要求联系人加密，但所属单位和上级单位都没有公钥（contact_keys）：请联系上级单位。"]));
+      show("", path);
+    } else if (keys.length) {
+      show("", path, "正在加密联系人……");
+      window.siteGenAge.seal(contactsText(data.contacts), keys).then(function (armored) {
+        if (ticket === sealing) show(yaml(data, armored), path);
+      }, function () {
+        if (ticket === sealing) show("", path, "联系人加密失败，请刷新页面后重试。");
+      });
+    } else {
+      show(found.length ? "" : yaml(data), path);
+    }
+  }
+
+  var sealing = 0;  // the latest update; an older sealing that finishes late is dropped
+  function show(text, path, waiting) {
     var out = document.getElementById("filing-yaml");
     out.value = text;
     out.setAttribute("data-path", path || "");
@@ -492,7 +537,8 @@
     } else {
       forgeLink.hidden = true;
     }
-    document.getElementById("filing-steps").textContent = text ? steps(edit) : "请按上面的提示把表格填完整，这里会生成备案文件。";
+    document.getElementById("filing-steps").textContent = waiting || (text ? steps(edit) : "请按上面的提示把表格填完整，这里会生成备案文件。");
+    document.getElementById("filing-form").setAttribute("data-sealed", /BEGIN AGE ENCRYPTED FILE/.test(text) ? "1" : "0");
   }
 
   function steps(edit) {
@@ -646,6 +692,8 @@
     fields.addEventListener("change", function () { applyVisibility(); update(); });
 
     document.getElementById("filing-unit-search").addEventListener("input", searchUnits);
+    fetch("keys.json").then(function (r) { return r.json(); }).then(function (found) { KEYS = found; update(); },
+      function () { document.getElementById("filing-steps").textContent = "加密用的公钥加载失败，请刷新页面重试。"; });
     fetch("units.json").then(function (r) { return r.json(); }).then(function (list) {
       units = list;
       var wanted = params.get("unit");

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import clock
 from ..errors import UsageError
-from ..model import Registry
+from ..model import Registry, Sealed
 
 
 def registry_root(root: Path) -> Path:
@@ -38,3 +38,16 @@ def unit_argument(registry: Registry, text: str | None) -> str:
     if path not in registry.units:
         raise UsageError(f"找不到单位“{path}”：请写 filings/ 下的单位文件夹，例如 dongcheng。")
     return path
+
+
+def sealed_notes(registry: Registry, keys: tuple[str, ...]) -> list[str]:
+    """What a run should say about sealed contacts: left sealed for want of a key, or
+    opened (and how many could not be)."""
+    people = [a.contacts for a in registry.accounts] + [u.contacts for u in registry.units.values()]
+    sealed = [c for c in people if isinstance(c, Sealed)]
+    if not keys:
+        return [f"{len(sealed)} 个文件的联系人已加密，本次没有解密密钥（--identity 或环境变量 "
+                "SITE_GEN_AGE_IDENTITY）：表格中这些栏目显示“已加密”，规则审计也没有检查它们。"] if sealed else []
+    failed = sum(c.problem for c in sealed)
+    return [f"{failed} 个文件的联系人用所给密钥无法使用，表格中显示“无法解密”或“内容有误”，"
+            "原因见规则审计（site-gen audit --identity）。"] if failed else []

@@ -8,18 +8,23 @@ import click
 
 from ..audit import FORMATS, audit
 from ..rules import check_registry
-from . import as_of_date, registry_root, unit_argument
+from . import as_of_date, registry_root, sealed_notes, unit_argument
+from .contacts import identities
 from .progress import reading
 
 
-def run_audit(root: Path, as_of: str | None, unit_path: str | None, output_format: str) -> int:
+def run_audit(root: Path, as_of: str | None, unit_path: str | None, output_format: str,
+              identity: Path | None = None) -> int:
     """Print the audit of ``root`` (or of one unit's subtree); return the exit status."""
     today = as_of_date(as_of)
+    keys = identities(identity)
     with reading() as progress:
-        outcome = check_registry(registry_root(root), progress=progress)
+        outcome = check_registry(registry_root(root), progress=progress, identities=keys)
     top = unit_argument(outcome.registry, unit_path)
     click.echo(FORMATS[output_format](audit(outcome.registry, today, top), today.isoformat()),
                nl=False)
+    for note in sealed_notes(outcome.registry, keys):
+        click.echo(f"注意：{note}", err=True)
     if outcome.errors:
         click.echo(f"注意：登记库有 {outcome.errors} 个错误，有错误的文件没有参加审计。"
                    "请运行 site-gen validate。", err=True)

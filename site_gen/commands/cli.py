@@ -79,9 +79,12 @@ def build(ctx: click.Context, out: Path) -> int:
               show_default=True, help="xls 需要 LibreOffice。")
 @click.option("--sent-on", "sent_on", metavar="YYYY-MM-DD",
               help="报送日期，用于文件名（通知要求用实际发送日期），默认今天。")
+@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
+              help="解密联系人用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY，"
+                   "都没有时联系人栏目显示“已加密”。")
 @click.pass_context
 def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | None,
-           output_format: str, sent_on: str | None) -> int:
+           output_format: str, sent_on: str | None, identity: Path | None) -> int:
     """生成上报用的统计表格（附件1、附件2、附件4），每个教育局一套，覆盖全部下级单位。
 
     文件名以报送日期开头，例如 20261123示例市教育局新媒体(网站)统计.xlsx；表中的“统计数据截至”
@@ -91,7 +94,7 @@ def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | No
     from .report import run_report
 
     return run_report(root, out if out.is_absolute() else root / out, as_of, unit_path,
-                      output_format, sent_on)
+                      output_format, sent_on, identity)
 
 
 @cli.command()
@@ -110,16 +113,78 @@ def codeowners(ctx: click.Context, check: bool) -> int:
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "md"]),
               default="text", show_default=True,
               help="text：每行一条；json：供程序读取；md：CI 作业摘要用的中文报告。")
+@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
+              help="解密联系人用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY，"
+                   "有密钥时也检查加密的联系人。")
 @click.pass_context
 def audit_command(ctx: click.Context, as_of: str | None, unit_path: str | None,
-                  output_format: str) -> int:
+                  output_format: str, identity: Path | None) -> int:
     """按通知的规则审计登记库：僵尸号、逾期备案、同一平台多个账号、年审到期、名称易混淆等。
 
     审计结果点名单位，只供内部使用。
     """
     from .audit import run_audit
 
-    return run_audit(ctx.obj["root"], as_of, unit_path, output_format)
+    return run_audit(ctx.obj["root"], as_of, unit_path, output_format, identity)
+
+
+@cli.group()
+def contacts() -> None:
+    """联系人加密：生成密钥、加密、查看、更换接收方（见 docs/contacts.md）。"""
+
+
+@contacts.command(name="keygen")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--holder", required=True, metavar="岗位",
+              help="持有私钥的岗位，例如 办公室（信息科）；写进 _unit.yaml 的 contact_keys。")
+def contacts_keygen(target: Path, holder: str) -> int:
+    """生成一对 age 密钥：私钥写入 TARGET（不要提交到仓库），显示要加到 _unit.yaml 的公钥。"""
+    from .contacts import run_keygen
+
+    return run_keygen(target, holder)
+
+
+@contacts.command(name="seal")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.pass_context
+def contacts_seal(ctx: click.Context, paths: tuple[str, ...]) -> int:
+    """把明文联系人加密（就地改写文件，其余内容不变）；不给文件时处理整个登记库。
+
+    加密给本单位和各级上级单位 _unit.yaml 中 contact_keys 的公钥。加密前先检查联系人，
+    有错误的文件不加密。已加密的文件不改动。
+    """
+    from .contacts import run_seal
+
+    return run_seal(ctx.find_root().obj["root"], paths)
+
+
+@contacts.command(name="show")
+@click.argument("path", type=click.Path())
+@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
+              help="解密联系人用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY，"
+                   "")
+@click.pass_context
+def contacts_show(ctx: click.Context, path: str, identity: Path | None) -> int:
+    """解密并显示一个文件的联系人（只显示，不改动文件）。"""
+    from .contacts import run_show
+
+    return run_show(ctx.find_root().obj["root"], path, identity)
+
+
+@contacts.command(name="rekey")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
+              help="解密联系人用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY，"
+                   "")
+@click.pass_context
+def contacts_rekey(ctx: click.Context, paths: tuple[str, ...], identity: Path | None) -> int:
+    """用现有私钥解密后，重新加密给单位树现在的公钥（新增、更换或撤销公钥后运行）。
+
+    不给文件时处理整个登记库。解不开的文件不改动，退出状态为 1。
+    """
+    from .contacts import run_rekey
+
+    return run_rekey(ctx.find_root().obj["root"], paths, identity)
 
 
 @cli.command()

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..labels import PLATFORMS, yes_no
 from ..model import Account, Person, Unit
+from .rows import person, staff
 from .xlsx import BOX, TITLE, save
 
 # The printed forms use 11-point text (the wide bureau tables use 10); borders are shared.
@@ -86,16 +87,15 @@ def annex3_sheet(ws: Worksheet, unit: Unit, account: Account) -> None:
     for col, text in zip("ABCD", ("相关人员", "姓　名", "职　务", "电　话"), strict=True):
         _put(ws, f"{col}9", text, HEAD)
     contacts = account.contacts
-    people: list[tuple[str, Person | None]] = [("主管领导", contacts.supervisor),
-                                               ("运维负责人", contacts.ops_lead)]
-    people += [(f"工作人员 {i + 1}", contacts.staff[i] if i < len(contacts.staff) else None)
-               for i in range(5)]
-    for offset, (role, person) in enumerate(people):
+    people: list[tuple[str, Person | None]] = [("主管领导", person(contacts, "supervisor")),
+                                               ("运维负责人", person(contacts, "ops_lead"))]
+    people += [(f"工作人员 {i + 1}", who) for i, who in enumerate(staff(contacts, 5))]
+    for offset, (role, who) in enumerate(people):
         row = 10 + offset
         _put(ws, f"A{row}", role, HEAD)
-        _put(ws, f"B{row}", person.name if person else "")
-        _put(ws, f"C{row}", (person.title or "") if person else "")
-        _put(ws, f"D{row}", person.phone if person else "")
+        _put(ws, f"B{row}", who.name if who else "")
+        _put(ws, f"C{row}", (who.title or "") if who else "")
+        _put(ws, f"D{row}", who.phone if who else "")
     _put(ws, "A17", "主管部门意见：\n\n\n\n\n　　　　　　　　　　　　　　　　　　主管单位（盖章）\n"
          "　　　　　　　　　　　　　　　　　　　　年　　月　　日", BODY, TOP_LEFT, "D17")
     ws.row_dimensions[17].height = 130
@@ -117,20 +117,18 @@ def review_sheet(ws: Worksheet, unit: Unit, account: Account) -> None:
             ("内容范围", account.content_scope or "", "创建时间", account.opened_on),
             ("账号 ID", account.account_id, "账号类型", kinds if account.wechat_kind else "—"))
     _pairs(ws, 3, rows)
-    lead = account.contacts.ops_lead
+    lead = person(account.contacts, "ops_lead")
     _put(ws, "A7", "管理队伍", HEAD, WRAP, "A10")
     _put(ws, "B7", f"负责人：{lead.name}")
     _put(ws, "C7", "联络手机", HEAD)
     _put(ws, "D7", lead.phone)
-    staff: Sequence[Person] = account.contacts.staff
-    for i in range(3):
+    for i, who in enumerate(staff(account.contacts, 3)):
         row = 8 + i
         _put(ws, f"B{row}", "管理员", HEAD)
-        person = staff[i] if i < len(staff) else None
-        _put(ws, f"C{row}", person.name if person else "", BODY, WRAP, f"D{row}")
-    for offset, who in enumerate(("单位意见", "上级主管部门意见", "宣传部门意见")):
+        _put(ws, f"C{row}", who.name if who else "", BODY, WRAP, f"D{row}")
+    for offset, opinion in enumerate(("单位意见", "上级主管部门意见", "宣传部门意见")):
         row = 11 + offset
-        _put(ws, f"A{row}", who, HEAD)
+        _put(ws, f"A{row}", opinion, HEAD)
         _put(ws, f"B{row}", "\n\n单位负责人签字：　　　　　　　　（加盖单位公章）\n"
              "　　　　　　　　　　　　　　　　　年　　月　　日", BODY, TOP_LEFT, f"D{row}")
         ws.row_dimensions[row].height = 90

@@ -36,7 +36,7 @@ from ..history import (
     statistics_only,
 )
 from ..labels import yes_no
-from ..model import Account, Registry, Unit, within
+from ..model import Account, AccountContacts, Person, Registry, Sealed, Unit, within
 from ..schemas import bundled_schema, field_schemas
 
 # 类型 as the forms write it.
@@ -72,6 +72,40 @@ ANNEX4_COLUMN_OF = {"name": 1, "account_id": 2, "url": 2, "department": 3,
                     "certified_subject": 4, "verified": 4, "platform": 5, "wechat_kind": 5,
                     "opened_on": 6, "contacts.supervisor": 7, "contacts.ops_lead.name": 8,
                     "contacts.ops_lead.phone": 9}
+
+
+def stand_in(sealed: Sealed) -> Person:
+    """A person whose every cell says why it is empty (已加密, 无法解密): a blank cell would
+    read as "not filed"."""
+    return Person(sealed.text, sealed.text, sealed.text, sealed.text)
+
+
+def person(contacts: AccountContacts | Sealed, role: str) -> Person:
+    """The supervisor or ops_lead of an account's contacts, or a stand-in when sealed."""
+    if isinstance(contacts, Sealed):
+        return stand_in(contacts)
+    found: Person = getattr(contacts, role)
+    return found
+
+
+def staff(contacts: AccountContacts | Sealed, count: int) -> list[Person | None]:
+    """The first ``count`` places of the staff list (None where nobody is filed); sealed,
+    every place says so, as nobody can tell how many were filed."""
+    if isinstance(contacts, Sealed):
+        return [stand_in(contacts)] * count
+    return [contacts.staff[i] if i < len(contacts.staff) else None for i in range(count)]
+
+
+def unit_contact(unit: Unit) -> Person | None:
+    """The unit's 填表人 (its ``contact``), a stand-in when sealed, None when not filed."""
+    if isinstance(unit.contacts, Sealed):
+        return stand_in(unit.contacts)
+    return dict(unit.contacts).get("contact")
+
+
+def sealed_columns(accounts: Iterable[Account]) -> bool:
+    """Whether any of ``accounts`` has contacts that stay sealed in this run."""
+    return any(isinstance(a.contacts, Sealed) for a in accounts)
 
 
 def subtree_units(registry: Registry, top: str) -> list[Unit]:
@@ -126,7 +160,7 @@ def statistics_row(account: Account, unit: Unit, year: str, as_of: str,
         remark.insert(0, f"已于 {account.deregistered_on} 注销：{account.deregister_reason}")
     if account.personal_capacity:
         remark.insert(0, "以职务身份开设认证的个人账号")
-    lead = account.contacts.ops_lead
+    lead = person(account.contacts, "ops_lead")
     values = (
         account.name, unit.name, account.certified_subject or "未认证",
         FORM_TYPES[account.platform], result, yes_no(rectified) if problem else "-",

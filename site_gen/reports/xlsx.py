@@ -32,7 +32,16 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from ..audit import RULE_TEXT, Finding
 from ..catalogue import SEVERITY_TEXT
 from ..model import Person, Unit
-from .rows import FORM_COLUMNS, FORM_TYPES, SUMMARY_ROWS, FilingEvent, StatisticsRow
+from .rows import (
+    FORM_COLUMNS,
+    FORM_TYPES,
+    SUMMARY_ROWS,
+    FilingEvent,
+    StatisticsRow,
+    person,
+    sealed_columns,
+    unit_contact,
+)
 
 BODY = Font(name="宋体", size=10)
 BOLD = Font(name="宋体", size=10, bold=True)
@@ -44,6 +53,8 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 NOTE_ANNEX1 = ("注：同一单位开设的多个新媒体（网站）账号，以及同一名称开设在不同平台的账号，"
                "应依次登记，各占一行。")
+NOTE_SEALED = ("注：“已加密”表示联系人加密存放，生成本表时没有解密密钥，请由持有密钥的单位用 "
+               "site-gen report --identity 生成；“无法解密”“内容有误”的原因见规则审计。")
 NOTE_ANNEX4 = ("注：备案类型包括开设、变更、注销，变更项需在相应栏内标记。每年度末将本年度备案情况"
                "统计汇总。填报部门、主管部门留存。")
 
@@ -233,17 +244,13 @@ def _note(rows: Rows, text: str, width: int) -> None:
     _merge(rows.ws, f"A{rows.count}:{get_column_letter(width)}{rows.count}")
 
 
-def _contact(unit: Unit) -> Person | None:
-    return dict(unit.contacts).get("contact")
-
-
 def annex1_sheet(wb: Workbook, name: str, unit: Unit, as_of: str,
                  rows: Sequence[StatisticsRow], first_number: int) -> None:
     ws = wb.create_sheet(name)
     _setup(ws, ANNEX1_WIDTHS, landscape=True, header_rows=4)
     out = Rows(ws, ANNEX1_WIDTHS)
     _title(out, "附件1", "新媒体（网站）基本情况统计表", 15)
-    _header_block(out, unit, _contact(unit), as_of, ((1, 4), (5, 8), (9, 11), (12, 13), (14, 15)), 15)
+    _header_block(out, unit, unit_contact(unit), as_of, ((1, 4), (5, 8), (9, 11), (12, 13), (14, 15)), 15)
     headers = annex1_headers(as_of[:4])
     out.append([cell(ws, h, HEAD, CENTER) for h in headers], headers)
     styles = column_styles(ws, BODY, [CENTER if i in (0, 4, 6, 7, 8, 9, 10) else LEFT
@@ -251,6 +258,8 @@ def annex1_sheet(wb: Workbook, name: str, unit: Unit, as_of: str,
     for number, row in enumerate(rows, start=first_number):
         out.table_row([number, *row.values], styles)
     _note(out, NOTE_ANNEX1, 15)
+    if sealed_columns(row.account for row in rows):
+        _note(out, NOTE_SEALED, 15)
 
 
 ANNEX2_WIDTHS = (40, 8, 8, 8, 8, 8, 12, 14, 8, 10)
@@ -262,7 +271,7 @@ def annex2_sheet(wb: Workbook, unit: Unit, as_of: str, counts: Sequence[Sequence
     _setup(ws, ANNEX2_WIDTHS, landscape=True, header_rows=5)
     out = Rows(ws, ANNEX2_WIDTHS)
     _title(out, "附件2", "新媒体（网站）基本情况汇总表", width)
-    _header_block(out, unit, _contact(unit), as_of, ((1, 1), (2, 4), (5, 6), (7, 8), (9, 10)), width)
+    _header_block(out, unit, unit_contact(unit), as_of, ((1, 1), (2, 4), (5, 6), (7, 8), (9, 10)), width)
     out.append([cell(ws, "项目", HEAD, CENTER), cell(ws, "网站", HEAD, CENTER),
                 cell(ws, "新媒体", HEAD, CENTER), *[cell(ws, None, HEAD, CENTER)] * 5,
                 cell(ws, "合计", HEAD, CENTER), cell(ws, "备注", HEAD, CENTER)])
@@ -298,8 +307,9 @@ def annex4_values(number: int, event: FilingEvent, units: dict[str, Unit]) -> li
     kind = f"{event.kind}：{'、'.join(event.changed)}" if event.changed else event.kind
     values: list[object] = [number, a.name, a.url or a.account_id, owner,
                             a.certified_subject or "未认证", FORM_TYPES[a.platform], a.opened_on,
-                            a.contacts.supervisor.name, a.contacts.ops_lead.name,
-                            a.contacts.ops_lead.phone, kind]
+                            person(a.contacts, "supervisor").name,
+                            person(a.contacts, "ops_lead").name,
+                            person(a.contacts, "ops_lead").phone, kind]
     for column in event.columns:
         values[column] = f"{values[column]}{CHANGED}"
     return values
@@ -325,11 +335,13 @@ def write_filing_summary(path: Path, unit: Unit, as_of: str, events: Sequence[Fi
         if not events:
             out.append([cell(ws, v, BODY, CENTER) for v in ("无", *[None] * 10)])
             _merge(ws, f"A{out.count}:K{out.count}")
-        contact = _contact(unit)
+        contact = unit_contact(unit)
         footer = (f"填报部门（盖章）：{unit.name}　　填表人：{contact.name if contact else ''}"
                   f"　　联系电话：{contact.phone if contact else ''}　　　　年　　月　　日")
         _note(out, footer, 11)
         _note(out, NOTE_ANNEX4, 11)
+        if sealed_columns(event.account for event in chunk):
+            _note(out, NOTE_SEALED, 11)
     save(wb, path, as_of)
 
 

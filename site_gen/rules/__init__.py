@@ -16,6 +16,7 @@ from ..catalogue import Problem, problem
 from ..loader import COUNTERFEITS_SIZE_LIMIT, SIZE_LIMIT, Document, read_document
 from ..model import Account, Counterfeit, Registry, Unit, account_from, counterfeits_from, unit_from
 from ..schemas import check_schema, coerce_plain_numbers, is_valid
+from ..sealing import open_data
 from . import crossfile, fields, paths, policy
 
 CROSS_FILE_RULES = (
@@ -61,6 +62,8 @@ class _Job:
     kind: str
     full: bool  # a full check, or (for a file not under review) just enough to model it
     today: date
+    seal_required: bool = False  # the root's seal_contacts: plaintext contacts are an error
+    identities: tuple[str, ...] = ()  # private keys to open sealed contacts with
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,12 @@ def _read(job: _Job) -> _Read:
                 job.kind == "account" and fields.check_dates(
                     result, job.kind, list(fields.ACCOUNT_DATES), date.max))
         # Broken on main: leave it out rather than fail on it.
-        return _Read([], result.data if usable else None, result.slim(POINTED_AT))
-    found = _check_document(result, job.kind, job.today)
-    usable = not any(p.is_error for p in found)
+        found = []
+    else:
+        found = _check_document(result, job.kind, job.today, job.seal_required)
+        usable = not any(p.is_error for p in found)
+    if usable and job.kind != "counterfeits":
+        open_data(result.data, job.kind, job.file, job.identities)
     return _Read(found, result.data if usable else None, result.slim(POINTED_AT))
 
 
@@ -100,14 +106,24 @@ def _read_all(jobs: list[_Job]) -> Iterator[_Read]:
         yield from pool.map(_read, jobs, chunksize=256)
 
 
+def seal_required(root: Path) -> bool:
+    """Whether the root unit says ``seal_contacts: true`` (an unreadable root: no; its own
+    problems are reported when it is checked)."""
+    found = read_document(root / paths.ROOT_UNIT_FILE, paths.ROOT_UNIT_FILE, SIZE_LIMIT)
+    return not isinstance(found, list) and isinstance(found.data, dict) \
+        and found.data.get("seal_contacts") is True
+
+
 def check_registry(root: Path, targets: Collection[str] | None = None,
                    today: date | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> Outcome:
+                   progress: Callable[[int, int], None] | None = None,
+                   identities: tuple[str, ...] = ()) -> Outcome:
     """Check the registry at ``root``.
 
     With ``targets`` (paths relative to ``root``), only problems of those files,
     and cross-file problems that involve them, are reported. ``progress(done, total)`` is
-    called as files are read (the command layer shows it).
+    called as files are read (the command layer shows it). With ``identities`` (age private
+    keys), sealed contacts are opened; without, they stay ``Sealed``.
     """
     today = today or clock.today()
     wanted = None if targets is None else set(targets)
@@ -116,7 +132,8 @@ def check_registry(root: Path, targets: Collection[str] | None = None,
     files = [(file, unit_path, "unit") for unit_path, file in sorted(layout.units.items())]
     files += [(file, unit_path, "account") for file, unit_path in layout.accounts]
     files += [(file, unit_path, "counterfeits") for file, unit_path in layout.counterfeits]
-    jobs = [_Job(root, file, kind, wanted is None or file in wanted, today)
+    sealed = seal_required(root)
+    jobs = [_Job(root, file, kind, wanted is None or file in wanted, today, sealed, identities)
             for file, _, kind in files]
     docs: dict[str, Document] = {}
     units: dict[str, Unit] = {}
@@ -168,7 +185,8 @@ _ROOT_SHAPE = {
 }
 
 
-def _check_document(doc: Document, kind: str, today: date) -> list[Problem]:
+def _check_document(doc: Document, kind: str, today: date,
+                    seal: bool = False) -> list[Problem]:
     shape, expected = _ROOT_SHAPE[kind]
     if not isinstance(doc.data, shape):
         found_as = "一个列表" if isinstance(doc.data, list) else (
@@ -179,14 +197,20 @@ def _check_document(doc: Document, kind: str, today: date) -> list[Problem]:
         # The platform's own rule says more than the schema's generic bounds.
         place = (id_found[0].line, id_found[0].column)
         found = [p for p in found if (p.line, p.column) != place] + id_found
+    if kind == "unit" and (secret := fields.check_secret_keys(doc)):
+        # Said as what it is, and the schema's message would show the key's first characters.
+        places = {(p.line, p.column) for p in secret}
+        found = [p for p in found if (p.line, p.column) not in places] + secret
     if kind == "account":
         extra = [*paths.check_file_name(doc),
                  *fields.check_dates(doc, kind, list(fields.ACCOUNT_DATES), today),
                  *fields.check_date_order(doc), *fields.check_activity(doc)]
     elif kind == "unit":
-        extra = fields.check_credit_code(doc)
+        extra = [*fields.check_credit_code(doc)]
     else:
         extra = fields.check_dates(doc, kind, fields.counterfeit_date_paths(doc), today)
+    if kind != "counterfeits":
+        extra += fields.check_contacts(doc, seal)
     # One problem per place: where the schema already spoke, its message is enough.
     taken = {(p.line, p.column) for p in found}
     return found + [p for p in extra if (p.line, p.column) not in taken]

@@ -118,3 +118,35 @@ def check_activity(doc: Document) -> list[Problem]:
         return []
     line, column = doc.key_position(("status",))
     return [problem("W-ACTIVITY-UNKNOWN", doc.path, line, column)]
+
+
+def check_contacts(doc: Document, seal: bool) -> list[Problem]:
+    """Plaintext contacts where the registry wants them sealed (``seal``), and sealed ones
+    whose armour or age header was damaged (all that can be seen without a key)."""
+    from ..sealing import armour_problem, is_sealed
+
+    value = doc.data.get("contacts")
+    if value is None:
+        return []
+    if is_sealed(value):
+        damage = armour_problem(value)
+        line, column = doc.position(("contacts",))
+        return [problem("E-CONTACTS-DAMAGED", doc.path, line, column, problem=damage)] \
+            if damage else []
+    if seal and isinstance(value, dict):
+        line, column = doc.key_position(("contacts",))
+        return [problem("E-CONTACTS-PLAIN", doc.path, line, column, path=doc.path)]
+    return []
+
+
+def check_secret_keys(doc: Document) -> list[Problem]:
+    """A private key pasted where a unit's public key goes: said as such, never echoed."""
+    found = []
+    for index, item in enumerate(doc.data.get("contact_keys") or ()):
+        key = item.get("key") if isinstance(item, dict) else None
+        if isinstance(key, str) and key.strip().upper().startswith("AGE-SECRET-KEY-"):
+            path: JsonPath = ("contact_keys", index, "key")
+            line, column = doc.position(path)
+            found.append(problem("E-CONTACTS-SECRET-KEY", doc.path, line, column,
+                                 field=display_path(path)))
+    return found

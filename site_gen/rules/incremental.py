@@ -36,7 +36,7 @@ from ..model import (
     unit_from,
 )
 from ..schemas import load_schemas
-from . import CROSS_FILE_RULES, Outcome, _Job, _read, paths
+from . import CROSS_FILE_RULES, Outcome, _Job, _read, paths, seal_required
 
 INDEX_FORMAT = 3  # raise when an entry's shape changes
 
@@ -213,9 +213,10 @@ def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome 
     units: dict[str, Unit] = {}
     accounts: list[Account] = []
     counterfeits: list[Counterfeit] = []
+    sealed = seal_required(root)
     for file, unit_path, kind in files:
         if file in wanted:
-            read = _read(_Job(root, file, kind, True, today))
+            read = _read(_Job(root, file, kind, True, today, sealed))
             found.extend(read.problems)
             entry = _entry(kind, read.data, read.located)
             if read.located is not None:

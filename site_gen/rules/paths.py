@@ -14,6 +14,7 @@ from ..labels import PLATFORMS
 from ..loader import Document
 
 UNIT_FILE = "_unit.yaml"
+ROOT_UNIT_FILE = "filings/_unit.yaml"
 COUNTERFEITS_FILE = "_counterfeits.yaml"
 
 
@@ -76,8 +77,7 @@ def layout_from(files: Iterable[str], links: Collection[str] = (),
             folder = folder.rpartition("/")[0]
             known.add(folder)
     if UNIT_FILE not in by_folder.get("", ()):
-        layout.problems.append(problem("E-PATH-ROOT", "filings/_unit.yaml",
-                                       path="filings/_unit.yaml"))
+        layout.problems.append(problem("E-PATH-ROOT", ROOT_UNIT_FILE, path=ROOT_UNIT_FILE))
     for unit in sorted(known, key=lambda f: f.split("/") if f else []):  # parents first
         shown = f"filings/{unit}/" if unit else "filings/"
         if unit and not is_slug(unit.rpartition("/")[2]):

@@ -1,0 +1,156 @@
+"""``site-gen contacts``: make a key pair, seal contacts, show them to a key holder, rekey."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from pyrage import x25519
+
+from .. import clock
+from ..errors import UsageError
+from ..rules import load_units, paths
+from ..sealing import (
+    FileResult,
+    SealError,
+    contacts_text,
+    is_sealed,
+    load_identities,
+    open_contacts,
+    recipients,
+    reseal_file,
+)
+from . import registry_root
+
+
+def identities(path: Path | None) -> tuple[str, ...]:
+    """The private keys of ``--identity`` or ``$SITE_GEN_AGE_IDENTITY``, checked."""
+    try:
+        return load_identities(path)
+    except SealError as error:
+        raise UsageError(error.message) from None
+
+
+def _kind(file: str) -> str:
+    return "unit" if file.rsplit("/", 1)[-1] == paths.UNIT_FILE else "account"
+
+
+def _chosen(root: Path, given: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(file, unit path) of the files named, or of every unit and account filing in the
+    folders named (paths from here, or from the registry root), or in the whole registry."""
+    layout = paths.discover(root)
+    known = {file: unit for unit, file in layout.units.items()}
+    known.update(dict(layout.accounts))
+    if not given:
+        return sorted(known.items())
+    chosen: dict[str, str] = {}
+    for text in given:
+        candidate = Path(text)
+        if not candidate.is_absolute():
+            here = Path.cwd() / candidate
+            candidate = here if here.exists() else root / candidate
+        try:
+            file = candidate.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            file = text
+        inside = {f: u for f, u in known.items() if f == file or f.startswith(file + "/")}
+        if not inside:
+            raise UsageError(f"{text} 不是登记库里的备案文件、单位文件或单位文件夹（filings/ 下，"
+                             "假冒名单除外）。")
+        chosen.update(inside)
+    return sorted(chosen.items())
+
+
+def _report(results: list[FileResult], verb: str) -> int:
+    for result in results:
+        if result.status == "refused":
+            click.echo(f"{result.file}: 没有{verb}：{result.reason}", err=True)
+    done = sum(r.status == "sealed" for r in results)
+    kept = sum(r.status == "kept" for r in results)
+    refused = len(results) - done - kept
+    click.echo(f"已{verb} {done} 个文件，{kept} 个无需改动" + (f"，{refused} 个没有{verb}（见上）" if refused else "")
+               + "。" + ("请检查改动后提交（git diff，git commit）。" if done else ""))
+    return 1 if refused else 0
+
+
+def run_seal(root: Path, given: tuple[str, ...]) -> int:
+    """Seal the plaintext contacts of the files named, or of the whole registry."""
+    root = registry_root(root)
+    units = load_units(root)
+    results = [reseal_file(root, file, _kind(file), recipients(units, unit)) for file, unit in
+               _chosen(root, given)]
+    return _report(results, "加密")
+
+
+def run_rekey(root: Path, given: tuple[str, ...], identity: Path | None) -> int:
+    """Open every sealed file with the given key and seal it again to today's recipients."""
+    root = registry_root(root)
+    keys = identities(identity)
+    if not keys:
+        raise UsageError("rekey 要先解密：请用 --identity 给出私钥文件，或设置环境变量 "
+                         "SITE_GEN_AGE_IDENTITY。")
+    units = load_units(root)
+    results = [reseal_file(root, file, _kind(file), recipients(units, unit), keys)
+               for file, unit in _chosen(root, given)]
+    return _report(results, "重新加密")
+
+
+def run_show(root: Path, given: str, identity: Path | None) -> int:
+    """Print one file's contacts, decrypted with the given key."""
+    from ..loader import SIZE_LIMIT, read_document
+
+    root = registry_root(root)
+    chosen = _chosen(root, (given,))
+    if len(chosen) != 1:
+        raise UsageError(f"{given} 是文件夹：show 一次显示一个文件，请写出文件名。")
+    [(file, _)] = chosen
+    doc = read_document(root / file, file, SIZE_LIMIT)
+    if isinstance(doc, list):
+        click.echo(f"{file}: {doc[0].message}", err=True)
+        return 1
+    value = doc.data.get("contacts") if isinstance(doc.data, dict) else None
+    if value is None:
+        click.echo(f"{file} 没有填写联系人。")
+        return 0
+    if not is_sealed(value):
+        click.echo(f"# {file} 的联系人没有加密（明文）：", err=True)
+        click.echo(contacts_text(value) if isinstance(value, dict) else str(value), nl=False)
+        return 0
+    keys = identities(identity)
+    if not keys:
+        raise UsageError("联系人已加密：请用 --identity 给出私钥文件，或设置环境变量 "
+                         "SITE_GEN_AGE_IDENTITY。")
+    opened = open_contacts(value, keys, _kind(file), file)
+    if not isinstance(opened, dict):
+        click.echo(f"{file}: {opened.detail}", err=True)
+        return 1
+    click.echo(f"# {file} 的联系人（已解密，只供工作使用，请勿外传）：", err=True)
+    click.echo(contacts_text(opened), nl=False)
+    return 0
+
+
+def run_keygen(target: Path, holder: str) -> int:
+    """Write a new private key to ``target`` (only its owner may read it); print the public
+    key and the lines to add to ``_unit.yaml``."""
+    holder = holder.strip()
+    if len(holder) < 2:
+        raise UsageError("--holder 请写持有私钥的岗位，例如 办公室（信息科）。")
+    if target.exists():
+        raise UsageError(f"{target} 已经存在：不会覆盖已有的密钥。请换一个文件名。")
+    if any(part == "filings" for part in target.resolve().parts):
+        raise UsageError("私钥不能放在 filings/ 里：那里的内容会提交到仓库。")
+    key = x25519.Identity.generate()
+    public = str(key.to_public())
+    text = (f"# site-gen contacts keygen 生成的 age 私钥。持有人：{holder}；生成于 {clock.today()}。\n"
+            "# 这是私钥：不要提交到仓库，不要发到聊天群或邮件；丢失后无法解密，请按 docs/contacts.md 备份。\n"
+            f"# 公钥：{public}\n{key}\n")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
+    click.echo(f"已把私钥写入 {target}（只有您能读取）。请妥善保管并备份。")
+    click.echo(f"公钥：{public}")
+    click.echo("把下面几行加到本单位的 _unit.yaml，经上级审核合并后，再运行 site-gen contacts rekey：")
+    click.echo(f'contact_keys:\n  - holder: "{holder}"\n    key: "{public}"')
+    return 0
