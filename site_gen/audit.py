@@ -19,13 +19,14 @@ The audit names units that break rules, so it is internal; a registry may publis
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .catalogue import AUDIT_RULES, RULES, SEVERITY_TEXT
 from .labels import PLATFORMS
 from .model import Account, Registry, Sealed, within
+from .probe import Site
 from .reporters import json_lines
 from .rules.policy import (
     FILING_DEADLINE_WORKING_DAYS,
@@ -69,12 +70,18 @@ def _finding(code: str, account: Account, registry: Registry, details: dict[str,
                    account.unit, message, details, code)
 
 
-def _activity(registry: Registry, accounts: list[Account], today: date) -> Iterator[Finding]:
-    """Zombies from the reported last post; accounts that reported nothing, as 未填报."""
+def _activity(registry: Registry, accounts: list[Account], today: date,
+              probed: Mapping[str, Site]) -> Iterator[Finding]:
+    """Zombies from the last update a probe saw (a website), else the reported last post;
+    accounts that reported nothing, as 未填报."""
     year = str(today.year)
     for a in accounts:
         if not a.active:
             continue
+        seen = probed.get(a.file)
+        measured = seen.last_update if seen is not None else None
+        if measured:  # measured beats typed (docs/proof.md)
+            a = replace(a, last_post_on=measured)
         missing = [label for label, absent in (
             ("最近发布日期", a.last_post_on is None),
             (f"{year}年信息发布数量", year not in dict(a.posts)),
@@ -95,7 +102,8 @@ def _activity(registry: Registry, accounts: list[Account], today: date) -> Itera
                   "platform": PLATFORMS[a.platform], "since": a.last_post_on, "days": days,
                   "deadline": deadline}
         yield _finding("A-ZOMBIE", a, registry,
-                       {"stage": stage.name, "days": days, "deadline": deadline or None},
+                       {"stage": stage.name, "days": days, "deadline": deadline or None,
+                        "activity_from": "probe" if measured else "filing"},
                        since=a.last_post_on, days=days, stage=stage.name,
                        action=stage.action.format(**values))
 
@@ -182,13 +190,34 @@ def _contacts(registry: Registry, accounts: list[Account], top: str) -> Iterator
                           {"reason": unit.contacts.reason}, code)
 
 
-def audit(registry: Registry, today: date, top: str = "") -> list[Finding]:
-    """Every finding for the accounts of ``top``'s subtree, sorted by unit, file and rule."""
+PROBE_RULES = {"unreachable": "A-SITE-UNREACHABLE", "tls": "A-SITE-TLS",
+               "redirect": "A-SITE-REDIRECT", "icp": "A-SITE-ICP", "ads": "A-SITE-ADS",
+               "listed_not_filed": "A-SITE-LISTED-NOT-FILED",
+               "filed_not_listed": "A-SITE-FILED-NOT-LISTED", "listing": "A-SITE-LISTING"}
+
+
+def _probed(registry: Registry, accounts: list[Account],
+            probed: Mapping[str, Site]) -> Iterator[Finding]:
+    """What a probe of the filed websites found, each naming its website filing."""
+    for a in accounts:
+        seen = probed.get(a.file)
+        if seen is None:
+            continue
+        for item in seen.findings:
+            yield _finding(PROBE_RULES[item["rule"]], a, registry, {"url": seen.url},
+                           detail=item["detail"])
+
+
+def audit(registry: Registry, today: date, top: str = "",
+          probed: Mapping[str, Site] | None = None) -> list[Finding]:
+    """Every finding for the accounts of ``top``'s subtree, sorted by unit, file and rule;
+    with a probe record (``probed``, by file), also what the probe saw."""
     accounts = [a for a in registry.accounts if registry.in_subtree(a, top)]
-    found = [*_activity(registry, accounts, today), *_late(registry, accounts),
+    probed = probed or {}
+    found = [*_activity(registry, accounts, today, probed), *_late(registry, accounts),
              *_duplicates(registry, accounts), *_reviews(registry, accounts, today),
              *_lookalikes(registry, accounts), *_filings(registry, accounts),
-             *_contacts(registry, accounts, top)]
+             *_contacts(registry, accounts, top), *_probed(registry, accounts, probed)]
     order = list(AUDIT_RULES)
     return sorted(found, key=lambda f: (f.unit_path, f.file, order.index(f.rule), f.message))
 

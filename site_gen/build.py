@@ -33,7 +33,16 @@ from .errors import UsageError
 from .history import SHALLOW_WARNING, read_history
 from .labels import PLATFORMS
 from .model import Registry
-from .portal import SHELL_BODY, SHELL_TITLE, Notice, form_data, render_pages, shell_dir, unit_page
+from .portal import (
+    SHELL_BODY,
+    SHELL_TITLE,
+    Notice,
+    account_pages,
+    form_data,
+    render_pages,
+    shell_dir,
+    unit_page,
+)
 from .public import PublicRegistry, public_registry, unit_href
 from .reporters import format_text
 from .rules import check_registry
@@ -47,11 +56,15 @@ class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         super().__init__()
         self.result = result
         self.unit_pages_written = 0
+        self.account_pages_written = 0
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for uri in [*self.result.pages, *(f"{d}/index.md" for d in self.result.unit_dirs)]:
             if files.get_file_from_path(uri) is not None:
                 raise Abort(f"docs/{uri} 与生成的页面冲突：请删除或改名。")
+        taken = [f.src_uri for f in files if f.src_uri.startswith("a/")]
+        if taken:
+            raise Abort(f"docs/{taken[0]}：docs/a/ 是账号核验页的位置，请删除或改名。")
         for uri, text in self.result.pages.items():
             files.append(File.generated(config, uri, content=text))
         for uri, data in self.result.assets.items():
@@ -63,6 +76,10 @@ class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.unit_pages_written = write_unit_pages(site, self.result.unit_pages())
         for uri, data in self.result.unit_files.items():
             (site / uri).write_bytes(data)  # every unit's folder has its page by now
+        for folder, html in self.result.account_pages(config.site_name, config.site_url):
+            (site / folder).mkdir(parents=True, exist_ok=True)
+            (site / folder / "index.html").write_text(html, "utf-8")
+            self.account_pages_written += 1
 
 
 def write_unit_pages(site: Path, pages: Iterable[tuple[str, str, str]]) -> int:
@@ -127,6 +144,9 @@ class Generated:
     unit_pages: Callable[[], Iterator[tuple[str, str, str]]] = lambda: iter(())
     unit_files: dict[str, bytes] = field(default_factory=dict)
     unit_dirs: tuple[str, ...] = ()  # where the unit pages go (u/…), for conflicts with docs/
+    # Each account's permanent page (a/<code>), given the site's name and address.
+    account_pages: Callable[[str, str | None], Iterator[tuple[str, str]]] = \
+        lambda name, url: iter(())
 
 
 def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = None,
@@ -163,7 +183,8 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
                      unit_pages=lambda: (unit_page(public, u) for u in public.units.values()
                                          if u.path),
                      unit_files=form_data(public),
-                     unit_dirs=tuple(u.href.rstrip("/") for u in public.units.values()))
+                     unit_dirs=tuple(u.href.rstrip("/") for u in public.units.values()),
+                     account_pages=lambda name, url: account_pages(public, name, url))
 
 
 def verify_index(public: PublicRegistry) -> tuple[dict[str, bytes], int]:
@@ -220,4 +241,5 @@ def build_site(config: MkDocsConfig, result: Generated) -> int:
     plugin = _PortalPlugin(result)
     config.plugins["site-gen"] = plugin
     mkdocs_build(config)
-    return plugin.unit_pages_written + sum("/_shell" not in uri for uri in result.pages)
+    return (plugin.unit_pages_written + plugin.account_pages_written
+            + sum("/_shell" not in uri for uri in result.pages))

@@ -51,6 +51,21 @@ def account_key(platform: str, account_id: str) -> tuple[str, str]:
     return platform, key
 
 
+# Crockford's base32 in lower case: no i, l, o or u, so a code read aloud or typed from a
+# poster is not mistaken.
+CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+CODE_LENGTH = 12  # 60 bits: two of 100,000 accounts share a code with odds of 1 in 230 million
+
+
+def account_code(platform: str, account_id: str) -> str:
+    """The account's permanent code (its verification page is ``a/<code>/``): derived from
+    its identity (``account_key``) alone, so it never changes while the account exists."""
+    key_platform, key = account_key(platform, account_id)
+    digest = hashlib.sha256(f"site-gen account\n{key_platform}\n{key}".encode()).digest()
+    number = int.from_bytes(digest[:8], "big") >> (64 - 5 * CODE_LENGTH)
+    return "".join(CODE_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(CODE_LENGTH)))
+
+
 def fold(text: str) -> str:
     """NFKC (full-width letters and digits become ASCII), trimmed, lower case."""
     return unicodedata.normalize("NFKC", text).strip().lower()

@@ -35,8 +35,12 @@ WECHAT_KINDS: dict[str, str] = {"subscription": "订阅号", "service": "服务�
 
 COUNTERFEIT_STATUSES: dict[str, str] = {"reported": "已举报", "taken_down": "已关停"}
 
+# How control of an account was shown (the filing's ``proof``; docs/proof.md).
+PROOF_KINDS: dict[str, str] = {"profile": "账号简介显示核验地址", "website_list": "单位网站公布账号清单",
+                               "icp": "网站显示备案号"}
+
 ENUM_LABELS: dict[str, str] = {
-    **PLATFORMS, **UNIT_KINDS, **STATUSES, **WECHAT_KINDS, **COUNTERFEIT_STATUSES,
+    **PLATFORMS, **UNIT_KINDS, **STATUSES, **WECHAT_KINDS, **COUNTERFEIT_STATUSES, **PROOF_KINDS,
 }
 
 

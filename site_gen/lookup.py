@@ -92,7 +92,8 @@ def _record(account: PublicAccount) -> dict[str, Any]:
     return {"s": "official" if account.status == "active" else "deregistered",
             "n": account.name, "c": account.platform, "p": account.platform_label,
             "i": account.account_id, "u": account.unit_name, "h": unit_href(account.unit),
-            "o": account.opened_on, "d": account.deregistered_on, "url": account.url}
+            "o": account.opened_on, "d": account.deregistered_on, "url": account.url,
+            "k": account.code, **({"v": account.checked} if account.proof else {})}
 
 
 def _counterfeit_record(fake: PublicCounterfeit) -> dict[str, Any]:
@@ -271,10 +272,14 @@ _HEADINGS = {"official": "官方账号", "deregistered": "已注销",
              "unknown": "未收录"}
 
 
+UNCHECKED = "未核验（还没有核对本单位掌握这个账号的证明）"
+
+
 def _describe(m: dict[str, Any]) -> str:
     where = f"{m['p']}：{m['n']}" + (f"（ID：{m['i']}）" if m.get("i") else "")
     if m["s"] == "official":
-        return f"- {where}，开设单位：{m['u']}，开通于 {m['o']}"
+        return (f"- {where}，开设单位：{m['u']}，开通于 {m['o']}；{m.get('v') or UNCHECKED}；"
+                f"核验页 a/{m['k']}/")
     if m["s"] == "deregistered":
         return (f"- {where}，原开设单位：{m['u']}，已注销（自 {m['d']} 起不再是官方账号），"
                 "现在以它名义发布的内容都不是官方信息")

@@ -84,6 +84,14 @@ class Website:
 
 
 @dataclass(frozen=True, slots=True)
+class Proof:
+    kind: str  # profile, website_list, icp
+    checked_on: str
+    by: str
+    where: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AccountContacts:
     supervisor: Person
     ops_lead: Person
@@ -123,6 +131,7 @@ class Account:
     note: str | None = None
     website: Website | None = None
     edu_app_filing: str | None = None
+    proof: tuple[Proof, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -221,6 +230,7 @@ def account_from(file: str, unit: str, data: Mapping[str, Any]) -> Account:
         inspection=Inspection(**inspection) if inspection else None,
         website=Website(**website) if website is not None else None,
         edu_app_filing=(data.get("app") or {}).get("edu_app_filing"),
+        proof=tuple(Proof(**item) for item in data.get("proof", ())),
         **{name: data.get(name) for name in _ACCOUNT_TEXT},
     )
 

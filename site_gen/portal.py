@@ -8,8 +8,11 @@ moving off mkdocs-material means changing ``build.py``, not these pages.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -21,7 +24,8 @@ from .charts import bar_chart
 from .identity import expected_file_name
 from .labels import PLATFORMS
 from .platforms import table
-from .public import PublicAccount, PublicRegistry, PublicUnit
+from .public import PublicAccount, PublicRegistry, PublicUnit, unit_href
+from .qr import qr_svg
 
 _ENV = Environment(loader=PackageLoader("site_gen", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
@@ -215,6 +219,38 @@ class Notice:
     since: str
     days: int
     stage: str
+
+
+def account_pages(public: PublicRegistry, site_name: str,
+                  site_url: str | None) -> Iterator[tuple[str, str]]:
+    """Each account's permanent verification page (folder ``a/<code>``, HTML): small, no
+    script, with the 核验二维码 of its address when the portal's ``site_url`` is known."""
+    template = _ENV.get_template("account.html")
+    base = site_url.rstrip("/") + "/" if site_url else None
+    wanted = [(base + a.href, f"{a.name}的核验二维码") if base and a.status == "active" else None
+              for a in public.accounts]
+    for account, qr in zip(public.accounts, _qr_codes(wanted), strict=True):
+        yield account.href.rstrip("/"), template.render(
+            root="../../", a=account, site_name=site_name, demo=public.demo,
+            unit_href=unit_href(account.unit), address=base + account.href if base else None,
+            qr=Markup(qr) if qr else None)  # noqa: S704 - our own SVG, its label escaped
+
+
+def _qr_code(wanted: tuple[str, str] | None) -> str | None:
+    return qr_svg(*wanted) if wanted else None
+
+
+# A QR code costs about 2 ms: a province's 100,000 are worth a second core.
+QR_PARALLEL_FROM = 2000
+
+
+def _qr_codes(wanted: list[tuple[str, str] | None]) -> Iterator[str | None]:
+    """Each (address, label)'s SVG, or None, in order; on several cores at province scale."""
+    if len(wanted) < QR_PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        yield from map(_qr_code, wanted)
+        return
+    with ProcessPoolExecutor() as pool:
+        yield from pool.map(_qr_code, wanted, chunksize=256)
 
 
 def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: str,

@@ -22,7 +22,15 @@ from .history import (
     changed_fields,
     statistics_only,
 )
-from .labels import COUNTERFEIT_STATUSES, PLATFORMS, STATUSES, UNIT_KINDS, WECHAT_KINDS
+from .identity import account_code
+from .labels import (
+    COUNTERFEIT_STATUSES,
+    PLATFORMS,
+    PROOF_KINDS,
+    STATUSES,
+    UNIT_KINDS,
+    WECHAT_KINDS,
+)
 from .model import ROOT, Account, Counterfeit, Registry, Unit
 
 # Written below the landmark line of a filing and never public: a change made through the
@@ -39,6 +47,14 @@ class PublicUnit:
     kind_label: str
     parent: str | None
     href: str  # the unit's page, relative to the site root
+
+
+@dataclass(frozen=True, slots=True)
+class PublicProof:
+    kind: str
+    kind_label: str
+    checked_on: str
+    where: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +76,26 @@ class PublicAccount:
     url: str | None
     qr: str | None  # the official QR code's content: public, it is printed on posters
     history: tuple[HistoryEvent, ...]
+    code: str = ""  # permanent: its verification page is a/<code>/
+    proof: tuple[PublicProof, ...] = ()
     form: tuple[tuple[str, Any], ...] = ()  # the public part, for the filing form's prefill
 
     @property
     def last_change(self) -> str:
         return max(event.date for event in self.history)
+
+    @property
+    def href(self) -> str:
+        """The account's permanent verification page, relative to the site root."""
+        return f"a/{self.code}/"
+
+    @property
+    def checked(self) -> str:
+        """已核验 with the kinds of proof and the latest date, or 未核验: said plainly."""
+        if not self.proof:
+            return "未核验：还没有核对本单位掌握这个账号的证明"
+        kinds = "、".join(dict.fromkeys(p.kind_label for p in self.proof))
+        return f"已核验（{kinds}，{max(p.checked_on for p in self.proof)}）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +137,7 @@ _FORM_TEXT = ("name", "platform", "account_id", "url", "qr", "wechat_kind", "ver
               "certified_subject", "department", "content_scope", "opened_on", "filed_on",
               "status", "deregistered_on", "deregister_reason", "interactive", "content_review",
               "outsourced_to", "personal_capacity", "followers", "posting_frequency",
-              "last_post_on", "posts", "annual_review_on", "website", "app")
+              "last_post_on", "posts", "annual_review_on", "website", "app", "proof")
 
 
 def form_fields(account: Account) -> tuple[tuple[str, Any], ...]:
@@ -123,6 +154,10 @@ def form_fields(account: Account) -> tuple[tuple[str, Any], ...]:
         elif name == "app":
             value = None if account.platform != "app" else (
                 {"edu_app_filing": account.edu_app_filing} if account.edu_app_filing else {})
+        elif name == "proof":
+            value = [{k: v for k, v in (("kind", p.kind), ("where", p.where),
+                                        ("checked_on", p.checked_on), ("by", p.by)) if v}
+                     for p in account.proof] or None
         elif name == "personal_capacity":
             value = True if account.personal_capacity else None
         else:
@@ -148,7 +183,10 @@ def _account(account: Account, units: Mapping[str, Unit],
         wechat_kind=WECHAT_KINDS.get(account.wechat_kind or ""),
         opened_on=account.opened_on, filed_on=account.filed_on,
         deregistered_on=account.deregistered_on, url=account.url, qr=account.qr,
-        history=events, form=form_fields(account),
+        history=events, code=account_code(account.platform, account.account_id),
+        proof=tuple(PublicProof(p.kind, PROOF_KINDS[p.kind], p.checked_on, p.where)
+                    for p in sorted(account.proof, key=lambda p: (p.checked_on, p.kind))),
+        form=form_fields(account),
     )
 
 

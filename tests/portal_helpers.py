@@ -71,7 +71,7 @@ class Watch:
         page.on("request", lambda r: self.requests.append(r.url))
 
     def check(self, site: str) -> None:
-        assert self.errors == []
+        assert self.errors == [], self.errors
         outside = [u for u in self.requests if not u.startswith((site, "data:", "blob:"))]
         assert outside == [], outside
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from site_gen import clock
+from site_gen.identity import account_code
 from site_gen.labels import PLATFORMS
 from site_gen.platforms import id_rules
 
@@ -138,7 +139,10 @@ def test_lookup_text(run_cli) -> None:
     lines = result.stdout.splitlines()
     assert lines[:2] == ["仅名称相同，不能确认是官方账号",
                          "名称与以下官方账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。"]
-    assert "- 微信公众号：示例一中（ID：shili1z），开设单位：示例市第一中学，开通于 2015-10-01" in lines
+    code = account_code("wechat_official", "shili1z")
+    assert any(line.startswith("- 微信公众号：示例一中（ID：shili1z），开设单位：示例市第一中学，开通于 "
+                               f"2015-10-01；未核验（还没有核对本单位掌握这个账号的证明）；核验页 a/{code}/")
+               for line in lines), lines
     assert any(line.startswith("如何找到微博的账号 ID：") for line in lines)
     result = run_cli("lookup", "示列一中", cwd=REPO)
     assert result.stdout == "未收录\n名称相近的官方账号（注意辨别）：\n- 示例一中（示例市第一中学）\n"

@@ -597,7 +597,13 @@
   function prefill(values, path) {
     Object.keys(values).forEach(function (key) {
       var value = values[key], name = path ? path + "." + key : key;
-      if (value !== null && typeof value === "object" && !Array.isArray(value)) prefill(value, name);
+      if (Array.isArray(value)) {  // a list (proof): one item added per value, then filled
+        var list = document.querySelector('#filing-fields fieldset[data-path="' + name + '"] .sg-add');
+        value.forEach(function (item, i) {
+          if (list) list.click();
+          prefill(item, name + "[" + (i + 1) + "]");
+        });
+      } else if (value !== null && typeof value === "object") prefill(value, name);
       else setValue(name, value);
     });
   }

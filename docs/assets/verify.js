@@ -295,6 +295,9 @@
     lines.push(el("strong", {}, [head.join("")]));
     if (r.s === "official") {
       lines.push(el("span", {}, ["开设单位：", link(r.u, root + r.h), "；开通于 " + r.o]));
+      // What the registry checked, said plainly either way (site_gen/lookup.py UNCHECKED).
+      lines.push(el("span", { "class": r.v ? "verify-checked" : "verify-unchecked" },
+        [r.v || "未核验（还没有核对本单位掌握这个账号的证明）", "；", link("核验页", root + "a/" + r.k + "/")]));
     } else if (r.s === "deregistered") {
       lines.push(el("span", {}, ["原开设单位：", link(r.u, root + r.h), "；已注销（自 " + (r.d || "") + " 起不再是官方账号）"]));
     } else if (r.s === "counterfeit") {

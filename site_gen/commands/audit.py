@@ -10,18 +10,20 @@ from ..audit import FORMATS, audit
 from ..rules import check_registry
 from . import as_of_date, registry_root, sealed_notes, unit_argument
 from .contacts import identities
+from .probe import probe_record
 from .progress import reading
 
 
 def run_audit(root: Path, as_of: str | None, unit_path: str | None, output_format: str,
-              identity: Path | None = None) -> int:
+              identity: Path | None = None, probe_file: Path | None = None) -> int:
     """Print the audit of ``root`` (or of one unit's subtree); return the exit status."""
     today = as_of_date(as_of)
     keys = identities(identity)
+    probed = probe_record(probe_file)
     with reading() as progress:
         outcome = check_registry(registry_root(root), progress=progress, identities=keys)
     top = unit_argument(outcome.registry, unit_path)
-    click.echo(FORMATS[output_format](audit(outcome.registry, today, top), today.isoformat()),
+    click.echo(FORMATS[output_format](audit(outcome.registry, today, top, probed), today.isoformat()),
                nl=False)
     for note in sealed_notes(outcome.registry, keys):
         click.echo(f"注意：{note}", err=True)

@@ -82,9 +82,12 @@ def build(ctx: click.Context, out: Path) -> int:
 @click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
               help="解密联系人用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY，"
                    "都没有时联系人栏目显示“已加密”。")
+@click.option("--probe", "probe_file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="探测记录", help="site-gen probe 写的记录：网站的问题列入问题排查情况。")
 @click.pass_context
 def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | None,
-           output_format: str, sent_on: str | None, identity: Path | None) -> int:
+           output_format: str, sent_on: str | None, identity: Path | None,
+           probe_file: Path | None) -> int:
     """生成上报用的统计表格（附件1、附件2、附件4），每个教育局一套，覆盖全部下级单位。
 
     文件名以报送日期开头，例如 20261123示例市教育局新媒体(网站)统计.xlsx；表中的“统计数据截至”
@@ -94,7 +97,7 @@ def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | No
     from .report import run_report
 
     return run_report(root, out if out.is_absolute() else root / out, as_of, unit_path,
-                      output_format, sent_on, identity)
+                      output_format, sent_on, identity, probe_file)
 
 
 @cli.command()
@@ -116,16 +119,49 @@ def codeowners(ctx: click.Context, check: bool) -> int:
 @click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
               help="解密联系人用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY，"
                    "有密钥时也检查加密的联系人。")
+@click.option("--probe", "probe_file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="探测记录", help="site-gen probe 写的记录：网站的问题列入审计，"
+                                     "网站的最近更新日期优先于备案中填写的日期。")
 @click.pass_context
 def audit_command(ctx: click.Context, as_of: str | None, unit_path: str | None,
-                  output_format: str, identity: Path | None) -> int:
+                  output_format: str, identity: Path | None, probe_file: Path | None) -> int:
     """按通知的规则审计登记库：僵尸号、逾期备案、同一平台多个账号、年审到期、名称易混淆等。
 
     审计结果点名单位，只供内部使用。
     """
     from .audit import run_audit
 
-    return run_audit(ctx.obj["root"], as_of, unit_path, output_format, identity)
+    return run_audit(ctx.obj["root"], as_of, unit_path, output_format, identity, probe_file)
+
+
+@cli.command(name="probe")
+@click.option("--unit", "unit_path", metavar="单位文件夹", help="只探测这个单位及其下级的网站。")
+@click.option("--map", "maps", multiple=True, metavar="主机名=地址",
+              help="把对这个主机名的请求发到另一个地址（例如网站的本地副本，可用 http），"
+                   "不改动任何备案；可以写多次。")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("dist/probe.json"), show_default=True,
+              help="探测记录写到这里（相对于登记库根目录）。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "md"]),
+              default="text", show_default=True, help="发现的问题的输出格式，同 site-gen audit。")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="每个请求最多等待的秒数。")
+@click.option("--retries", type=int, default=2, show_default=True,
+              help="连接失败或服务器出错（5xx）时重试的次数。")
+@click.option("--delay", type=float, default=1.0, show_default=True,
+              help="对同一个网站两次请求之间暂停的秒数。")
+@click.pass_context
+def probe_command(ctx: click.Context, unit_path: str | None, maps: tuple[str, ...], out: Path,
+                  output_format: str, timeout: float, retries: int, delay: float) -> int:
+    """探测已备案的网站：HTTPS、备案号、商业链接和广告、账号清单、最近更新日期。
+
+    只读取网站，从不修改备案；结果写入探测记录，供 site-gen audit --probe 使用。
+    """
+    root: Path = ctx.obj["root"]
+    from .probe import run_probe
+
+    return run_probe(root, unit_path, maps, out if out.is_absolute() else root / out,
+                     output_format, timeout, retries, delay)
 
 
 @cli.group()

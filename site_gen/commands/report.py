@@ -12,16 +12,18 @@ from ..reports import legacy, write_reports
 from ..rules import check_registry
 from . import as_of_date, registry_root, sealed_notes, unit_argument
 from .contacts import identities
+from .probe import probe_record
 from .progress import reading
 
 
 def run_report(root: Path, out: Path, as_of: str | None, unit_path: str | None,
                output_format: str, sent_on: str | None = None,
-               identity: Path | None = None) -> int:
+               identity: Path | None = None, probe_file: Path | None = None) -> int:
     """Validate, then write the spreadsheets; return the exit status."""
     cut_off = as_of_date(as_of).isoformat()
     sending = as_of_date(sent_on, "--sent-on").isoformat()
     keys = identities(identity)
+    probed = probe_record(probe_file)
     with reading() as progress:
         outcome = check_registry(registry_root(root), progress=progress, identities=keys)
     if outcome.errors:
@@ -39,7 +41,7 @@ def run_report(root: Path, out: Path, as_of: str | None, unit_path: str | None,
         click.echo(SHALLOW_WARNING, err=True, nl=False)
     try:
         written = write_reports(registry, history, tops, cut_off, sending, out,
-                                output_format == "xls", unit_path)
+                                output_format == "xls", unit_path, probed)
     except legacy.ConversionError as exc:
         click.echo(str(exc), err=True)
         return 1

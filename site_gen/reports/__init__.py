@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,6 +29,7 @@ from typing import TypeVar
 from ..audit import Finding, audit
 from ..history import History
 from ..model import ROOT, Account, Registry, Unit
+from ..probe import Site
 from . import forms, legacy, rows, xlsx
 
 
@@ -97,12 +98,14 @@ def write_unit_forms(registry: Registry, top: str, as_of: str, sent_on: str,
 
 
 def write_reports(registry: Registry, history: History, tops: list[Unit], as_of: str,
-                  sent_on: str, out: Path, xls: bool, unit_path: str | None) -> Written:
+                  sent_on: str, out: Path, xls: bool, unit_path: str | None,
+                  probed: Mapping[str, Site] | None = None) -> Written:
     """Every bureau's workbooks (``tops``), and with ``unit_path`` the units' own forms.
-    The audit is made once for all bureaus; LibreOffice runs once for all conversions.
-    Raises ``legacy.ConversionError`` when ``xls`` is asked for and cannot be made."""
+    The audit (with a probe record, ``probed``) is made once for all bureaus; LibreOffice
+    runs once for all conversions. Raises ``legacy.ConversionError`` when ``xls`` is asked
+    for and cannot be made."""
     out.mkdir(parents=True, exist_ok=True)
-    findings = audit(registry, date.fromisoformat(as_of))
+    findings = audit(registry, date.fromisoformat(as_of), probed=probed)
     by_file: dict[str, list[Finding]] = defaultdict(list)  # 附件1 reports the audit's problems
     for finding in findings:
         by_file[finding.file].append(finding)
