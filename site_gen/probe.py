@@ -58,6 +58,13 @@ COMMERCIAL_HOSTS = (
     "cpro.baidu.com", "union.baidu.com", "tanx.com", "mmstat.com", "e.qq.com", "gdt.qq.com",
     "adsame.com", "miaozhen.com", "admaster.com.cn",
 )
+# Where the platforms serve an account's own QR code and avatar images (a school's WeChat QR
+# on mmbiz.qpic.cn is its own account's, not a foreign one).
+PLATFORM_IMAGE_HOSTS = (
+    "qpic.cn", "qlogo.cn", "weixin.qq.com", "wx.qq.com", "sinaimg.cn", "weibo.com",
+    "douyinpic.com", "douyin.com", "kuaishou.com", "yximgs.com", "bilibili.com", "hdslb.com",
+    "toutiao.com", "pstatp.com", "xhscdn.com", "bdstatic.com", "baidu.com", "qq.com",
+)
 _ICP = re.compile(r"([\u4e00-\u9fa5])\s*ICP\s*备\s*(\d{6,10})\s*号(?:\s*-\s*(\d{1,3}))?")
 _PSB = re.compile(r"([\u4e00-\u9fa5])\s*公网安备\s*(\d{14})\s*号")
 _QR_WORDS = re.compile(r"qr|二维码|erweima|ewm", re.I)
@@ -281,8 +288,9 @@ def _check_content(site: Site, parsed: _Page, base: str, own: str,
     shops = sorted({_host(u) for u in absolute if _commercial(_host(u))})
     if shops:
         site.add("ads", f"页面链接或嵌入了商业网站或广告：{'、'.join(shops)}")
-    foreign = sorted({_host(urljoin(base, src)) for src in parsed.qr_images}
-                     - {own, ""} - official_hosts)
+    foreign = sorted(host for host in {_host(urljoin(base, src)) for src in parsed.qr_images}
+                     if host and host != own and host not in official_hosts
+                     and not any(host == h or host.endswith("." + h) for h in PLATFORM_IMAGE_HOSTS))
     if foreign:
         site.add("ads", f"页面上有来自其他网站的二维码图片（{'、'.join(foreign)}）：请确认不是商品或商业服务的二维码")
 

@@ -503,8 +503,9 @@
     document.getElementById("filing-path").textContent = path || "（请先选择单位并填写平台和账号 ID）";
     var ticket = ++sealing;
     var keys = data.contacts && !found.length && KEYS ? recipientsFor(unit) : [];
-    if (data.contacts && !found.length && !KEYS) {
-      show("", path, "正在加载加密用的公钥……");  // never a file with plaintext contacts meanwhile
+    if (data.contacts && !found.length && (!KEYS || KEYS.failed)) {
+      // Never a file with plaintext contacts meanwhile.
+      show("", path, KEYS ? "加密用的公钥加载失败，请刷新页面重试。" : "正在加载加密用的公钥……");
     } else if (data.contacts && !found.length && !keys.length && KEYS.required) {
       errors.appendChild(el("li", {}, ["这个登记库要求联系人加密，但所属单位和上级单位都没有公钥（contact_keys）：请联系上级单位。"]));
       show("", path);
@@ -699,7 +700,7 @@
 
     document.getElementById("filing-unit-search").addEventListener("input", searchUnits);
     fetch("keys.json").then(function (r) { return r.json(); }).then(function (found) { KEYS = found; update(); },
-      function () { document.getElementById("filing-steps").textContent = "加密用的公钥加载失败，请刷新页面重试。"; });
+      function () { KEYS = { failed: true }; update(); });
     fetch("units.json").then(function (r) { return r.json(); }).then(function (list) {
       units = list;
       var wanted = params.get("unit");
