@@ -187,10 +187,11 @@ def _errors(doc: Document, kind: str) -> Iterator[ValidationError]:
 
 def _explained(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
     """Errors one per field; for ``contacts`` (a mapping or a sealed text), those of the
-    branch that was meant: a text is judged as sealed, anything else as the mapping."""
+    branch that was meant: an armoured text is judged as sealed, anything else (a name and a
+    phone number typed on one line, say) as the mapping."""
     for error in errors:
         if error.validator == "anyOf":
-            meant = 1 if isinstance(error.instance, str) else 0
+            meant = 1 if isinstance(error.instance, str) and "-----BEGIN" in error.instance else 0
             yield from _explained(e for e in error.context or ()
                                   if e.relative_schema_path[0] == meant)
         elif error.validator == "required":

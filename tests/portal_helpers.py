@@ -44,8 +44,15 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @contextmanager
 def serve(directory: Path) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1; yields the base URL."""
+    with serve_on(directory, 0) as url:
+        yield url
+
+
+@contextmanager
+def serve_on(directory: Path, port: int) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1:``port`` (0: any free port); yields the base URL."""
     handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -108,3 +108,33 @@ def test_the_verify_answer_says_what_was_checked(browser: Any, site_url: str,
         assert said in answer.stdout and "核验页 a/" in answer.stdout
     watch.check(site_url)
     context.close()
+
+
+def test_the_verify_pages_reader_opens_a_posters_code_on_this_portal(
+        browser: Any, tmp_path: Path) -> None:
+    """A 核验二维码 photographed from a poster, read by this portal's verify page, opens the
+    account's page here (a code of another site is looked up like any link)."""
+    import socket
+
+    from .portal_helpers import build, portal_source, serve_on
+
+    with socket.socket() as probe:  # a free port, so that site_url can name it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = portal_source(tmp_path / "repo", REPO / "filings")
+    config = root / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: http://127.0.0.1:{port}/",
+                             config.read_text("utf-8")), "utf-8")
+    assert build(root, root / "site").returncode == 0
+    code = account_code("douyin", "shili1z_official")
+    with serve_on(root / "site", port) as url:
+        context, page, watch = new_page(browser)
+        page.goto(f"{url}a/{code}/")
+        image = tmp_path / "poster.png"
+        image.write_bytes(page.locator("figure svg").screenshot())
+        page.goto(url + "verify/")
+        page.set_input_files("#verify-qr", str(image))
+        page.wait_for_url(f"{url}a/{code}/")
+        assert "已核验" in page.locator("main").inner_text()
+        watch.check(url)
+        context.close()

@@ -443,7 +443,15 @@
         window.history.replaceState(null, "", "?query=" + encodeURIComponent(input.value));
       }
     }
-    function fromCode(text) { input.value = text; remember(); run(); }
+    function fromCode(text) {
+      // A 核验二维码 of this very portal (a poster's): open that account's page here.
+      var own = new URL(root + "a/", window.location.href).href;
+      if (text.indexOf(own) === 0 && /^[0-9a-z]{12}\/?$/.test(text.slice(own.length))) {
+        window.location.href = text;
+        return;
+      }
+      input.value = text; remember(); run();
+    }
     function noCode(message) { out.removeAttribute("data-status"); out.textContent = message; }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
