@@ -37,13 +37,13 @@ from .portal import (
     SHELL_BODY,
     SHELL_TITLE,
     Notice,
-    account_pages,
     form_data,
     render_pages,
     shell_dir,
+    start_account_pages,
     unit_page,
 )
-from .public import PublicRegistry, public_registry, unit_href
+from .public import PublicAccount, PublicRegistry, public_registry, unit_href
 from .reporters import format_text
 from .rules import check_registry
 
@@ -57,6 +57,8 @@ class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.result = result
         self.unit_pages_written = 0
         self.account_pages_written = 0
+        self.finish_account_pages: Callable[[], int] = lambda: 0
+        self.cancel_account_pages: Callable[[], None] = lambda: None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for uri in [*self.result.pages, *(f"{d}/index.md" for d in self.result.unit_dirs)]:
@@ -69,6 +71,10 @@ class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             files.append(File.generated(config, uri, content=text))
         for uri, data in self.result.assets.items():
             files.append(File.generated(config, uri, content=data))
+        # The site folder is clean by now: the account pages are written beside mkdocs' work.
+        self.finish_account_pages, self.cancel_account_pages = start_account_pages(
+            Path(config.site_dir), self.result.accounts, config.site_name, config.site_url,
+            self.result.demo)
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -76,10 +82,7 @@ class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.unit_pages_written = write_unit_pages(site, self.result.unit_pages())
         for uri, data in self.result.unit_files.items():
             (site / uri).write_bytes(data)  # every unit's folder has its page by now
-        for folder, html in self.result.account_pages(config.site_name, config.site_url):
-            (site / folder).mkdir(parents=True, exist_ok=True)
-            (site / folder / "index.html").write_text(html, "utf-8")
-            self.account_pages_written += 1
+        self.account_pages_written = self.finish_account_pages()
 
 
 _BLANK_LINES = re.compile(r"[ \t]*\n\s*")
@@ -158,9 +161,9 @@ class Generated:
     unit_pages: Callable[[], Iterator[tuple[str, str, str]]] = lambda: iter(())
     unit_files: dict[str, bytes] = field(default_factory=dict)
     unit_dirs: tuple[str, ...] = ()  # where the unit pages go (u/…), for conflicts with docs/
-    # Each account's permanent page (a/<code>), given the site's name and address.
-    account_pages: Callable[[str, str | None], Iterator[tuple[str, str]]] = \
-        lambda name, url: iter(())
+    # The accounts, each with its permanent page (a/<code>), and whether this is the demo.
+    accounts: tuple[PublicAccount, ...] = ()
+    demo: bool = False
 
 
 def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = None,
@@ -198,7 +201,7 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
                                          if u.path),
                      unit_files=form_data(public),
                      unit_dirs=tuple(u.href.rstrip("/") for u in public.units.values()),
-                     account_pages=lambda name, url: account_pages(public, name, url))
+                     accounts=public.accounts, demo=public.demo)
 
 
 def verify_index(public: PublicRegistry) -> tuple[dict[str, bytes], int]:
@@ -254,6 +257,9 @@ def build_site(config: MkDocsConfig, result: Generated) -> int:
     return the number of generated pages."""
     plugin = _PortalPlugin(result)
     config.plugins["site-gen"] = plugin
-    mkdocs_build(config)
+    try:
+        mkdocs_build(config)
+    finally:
+        plugin.cancel_account_pages()  # after a failed build, no worker writes on
     return (plugin.unit_pages_written + plugin.account_pages_written
             + sum("/_shell" not in uri for uri in result.pages))

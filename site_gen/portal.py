@@ -11,9 +11,10 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -221,36 +222,53 @@ class Notice:
     stage: str
 
 
-def account_pages(public: PublicRegistry, site_name: str,
-                  site_url: str | None) -> Iterator[tuple[str, str]]:
-    """Each account's permanent verification page (folder ``a/<code>``, HTML): small, no
-    script, with the 核验二维码 of its address when the portal's ``site_url`` is known."""
+def write_account_pages(site: Path, accounts: Sequence[PublicAccount], site_name: str,
+                        site_url: str | None, demo: bool) -> int:
+    """Write each account's permanent verification page (``a/<code>/index.html``): small, no
+    script, with the 核验二维码 of its address when the portal's ``site_url`` is known.
+    Returns how many were written. Pure, so that it can run in a worker process."""
     template = _ENV.get_template("account.html")
     base = site_url.rstrip("/") + "/" if site_url else None
-    wanted = [(base + a.href, f"{a.name}的核验二维码") if base and a.status == "active" else None
-              for a in public.accounts]
-    for account, qr in zip(public.accounts, _qr_codes(wanted), strict=True):
-        yield account.href.rstrip("/"), template.render(
-            root="../../", a=account, site_name=site_name, demo=public.demo,
-            unit_href=unit_href(account.unit), address=base + account.href if base else None,
-            qr=Markup(qr) if qr else None)  # noqa: S704 - our own SVG, its label escaped
+    for account in accounts:
+        address = base + account.href if base else None
+        qr = qr_svg(address, f"{account.name}的核验二维码") \
+            if address and account.status == "active" else None
+        folder = site / account.href
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.html").write_text(template.render(
+            root="../../", a=account, site_name=site_name, demo=demo,
+            unit_href=unit_href(account.unit), address=address,
+            qr=Markup(qr) if qr else None), "utf-8")  # noqa: S704 - our SVG, its label escaped
+    return len(accounts)
 
 
-def _qr_code(wanted: tuple[str, str] | None) -> str | None:
-    return qr_svg(*wanted) if wanted else None
+# A QR code costs about 2 ms: a province's 100,000 pages are made by worker processes while
+# mkdocs renders the theme's pages on the main one.
+ACCOUNT_PAGES_PARALLEL_FROM = 2000
+ACCOUNT_PAGES_CHUNK = 1000
 
 
-# A QR code costs about 2 ms: a province's 100,000 are worth a second core.
-QR_PARALLEL_FROM = 2000
+def start_account_pages(site: Path, accounts: Sequence[PublicAccount], site_name: str,
+                        site_url: str | None, demo: bool) -> tuple[Callable[[], int],
+                                                                   Callable[[], None]]:
+    """Start writing the account pages; return (wait for them and count them, cancel).
+    Below ``ACCOUNT_PAGES_PARALLEL_FROM`` accounts, or on one core, they are written when
+    waited for."""
+    if len(accounts) < ACCOUNT_PAGES_PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return (lambda: write_account_pages(site, accounts, site_name, site_url, demo),
+                lambda: None)
+    pool = ProcessPoolExecutor()
+    futures = [pool.submit(write_account_pages, site, accounts[i:i + ACCOUNT_PAGES_CHUNK],
+                           site_name, site_url, demo)
+               for i in range(0, len(accounts), ACCOUNT_PAGES_CHUNK)]
 
+    def finish() -> int:
+        try:
+            return sum(future.result() for future in futures)
+        finally:
+            pool.shutdown()
 
-def _qr_codes(wanted: list[tuple[str, str] | None]) -> Iterator[str | None]:
-    """Each (address, label)'s SVG, or None, in order; on several cores at province scale."""
-    if len(wanted) < QR_PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        yield from map(_qr_code, wanted)
-        return
-    with ProcessPoolExecutor() as pool:
-        yield from pool.map(_qr_code, wanted, chunksize=256)
+    return finish, lambda: pool.shutdown(cancel_futures=True)
 
 
 def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: str,
