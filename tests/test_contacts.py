@@ -4,6 +4,7 @@ given; real pyrage, real Git repositories, the real command line and workbooks r
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -347,3 +348,11 @@ def test_a_rekey_is_no_change_and_the_portal_never_shows_contact_changes(
     public = public_registry(sealed, read_history(demo_registry))
     assert not [e for a in public.accounts for e in a.history if e.type == "change"
                 and e.date == today]
+
+
+def test_sealing_without_any_key_says_so_once(run_cli, tmp_path: Path) -> None:
+    from .conftest import CASES
+
+    shutil.copytree(CASES / "base" / "filings", tmp_path / "filings")
+    result = run_cli("--root", str(tmp_path), "contacts", "seal")
+    assert result.returncode == 2 and result.stderr.count("contact_keys") == 1, result

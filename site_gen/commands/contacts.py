@@ -10,6 +10,7 @@ from pyrage import x25519
 
 from .. import clock
 from ..errors import UsageError
+from ..model import Unit
 from ..rules import load_units, paths
 from ..sealing import (
     FileResult,
@@ -74,10 +75,18 @@ def _report(results: list[FileResult], verb: str) -> int:
     return 1 if refused else 0
 
 
+def _units_with_keys(root: Path) -> dict[str, Unit]:
+    units = load_units(root)
+    if not any(unit.contact_keys for unit in units.values()):
+        raise UsageError("单位文件里没有解密公钥（contact_keys），无法加密：请先用 site-gen contacts "
+                         "keygen 生成密钥，把公钥写进根单位的 _unit.yaml（见 docs/contacts.md）。")
+    return units
+
+
 def run_seal(root: Path, given: tuple[str, ...]) -> int:
     """Seal the plaintext contacts of the files named, or of the whole registry."""
     root = registry_root(root)
-    units = load_units(root)
+    units = _units_with_keys(root)
     results = [reseal_file(root, file, _kind(file), recipients(units, unit)) for file, unit in
                _chosen(root, given)]
     return _report(results, "加密")
@@ -90,7 +99,7 @@ def run_rekey(root: Path, given: tuple[str, ...], identity: Path | None) -> int:
     if not keys:
         raise UsageError("rekey 要先解密：请用 --identity 给出私钥文件，或设置环境变量 "
                          "SITE_GEN_AGE_IDENTITY。")
-    units = load_units(root)
+    units = _units_with_keys(root)
     results = [reseal_file(root, file, _kind(file), recipients(units, unit), keys)
                for file, unit in _chosen(root, given)]
     return _report(results, "重新加密")
