@@ -295,10 +295,12 @@ def _check_content(site: Site, parsed: _Page, base: str, own: str,
         site.add("ads", f"页面上有来自其他网站的二维码图片（{'、'.join(foreign)}）：请确认不是商品或商业服务的二维码")
 
 
-def _listed(site: Site, parsed: _Page, base: str, well_known: Response) -> list[tuple[str, str]] | None:
-    """The accounts the site lists as its unit's: its well-known list and rel="me" links;
-    None when it lists none."""
-    found: list[tuple[str, str]] = []
+def _listed(site: Site, parsed: _Page, base: str,
+            well_known: Response) -> list[tuple[str, str, str]] | None:
+    """The accounts the site lists as its unit's, each (platform, account ID, profile address
+    key), any part "" when unknown: its well-known list and rel="me" links; None when it
+    lists none."""
+    found: list[tuple[str, str, str]] = []
     listed_any = False
     if well_known.error is None and well_known.status == 200:
         try:
@@ -306,15 +308,15 @@ def _listed(site: Site, parsed: _Page, base: str, well_known: Response) -> list[
             items = data.get("accounts") if isinstance(data, dict) else data
             if isinstance(items, list):
                 listed_any = True
-                found += [(str(i["platform"]), str(i["account_id"])) for i in items
+                found += [(str(i["platform"]), str(i["account_id"]), "") for i in items
                           if isinstance(i, dict) and "platform" in i and "account_id" in i]
         except (json.JSONDecodeError, AttributeError):
             site.add("listing", f"{WELL_KNOWN} 不是有效的 JSON（格式见 docs/proof.md）")
     for link in parsed.me:
-        info = link_info(urljoin(base, link))
         listed_any = True
-        if info and info.platform and info.account_id:
-            found.append((info.platform, info.account_id))
+        info = link_info(urljoin(base, link))
+        if info is not None:  # a profile link may name another ID (a Douyin sec_uid)
+            found.append((info.platform or "", info.account_id or "", info.url))
     return found if listed_any else None
 
 
@@ -346,22 +348,31 @@ def probe_site(account: Account, registry: Registry, mapping: Mapping[str, str],
     well_known = fetch(urljoin(home, WELL_KNOWN), mapping, timeout, retries)
     listed = _listed(site, parsed, final, well_known)
     if listed is not None:
-        site.listed = [list(item) for item in listed]
+        site.listed = [[p, i] if i else ["url", u] for p, i, u in listed]
         _compare_lists(site, account, registry, listed)
     _activity(site, answer, parsed, final, mapping, timeout, retries, pause, today)
     return site
 
 
 def _compare_lists(site: Site, account: Account, registry: Registry,
-                   listed: list[tuple[str, str]]) -> None:
-    filed = {account_key(a.platform, a.account_id): a for a in registry.accounts}
-    keys = {account_key(p, i) for p, i in listed}
-    unknown = sorted(f"{p}:{i}" for p, i in listed if account_key(p, i) not in filed)
+                   listed: list[tuple[str, str, str]]) -> None:
+    """An entry is a filed account when its ID or its profile address is one's."""
+    by_key = {account_key(a.platform, a.account_id): a for a in registry.accounts}
+    by_url = {info.url: a for a in registry.accounts if a.url and (info := link_info(a.url))}
+    matched: set[str] = set()
+    unknown = []
+    for platform, account_id, url in listed:
+        hit = (by_key.get(account_key(platform, account_id)) if platform and account_id
+               else None) or by_url.get(url)
+        if hit is not None:
+            matched.add(hit.file)
+        else:
+            unknown.append(f"{platform}:{account_id}" if account_id else f"链接 {url}")
     if unknown:
-        site.add("listed_not_filed", f"网站列为本单位账号、但登记库里没有备案：{'、'.join(unknown)}")
+        site.add("listed_not_filed", f"网站列为本单位账号、但登记库里没有备案：{'、'.join(sorted(unknown))}")
     missing = sorted(f"{a.platform}:{a.account_id}" for a in registry.accounts
                      if a.unit == account.unit and a.active and a.file != account.file
-                     and account_key(a.platform, a.account_id) not in keys)
+                     and a.file not in matched)
     if missing:
         site.add("filed_not_listed", f"本单位已备案、但网站的账号清单没有列出：{'、'.join(missing)}")
 
