@@ -27,7 +27,7 @@ from .catalogue import AUDIT_RULES, RULES, SEVERITY_TEXT
 from .labels import PLATFORMS
 from .model import Account, Registry, Sealed, within
 from .probe import Site
-from .reporters import json_lines
+from .reporters import json_lines, markdown_path, markdown_text, text_lines
 from .rules.policy import (
     FILING_DEADLINE_WORKING_DAYS,
     NO_FOLLOWERS,
@@ -239,11 +239,7 @@ def format_text(findings: list[Finding], as_of: str) -> str:
     lines = [f"{f.file}: {f.code} [{RULE_TEXT[f.rule]}] {f.message}" for f in findings]
     counts = {rule: sum(f.rule == rule for f in findings) for rule in RULE_TEXT}
     summary = "，".join(f"{RULE_TEXT[r]} {n} 个" for r, n in counts.items() if n) or "没有发现问题"
-    return "\n".join([*lines, f"审计截至 {as_of}：{summary}。"]) + "\n"
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return text_lines([*lines, f"审计截至 {as_of}：{summary}。"])
 
 
 def format_markdown(findings: list[Finding], as_of: str) -> str:
@@ -256,8 +252,8 @@ def format_markdown(findings: list[Finding], as_of: str) -> str:
         if count:
             lines.append(f"| {text} | {count} |")
     lines += ["", "| 严重程度 | 规则 | 单位 | 文件 | 说明 |", "|---|---|---|---|---|"]
-    lines += [f"| {SEVERITY_TEXT[f.severity]} | {RULE_TEXT[f.rule]} | {_cell(f.unit)} | "
-              f"`{_cell(f.file)}` | {_cell(f.message)} |" for f in findings]
+    lines += [f"| {SEVERITY_TEXT[f.severity]} | {RULE_TEXT[f.rule]} | {markdown_text(f.unit)} | "
+              f"{markdown_path(f.file)} | {markdown_text(f.message)} |" for f in findings]
     return "\n".join(lines) + "\n"
 
 

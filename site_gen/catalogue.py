@@ -46,7 +46,12 @@ RULES: dict[str, Rule] = _rules(
     Rule("E-READ-ENCODING", ERROR, "不是 UTF-8 编码",
          "第 {row} 行有不是 UTF-8 编码的字节{hint}。请用 UTF-8 编码另存这个文件。"),
     Rule("E-READ-CONTROL", ERROR, "不可见的控制字符",
-         "这里有一个不可见的控制字符（{char}），可能是从别处复制时带进来的。请删去它后重新输入这段文字。"),
+         "这里有一个看不见的字符（{char}），可能是从别处复制时带进来的，会让名称显示错乱或看起来像另一个账号。"
+         "请删去它后重新输入这段文字（写成 \\u 转义的也不行）。"),
+    Rule("E-READ-SECRET", ERROR, "文件里有私钥",
+         "第 {row} 行有一把{kind}（例如 AGE-SECRET-KEY-1…）。私钥写进登记库就不再保密，任何能看到仓库的人都能用它解密："
+         "请删去这一行（注释里也不行），作废这把密钥，用 site-gen contacts keygen 重新生成；"
+         "单位文件的 contact_keys 只填公钥（age1…）。"),
     Rule("E-READ-SYNTAX", ERROR, "YAML 格式错误",
          "{explanation}（YAML：{detail}）"),
     Rule("E-READ-MULTIDOC", ERROR, "一个文件里有多份内容",
@@ -86,6 +91,9 @@ RULES: dict[str, Rule] = _rules(
          "“{field}”不符合要求：{detail}"),
     Rule("E-ACCOUNT-ID", ERROR, "账号 ID 写法不对",
          "{platform_label}的账号 ID 写法不对：{rule}。现在填的是“{value}”。{suggestion}"),
+    Rule("E-WEBSITE-URL", ERROR, "网站链接不是备案的域名",
+         "网站的链接（url）{reason}。链接要打开备案的这个网站：请填写以 https:// 加备案域名开头的地址，"
+         "例如 https://www.shili1z.example/。"),
     # Where the file lies and what it is called.
     Rule("E-PATH-ROOT", ERROR, "缺少根单位",
          "登记库缺少根单位文件 {path}。请创建它，写明主管教育局的名称等信息。"),
@@ -98,6 +106,12 @@ RULES: dict[str, Rule] = _rules(
          "文件名应为“{expected}”（由平台和账号 ID 决定），现在是“{actual}”。请重命名文件。"),
     Rule("E-PATH-EXTENSION", ERROR, "文件类型不对",
          "filings/ 里只放以 .yaml 结尾的备案文件，这个文件不会被读取。请改名为 .yaml 或移出 filings/。"),
+    Rule("E-PATH-HIDDEN", ERROR, "隐藏的文件或文件夹",
+         "“{name}”以“.”开头，是隐藏的：门户和检查都不会读它，里面的备案会从门户上消失。"
+         "请去掉开头的“.”改成正常的名字，或把它移出 filings/。"),
+    Rule("E-PATH-RESERVED", ERROR, "不认识的保留文件名",
+         "以“_”开头的文件名只有两种：_unit.yaml（单位信息）和 _counterfeits.yaml（假冒账号名单），"
+         "“{name}”不是其中之一，不会被读取。账号备案文件请按“平台--账号ID.yaml”命名。"),
     Rule("E-PATH-LINK", ERROR, "符号链接",
          "filings/ 里不能有符号链接。请放入真实的文件或文件夹。"),
     # Registry-wide.
@@ -129,9 +143,6 @@ RULES: dict[str, Rule] = _rules(
     Rule("E-CONTACTS-DAMAGED", ERROR, "加密的联系人已损坏",
          "加密的联系人（contacts）已损坏：{problem}。密文不能手工修改：请从 Git 历史恢复原来的内容，"
          "或重新填写联系人后运行 site-gen contacts seal。"),
-    Rule("E-CONTACTS-SECRET-KEY", ERROR, "把私钥当成了公钥",
-         "“{field}”填的是私钥（AGE-SECRET-KEY-…），不是公钥。私钥写进文件就不再保密：请删去它，"
-         "作废这把密钥，用 site-gen contacts keygen 重新生成，只把显示的公钥（age1…）写在这里。"),
     # Policy warnings: reported, but the filing passes.
     Rule("W-LATE-FILING", WARNING, "逾期备案",
          "开通于 {opened_on}，备案于 {filed_on}，相隔 {days} 个工作日，超过规定的 5 个工作日。"

@@ -57,9 +57,12 @@ def changes_since(root: Path, ref: str) -> Changes:
         raise UsageError(f"在 Git 历史中找不到 {ref}{hint}。") from None
     pathspec, prefix = filings_pathspec(repo, root)
     changes = Changes()
-    diff = run_git(repo, "diff", "--name-status", "-M", base, "--", pathspec)
-    for line in diff.splitlines():
-        status, *paths = line.split("\t")
+    # -z: names as they are, whatever they hold (quotes, backslashes, tabs, newlines).
+    fields = run_git(repo, "diff", "--name-status", "-z", "-M", base, "--", pathspec).split("\0")
+    while len(fields) > 1:
+        status = fields.pop(0)
+        count = 2 if status[:1] in ("R", "C") else 1
+        paths, fields = fields[:count], fields[count:]
         shown = [p.removeprefix(prefix) for p in paths]
         if status.startswith("D"):
             if _is_account(shown[0]):
@@ -68,8 +71,8 @@ def changes_since(root: Path, ref: str) -> Changes:
         changes.targets.append(shown[-1])
         if status.startswith("R") and _is_account(shown[0]) and _is_account(shown[-1]):
             _check_rename(repo, root, base, paths, shown, changes)
-    untracked = run_git(repo, "ls-files", "--others", "--exclude-standard", "--", pathspec)
-    changes.targets += [p.removeprefix(prefix) for p in untracked.splitlines() if p]
+    untracked = run_git(repo, "ls-files", "-z", "--others", "--exclude-standard", "--", pathspec)
+    changes.targets += [p.removeprefix(prefix) for p in untracked.split("\0") if p]
     return changes
 
 

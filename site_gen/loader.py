@@ -3,7 +3,10 @@
 The filings come from outside, so nothing here trusts them:
 
 * the size is checked before anything is parsed;
-* only UTF-8 without BOM is accepted, and invisible control characters are refused;
+* a private key anywhere (a field or a comment) refuses the file without being echoed;
+* only UTF-8 without BOM is accepted, and invisible, control and direction-override
+  characters (``data/characters.json``) are refused, in the text and in every value
+  once YAML's escapes are read;
 * parsing walks libyaml's event stream (fast, and it never builds objects), so
   anchors, aliases and tags are refused before anything could be expanded;
 * scalars resolve by a narrow YAML 1.2 subset: ``true``/``false``, ``null``, and
@@ -25,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from . import characters
 from .catalogue import Problem, problem
 
 # A filing is one or two kilobytes; these bounds leave room and stop abuse.
@@ -37,9 +41,11 @@ Position = tuple[int, int]
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+# Anything shaped like a private key: an age identity, a PEM or OpenSSH or PGP private key.
+# Matched in the raw bytes, comments included, before anything else, and never echoed.
+_SECRET = re.compile(
+    rb"(?i)(AGE-SECRET-KEY-1[0-9A-Z]{10,}|AGE-PLUGIN-[A-Z0-9-]+-1[0-9A-Z]{10,}"
+    rb"|-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)"
 )
 _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\Z")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -96,8 +102,24 @@ def read_document(file: Path, shown_as: str, limit: int = SIZE_LIMIT) -> Documen
     return parse_document(raw, shown_as)
 
 
+def secret_problems(raw: bytes, shown_as: str) -> list[Problem]:
+    """A private key anywhere in the file (a field, a comment): one problem per line, naming
+    the line and never the key."""
+    found: list[Problem] = []
+    for match in _SECRET.finditer(raw):
+        line = raw.count(b"\n", 0, match.start()) + 1
+        if found and found[-1].line == line:
+            continue
+        kind = "age 私钥" if match.group().upper().startswith(b"AGE-") else "私钥"
+        found.append(problem("E-READ-SECRET", shown_as, line, 1, row=line, kind=kind))
+    return found
+
+
 def parse_document(raw: bytes, shown_as: str) -> Document | list[Problem]:
     """Parse the bytes of one file; see the module's docstring for what is refused."""
+    secrets = secret_problems(raw, shown_as)
+    if secrets:
+        return secrets
     if raw.startswith(codecs.BOM_UTF8):
         return [problem("E-READ-BOM", shown_as)]
     try:
@@ -145,15 +167,14 @@ def _encoding_problem(raw: bytes, offset: int, shown_as: str) -> Problem:
 def _control_problems(text: str, shown_as: str) -> list[Problem]:
     found: list[Problem] = []
     seen_lines: set[int] = set()
-    for match in _CONTROL.finditer(text):
-        offset = match.start()
+    for offset, char in characters.find(text):
         line = text.count("\n", 0, offset) + 1
         if line in seen_lines:
             continue
         seen_lines.add(line)
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         found.append(problem("E-READ-CONTROL", shown_as, line, column,
-                             char=f"U+{ord(match.group()):04X}"))
+                             char=characters.describe(char)))
     return found
 
 
@@ -230,6 +251,7 @@ class _Builder:
                 raise _Refused(problem("E-READ-ALIAS", self.shown_as, *_mark(event)))
             elif kind is yaml.ScalarEvent:
                 self._check_node(event)
+                self._check_characters(event)
                 self._add(self._resolve(event), event)
             elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
                 self._check_node(event)
@@ -244,6 +266,16 @@ class _Builder:
             raise _Refused(problem("E-READ-ALIAS", self.shown_as, *_mark(event)))
         if event.tag is not None:
             raise _Refused(problem("E-READ-TAG", self.shown_as, *_mark(event), tag=event.tag))
+
+    def _check_characters(self, event: Any) -> None:
+        """The raw text was checked; an escape in a quoted value (``"\\u202e"``) is read only
+        now, so every value is looked at again as the program will see it."""
+        if event.style != '"':
+            return  # only double quotes have escapes; the raw check saw everything else
+        char = characters.first(event.value)
+        if char is not None:
+            self.problems.append(problem("E-READ-CONTROL", self.shown_as, *_mark(event),
+                                         char=characters.describe(char)))
 
     def _resolve(self, event: Any) -> Any:
         text: str = event.value

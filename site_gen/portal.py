@@ -86,6 +86,7 @@ def verify_rules() -> dict[str, Any]:
 def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
     """Everything the filing form needs: the schema it is generated from, the messages of
     ``site-gen validate``, each platform's ID rule, the forge to file on."""
+    from . import characters
     from .catalogue import RULES
     from .labels import ENUM_LABELS
     from .public import INTERNAL_FIELDS, INTERNAL_LANDMARK
@@ -96,7 +97,9 @@ def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
         "schema": plain_schema("account"), "labels": ENUM_LABELS,
         "platforms": PLATFORMS,
         "messages": {code: rule.template for code, rule in RULES.items()
-                     if code.startswith(("E-SCHEMA-", "E-DATE-", "E-ACCOUNT-ID"))},
+                     if code.startswith(("E-SCHEMA-", "E-DATE-", "E-ACCOUNT-ID"))
+                     or code == "E-READ-CONTROL"},
+        "characters": characters.form_data(),
         "ids": {code: {k: entry[k] for k in ("pattern", "flags", "rule", "example", "find")}
                 for code, entry in table()["ids"].items()},
         "internal": INTERNAL_FIELDS, "landmark": INTERNAL_LANDMARK,

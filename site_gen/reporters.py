@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,9 +20,46 @@ def summary_line(files: int, problems: Sequence[Problem]) -> str:
     return f"检查了 {files} 个文件：{errors} 个错误，{warnings} 个警告。{verdict}"
 
 
+# Every character that could end a line somewhere (a terminal, Python's splitlines, a CI log).
+_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n", "\x0b": "\\v", "\x0c": "\\f",
+                         "\x1c": "\\x1c", "\x1d": "\\x1d", "\x1e": "\\x1e",
+                         "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def one_line(text: object) -> str:
+    """``text`` with its line breaks written as escapes: a value from a filing can never
+    start a line of its own (and so never pose as a CI workflow command, ``::error``)."""
+    return str(text).translate(_BREAKS)
+
+
+def text_lines(lines: Iterable[str]) -> str:
+    """Lines of plain output, one problem each; a line that would still start with ``::``
+    (a workflow command to GitHub's runner) is escaped."""
+    safe = [one_line(line) for line in lines]
+    return "\n".join("\\" + line if line.lstrip().startswith("::") else line
+                     for line in safe) + "\n"
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]|~!])")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+\Z")
+
+
+def markdown_text(text: object) -> str:
+    """Filer text inside a Markdown table cell of a job summary: HTML escaped (GitHub renders
+    HTML there), Markdown's emphasis, link, code and table punctuation backslash-escaped,
+    on one line."""
+    escaped = html.escape(" ".join(str(text).splitlines()), quote=False)
+    return _MARKDOWN.sub(r"\\\1", escaped)
+
+
+def markdown_path(path: str) -> str:
+    """A file's path in a cell: as code when it is a plain path, else escaped text."""
+    return f"`{path}`" if _PLAIN_PATH.match(path) else markdown_text(path)
+
+
 def format_text(files: int, problems: Sequence[Problem]) -> str:
     lines = [f"{p.file}:{p.line}:{p.column}: {p.code} {p.message}" for p in problems]
-    return "\n".join([*lines, summary_line(files, problems)]) + "\n"
+    return text_lines([*lines, summary_line(files, problems)])
 
 
 def _escape_data(text: str) -> str:
@@ -67,18 +106,15 @@ def format_json(files: int, problems: Sequence[Problem]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def format_markdown(files: int, problems: Sequence[Problem]) -> str:
     """A Chinese summary table for the CI job summary: every problem, not just the ten
     annotations per step GitHub shows."""
     lines = ["## 备案检查结果", "", summary_line(files, problems), ""]
     if problems:
         lines += ["| 级别 | 文件 | 行 | 规则 | 说明 |", "|---|---|---|---|---|"]
-        lines += [f"| {'错误' if p.is_error else '警告'} | `{_cell(p.file)}` | {p.line} | "
-                  f"{p.code} {RULES[p.code].title} | {_cell(p.message)} |" for p in problems]
+        lines += [f"| {'错误' if p.is_error else '警告'} | {markdown_path(p.file)} | {p.line} | "
+                  f"{p.code} {RULES[p.code].title} | {markdown_text(p.message)} |"
+                  for p in problems]
         lines.append("")
     return "\n".join(lines) + "\n"
 

@@ -227,8 +227,10 @@ def _title(kind: str, path: JsonPath) -> str:
 def _value(instance: Any) -> str:
     if isinstance(instance, bool):
         return "true" if instance else "false"
-    if isinstance(instance, (dict, list)):
-        return "（多行内容）"
+    if isinstance(instance, list):
+        return "一个列表（[…] 或以“- ”开头的几行）"
+    if isinstance(instance, dict):
+        return "下一层的“字段: 值”"
     text = str(instance)
     return text if len(text) <= 40 else text[:40] + "…"
 

@@ -38,6 +38,17 @@ class Run:
                 f"--- stdout\n{self.stdout}--- stderr\n{self.stderr}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def outside_ci() -> Iterator[None]:
+    """The tests run as on a clerk's computer, with and without ``CI`` set around them:
+    under CI, ``site-gen report`` seals its workbooks by default (docs/contacts.md), and the
+    tests that read them want them in the clear. The tests of that default set ``CI``
+    themselves (``monkeypatch.setenv``). Collection-time checks (``skipif``) still see it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("CI", raising=False)
+        yield
+
+
 @pytest.fixture
 def run_cli():
     """Run the real entry point (``python -m site_gen``) and return its output."""
@@ -97,3 +108,38 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def run_inprocess(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    """The same entry point as ``run_cli``, called in this process (no interpreter start-up):
+    for tests that run the command line many times. The pull-request index goes to a
+    temporary cache, never the user's home."""
+    import contextlib
+    import io
+
+    from site_gen.commands.cli import main
+
+    monkeypatch.setenv("SITE_GEN_CACHE", str(tmp_path_factory.mktemp("cache")))
+
+    def run(*args: str) -> Run:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+        return Run(list(args), code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+def git_case(case: Path, dest: Path) -> Path:
+    """``build_case`` as a pull request: the base registry committed, the case's files laid
+    over it in the working tree (``validate --since HEAD`` checks them)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    if not (case / "standalone").exists():
+        shutil.copytree(CASES / "base", dest, dirs_exist_ok=True)
+    git = ["git", "-C", str(dest), "-c", "user.name=测试", "-c", "user.email=t@example.org"]
+    subprocess.run([*git[:3], "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "base"], check=True)
+    shutil.copytree(case / "filings", dest / "filings", dirs_exist_ok=True, symlinks=True)
+    return dest

@@ -119,6 +119,9 @@ def test_a_demo_filing_typed_into_the_form_validates(browser: Any, site_url: str
     ("opened_on", "2099-01-01"),
     ("account_id", "https://weibo.com/6012300009/NxYz12345"),
     ("account_id", "weibo6012300009"),
+    # site_gen/data/characters.json, used by both: a direction override, a zero-width space.
+    ("name", "东城教育\u202e号二博微"),
+    ("contacts.ops_lead.name", "测试\u200b乙"),
 ])
 def test_what_the_validator_refuses_the_form_refuses_in_its_words(
         browser: Any, site_url: str, registry: Path, run_cli, field: str, bad: str) -> None:

@@ -48,7 +48,8 @@
   }
   function shownValue(value) {
     if (typeof value === "boolean") return value ? "true" : "false";
-    if (value !== null && typeof value === "object") return "（多行内容）";
+    if (Array.isArray(value)) return "一个列表（[…] 或以“- ”开头的几行）";
+    if (value !== null && typeof value === "object") return "下一层的“字段: 值”";
     var text = String(value);
     return chars(text) <= 40 ? text : Array.from(text).slice(0, 40).join("") + "…";
   }
@@ -290,6 +291,8 @@
       : type === "boolean" ? typeof value === "boolean" : typeof value === type);
     if (!ok) return problem(out, path, "E-SCHEMA-TYPE", Object.assign({ expected: EXPECTED_TYPE[type] || "类型不对", value: shownValue(value) }, base));
     if (typeof value === "string") {
+      var invisible = refusedCharacter(value);
+      if (invisible) return problem(out, path, "E-READ-CONTROL", { char: invisible });
       if (node.minLength && chars(value) < node.minLength) return problem(out, path, "E-SCHEMA-LENGTH", Object.assign({ expected: "至少要 " + node.minLength + " 个字" }, base));
       if (node.maxLength && chars(value) > node.maxLength) return problem(out, path, "E-SCHEMA-LENGTH", Object.assign({ expected: "最多 " + node.maxLength + " 个字，现在有 " + chars(value) + " 个字" }, base));
       if (node.pattern && !new RegExp(node.pattern, "u").test(value)) {
@@ -301,6 +304,18 @@
       if (node.minimum !== undefined && value < node.minimum) return problem(out, path, "E-SCHEMA-RANGE", Object.assign({ expected: "不能小于 " + node.minimum, value: shownValue(value) }, base));
       if (node.maximum !== undefined && value > node.maximum) return problem(out, path, "E-SCHEMA-RANGE", Object.assign({ expected: "不能大于 " + node.maximum, value: shownValue(value) }, base));
     }
+  }
+
+  // site_gen/data/characters.json (site_gen/characters.py): the same characters as the check.
+  function refusedCharacter(text) {
+    var found = new RegExp("[" + CONFIG.characters.value + "]", "u").exec(text);
+    if (!found) return null;
+    var point = found[0].codePointAt(0), hex = point.toString(16).toUpperCase();
+    while (hex.length < 4) hex = "0" + hex;
+    var named = CONFIG.characters.classes.filter(function (c) {
+      return c.ranges.some(function (r) { return parseInt(r[0], 16) <= point && point <= parseInt(r[1], 16); });
+    })[0];
+    return "U+" + hex + "，" + (named ? named.name : "控制字符");
   }
 
   function calendarDate(text) {

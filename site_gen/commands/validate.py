@@ -53,6 +53,8 @@ def run_validate(root: Path, paths: Sequence[str], output_format: str,
     if outcome is None:
         with reading() as progress:
             outcome = check_registry(root, targets, progress=progress)
+    for note in outcome.notes:
+        click.echo(f"注意：{note}", err=True)
     problems = sorted({*outcome.problems, *extra})
     files = len(targets) if targets is not None else outcome.files
     click.echo(FORMATS[output_format](files, problems), nl=False)

@@ -3,6 +3,7 @@ and the credit code's check digit."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -98,7 +99,8 @@ def check_account_id(doc: Document) -> list[Problem]:
     """The account ID follows its platform's rule (``data/platforms.json``); a pasted link
     or share text is refused with the ID it carries as the suggestion."""
     platform, account_id = doc.data.get("platform"), doc.data.get("account_id")
-    if platform not in PLATFORMS or not isinstance(account_id, str) or not account_id.strip():
+    if not isinstance(platform, str) or platform not in PLATFORMS \
+            or not isinstance(account_id, str) or not account_id.strip():
         return []  # the schema reports these
     found = id_problem(platform, account_id)
     if found is None:
@@ -139,14 +141,40 @@ def check_contacts(doc: Document, seal: bool) -> list[Problem]:
     return []
 
 
-def check_secret_keys(doc: Document) -> list[Problem]:
-    """A private key pasted where a unit's public key goes: said as such, never echoed."""
-    found = []
-    for index, item in enumerate(doc.data.get("contact_keys") or ()):
-        key = item.get("key") if isinstance(item, dict) else None
-        if isinstance(key, str) and key.strip().upper().startswith("AGE-SECRET-KEY-"):
-            path: JsonPath = ("contact_keys", index, "key")
-            line, column = doc.position(path)
-            found.append(problem("E-CONTACTS-SECRET-KEY", doc.path, line, column,
-                                 field=display_path(path)))
-    return found
+_HOST_END = re.compile(r"[:/?#\\]")
+
+
+def url_host(url: str) -> str | None:
+    """The host a browser would visit for ``url`` (an http(s) link the schema accepted):
+    IDNA mapping, so ``。``, full-width dots and letters and upper case give the ASCII host;
+    None when no browser could make a host of it."""
+    rest = url.partition("://")[2]
+    host = _HOST_END.split(rest, maxsplit=1)[0]
+    try:
+        return host.encode("idna").decode("ascii").lower().rstrip(".")
+    except UnicodeError:
+        return None
+
+
+def check_website_url(doc: Document) -> list[Problem]:
+    """A website's link leads to the filed domain or a subdomain of it: never another host,
+    an IP address or a single-label name (``localhost``), whatever characters spell it."""
+    data = doc.data
+    url, domain = data.get("url"), data.get("account_id")
+    if data.get("platform") != "website" or not isinstance(url, str) \
+            or not isinstance(domain, str) or "://" not in url:
+        return []
+    filed = domain.strip().lower().removeprefix("www.")
+    host = url_host(url)
+    if host is None:
+        reason = "浏览器无法把它识别为一个域名"
+    elif re.fullmatch(r"[0-9.]+|\[.*\]", host):
+        reason = "这是一个 IP 地址，不是域名"
+    elif "." not in host:
+        reason = "这是一个没有点的主机名（例如 localhost），不是公网域名"
+    elif host.removeprefix("www.") == filed or host.endswith("." + filed):
+        return []
+    else:
+        reason = f"它会打开 {host}，不是备案的域名 {domain}（或它的下级域名）"
+    line, column = doc.position(("url",))
+    return [problem("E-WEBSITE-URL", doc.path, line, column, reason=reason)]

@@ -56,12 +56,50 @@ def _version() -> str:
     return f"{INDEX_FORMAT}/{__version__}/{hashlib.sha1(schemas).hexdigest()[:12]}"
 
 
-def _load(folder: Path) -> dict[str, Any]:
+DAMAGED_INDEX = ("检查用的缓存索引（{file}）已损坏，已丢弃并重新建立；这次检查会慢一些，结果不受影响。"
+                 "如果反复出现，请检查磁盘或删除这个文件。")
+
+
+def _load(folder: Path) -> tuple[dict[str, Any], str | None]:
+    """The entries of the cached index, and a note when it was there but damaged."""
+    file = folder / "index.json"
     try:
-        stored = json.loads((folder / "index.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return stored["entries"] if stored.get("version") == _version() else {}
+        text = file.read_text("utf-8")
+    except FileNotFoundError:
+        return {}, None
+    except OSError:
+        return {}, DAMAGED_INDEX.format(file=file)
+    try:
+        stored = json.loads(text)
+        if not isinstance(stored, dict):
+            raise ValueError("not an object")
+        if stored.get("version") != _version():
+            return {}, None  # another version's index: not damaged, just not ours
+        entries = stored["entries"]
+        if not isinstance(entries, dict) or not all(map(_well_formed, entries.values())):
+            raise ValueError("entries")
+    except (ValueError, KeyError, TypeError):
+        return {}, DAMAGED_INDEX.format(file=file)
+    return entries, None
+
+
+_SHAPES = {"x": 1, "u": 2, "c": 3, "a": 13}
+
+
+def _well_formed(entry: Any) -> bool:
+    """An entry as ``_entry`` writes it (a hand-edited or truncated index is not trusted)."""
+    if not isinstance(entry, list) or not entry or _SHAPES.get(entry[0]) != len(entry):
+        return False
+    if entry[0] == "u":
+        return isinstance(entry[1], dict)
+    if entry[0] == "c":
+        return isinstance(entry[1], list) and isinstance(entry[2], list) and all(
+            isinstance(item, dict) for item in entry[1])
+    if entry[0] == "a":
+        return all(isinstance(entry[i], str) for i in (1, 2, 3, 4, 5, 6, 7)) \
+            and isinstance(entry[10], int) and isinstance(entry[11], int) \
+            and isinstance(entry[12], list) and len(entry[12]) == 2
+    return True
 
 
 def _save(folder: Path, entries: dict[str, Any]) -> None:
@@ -116,8 +154,7 @@ def git_listing(root: Path) -> Listing | None:
                 present.add(shown)
                 if os.path.islink(root / shown):
                     links.add(shown.removeprefix("filings/"))
-    inside = [p.removeprefix("filings/") for p in present if p.startswith("filings/")]
-    files = [p for p in inside if not p.startswith(".") and "/." not in p]
+    files = [p.removeprefix("filings/") for p in present if p.startswith("filings/")]
     return Listing(blobs, dirty, files, links)
 
 
@@ -199,11 +236,11 @@ def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome 
         return None
     blobs, dirty = listed.blobs, listed.dirty
     folder = cache_folder(root)
-    entries = _load(folder)
+    entries, note = _load(folder)
     added = False
     wanted = set(targets)
     layout = paths.layout_from(listed.files, listed.links)
-    found: list[Problem] = list(layout.problems)
+    found: list[Problem] = [*layout.problems, *paths.unread_secrets(root, layout, wanted)]
     files = [(file, unit_path, "unit") for unit_path, file in sorted(layout.units.items())]
     files += [(file, unit_path, "account") for file, unit_path in layout.accounts]
     files += [(file, unit_path, "counterfeits") for file, unit_path in layout.counterfeits]
@@ -248,8 +285,12 @@ def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome 
     changed = frozenset(wanted)
     for rule in CROSS_FILE_RULES:
         found.extend(rule(registry, docs, changed))
-    found = [p for p in found if p.file in wanted or p.related in wanted]
-    return Outcome(tuple(sorted(set(found))), registry, layout.files)
+    # Where files lie is the registry's shape, not one file's: a deleted _unit.yaml, a
+    # misnamed or hidden folder is reported whichever file the pull request touched.
+    shape = set(layout.problems)
+    found = [p for p in found if p.file in wanted or p.related in wanted or p in shape]
+    return Outcome(tuple(sorted(set(found))), registry, layout.files,
+                   (note,) if note else ())
 
 
 __all__ = ["cache_folder", "check_changed"]

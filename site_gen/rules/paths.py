@@ -46,12 +46,14 @@ def discover(root: Path) -> Layout:
 def _walk(folder: str, prefix: str, files: list[str], links: set[str],
           folders: list[str]) -> None:
     """Every file below ``folder`` as a path relative to filings/ (os.scandir: no stat per
-    file, which matters at 120,000 files). A linked folder is listed, never entered."""
+    file, which matters at 120,000 files). A linked folder is listed, never entered; a
+    hidden one (``.name``) is listed as a file, so that it is reported, never entered."""
     with os.scandir(folder) as listing:
         for entry in listing:
-            if entry.name.startswith("."):
-                continue
             path = prefix + entry.name
+            if entry.name.startswith("."):
+                files.append(path)
+                continue
             if entry.is_symlink():
                 files.append(path)
                 links.add(path)
@@ -64,13 +66,23 @@ def _walk(folder: str, prefix: str, files: list[str], links: set[str],
 
 def layout_from(files: Iterable[str], links: Collection[str] = (),
                 folders: Iterable[str] = ()) -> Layout:
-    """The layout of the files (paths relative to filings/, none starting with a dot), by
-    the rules of SPEC §2: a folder with _unit.yaml is a unit, an account lies in a unit."""
+    """The layout of the files (paths relative to filings/), by the rules of SPEC §2: a
+    folder with _unit.yaml is a unit, an account lies in a unit. Nothing is passed over: a
+    name starting with a dot (a file, or a folder and all below it) is reported once."""
     layout = Layout()
     by_folder: dict[str, list[str]] = defaultdict(list)
+    hidden: set[str] = set()
     for path in files:
+        parts = path.split("/")
+        dotted = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
+        if dotted is not None:
+            hidden.add("/".join(parts[:dotted + 1]))
+            continue
         folder, _, name = path.rpartition("/")
         by_folder[folder].append(name)
+    for path in sorted(hidden):
+        layout.problems.append(problem("E-PATH-HIDDEN", f"filings/{path}",
+                                       name=path.rpartition("/")[2]))
     known = set(by_folder) | set(folders)
     for folder in list(known):
         while folder:
@@ -106,6 +118,8 @@ def _classify(layout: Layout, name: str, link: bool, shown: str, unit: str,
         layout.problems.append(problem("E-PATH-EXTENSION", shown))
     elif name == UNIT_FILE:
         return
+    elif name.startswith("_") and name != COUNTERFEITS_FILE:
+        layout.problems.append(problem("E-PATH-RESERVED", shown, name=name))
     elif not is_unit:
         layout.problems.append(problem("E-PATH-UNIT", shown, folder=shown.rpartition("/")[0] + "/"))
     elif name == COUNTERFEITS_FILE:
@@ -127,3 +141,28 @@ def check_file_name(doc: Document) -> list[Problem]:
         return []
     line, column = doc.position(("account_id",))
     return [problem("E-PATH-NAME", doc.path, line, column, expected=expected, actual=actual)]
+
+
+# Files the layout refuses are not read as filings, but a private key in one is still
+# published with the repository: these are scanned for keys alone.
+UNREAD = frozenset({"E-PATH-EXTENSION", "E-PATH-HIDDEN", "E-PATH-RESERVED"})
+
+
+def unread_secrets(root: Path, layout: Layout, wanted: Collection[str] | None = None) -> list[Problem]:
+    """E-READ-SECRET for every refused file (of ``wanted``, when given) holding a private key."""
+    from ..loader import COUNTERFEITS_SIZE_LIMIT, secret_problems
+
+    found: list[Problem] = []
+    for refused in layout.problems:
+        if refused.code not in UNREAD or (wanted is not None and refused.file not in wanted):
+            continue
+        file = root / refused.file
+        if not file.is_file() or file.is_symlink():
+            continue
+        try:
+            with file.open("rb") as handle:
+                raw = handle.read(COUNTERFEITS_SIZE_LIMIT * 4)
+        except OSError:
+            continue
+        found += secret_problems(raw, refused.file)
+    return found
