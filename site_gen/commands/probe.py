@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -13,6 +14,8 @@ from ..rules import check_registry
 from . import as_of_date, registry_root, unit_argument
 from .progress import reading
 
+MAX_SECONDS = 3600  # --timeout and --delay (NaN fails every comparison, so it is refused too)
+
 
 def mapping_of(given: tuple[str, ...]) -> dict[str, str]:
     """``--map HOST=URL`` options as {host: base URL}."""
@@ -20,19 +23,33 @@ def mapping_of(given: tuple[str, ...]) -> dict[str, str]:
     for text in given:
         host, _, url = text.partition("=")
         host = host.strip().lower()
-        if not host or "/" in host or not url.startswith(("http://", "https://")):
+        if not host or "/" in host or not url.startswith(("http://", "https://")) \
+                or not _valid_address(url.strip()):
             raise UsageError(f"--map 要写成 主机名=地址，例如 www.shili1z.example=http://127.0.0.1:8000，"
                              f"现在是“{text}”。")
         found[host] = url.strip()
     return found
 
 
+def _valid_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is no number raises here
+    except ValueError:
+        return False
+    return bool(parts.hostname)
+
+
 def run_probe(root: Path, unit_path: str | None, maps: tuple[str, ...], out: Path,
               output_format: str, timeout: float, retries: int, delay: float) -> int:
-    """Probe the active website filings; print the findings; write the probe record."""
+    """Probe the active website filings; print the findings; write the probe record.
+
+    The exit status does not depend on what the websites answer: their problems are
+    findings, the status stays 0. A usage error is 2."""
     mapping = mapping_of(maps)
-    if timeout <= 0 or retries < 0 or delay < 0:
-        raise UsageError("--timeout 要大于 0，--retries 和 --delay 不能小于 0。")
+    if not (0 < timeout <= MAX_SECONDS and 0 <= delay <= MAX_SECONDS) or retries < 0:
+        raise UsageError(f"--timeout 要大于 0，--delay 不能小于 0，两者都不能超过 {MAX_SECONDS} 秒；"
+                         "--retries 不能小于 0。")
     today = as_of_date(None)
     with reading() as progress:
         outcome = check_registry(registry_root(root), progress=progress)
