@@ -14,11 +14,11 @@ import git
 
 from .catalogue import Problem, problem
 from .errors import UsageError
-from .history import filings_pathspec, is_shallow, open_repo, run_git
 from .identity import account_key
 from .labels import PLATFORMS
 from .loader import Document, parse_document
 from .rules.paths import COUNTERFEITS_FILE, UNIT_FILE
+from .rules.repository import filings_pathspec, is_shallow, open_repo, run_git
 
 
 @dataclass

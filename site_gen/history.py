@@ -26,6 +26,7 @@ from typing import Any
 import git
 
 from .model import Account
+from .rules.repository import filings_pathspec, is_shallow, open_repo, run_git
 
 _RECORD, _FIELD = "\x1e", "\x1f"
 
@@ -160,33 +161,6 @@ def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
 NO_HISTORY = History(available=False)
 SHALLOW_WARNING = ("注意：这是浅克隆（shallow clone），没有完整的 Git 历史，备案记录只能按文件中的日期推算。"
                    "请在 CI 中使用 fetch-depth: 0。\n")
-
-
-def open_repo(root: Path) -> git.Repo | None:
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-        repo.head.commit  # noqa: B018 - raises ValueError on a repository without commits
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
-        return None
-    return repo
-
-
-def filings_pathspec(repo: git.Repo, root: Path) -> tuple[str, str]:
-    """(pathspec of filings/ inside the repository, prefix to strip for registry paths)."""
-    top = Path(repo.working_tree_dir or ".").resolve()
-    relative = root.resolve().relative_to(top).as_posix()
-    prefix = "" if relative == "." else relative + "/"
-    return prefix + "filings", prefix
-
-
-def run_git(repo: git.Repo, *args: str) -> str:
-    """Run git with paths printed as they are: by default git quotes and escapes
-    non-ASCII names ("新账号.yaml"), which would then match no file."""
-    return str(repo.git.execute(["git", "-c", "core.quotepath=false", *args]))
-
-
-def is_shallow(repo: git.Repo) -> bool:
-    return str(repo.git.rev_parse("--is-shallow-repository")).strip() == "true"
 
 
 def read_history(root: Path, identities: tuple[str, ...] = ()) -> History:

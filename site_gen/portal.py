@@ -91,7 +91,7 @@ def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
     from .labels import ENUM_LABELS
     from .public import INTERNAL_FIELDS, INTERNAL_LANDMARK
     from .rules.fields import ACCOUNT_DATES, ACCOUNT_ORDER
-    from .schemas import plain_schema
+    from .schemas import PRIVATE_VALUE, plain_schema
 
     return {
         "schema": plain_schema("account"), "labels": ENUM_LABELS,
@@ -99,7 +99,7 @@ def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
         "messages": {code: rule.template for code, rule in RULES.items()
                      if code.startswith(("E-SCHEMA-", "E-DATE-", "E-ACCOUNT-ID"))
                      or code == "E-READ-CONTROL"},
-        "characters": characters.form_data(),
+        "characters": characters.form_data(), "private_value": PRIVATE_VALUE,
         "ids": {code: {k: entry[k] for k in ("pattern", "flags", "rule", "example", "find")}
                 for code, entry in table()["ids"].items()},
         "internal": INTERNAL_FIELDS, "landmark": INTERNAL_LANDMARK,

@@ -224,6 +224,15 @@ def _title(kind: str, path: JsonPath) -> str:
     return " · ".join(titles[-2:]) if titles else display_path(path)
 
 
+# Contacts are personal: a problem in them names the field and never quotes what was written,
+# so that no log or job summary repeats a phone number (docs/contacts.md).
+PRIVATE_VALUE = "（联系人内容不在检查结果里显示）"
+
+
+def _shown(path: JsonPath, instance: Any) -> str:
+    return PRIVATE_VALUE if path[:1] == ("contacts",) else _value(instance)
+
+
 def _value(instance: Any) -> str:
     if isinstance(instance, bool):
         return "true" if instance else "false"
@@ -265,21 +274,21 @@ def _translate(error: ValidationError, doc: Document, kind: str) -> Problem:
         if error.validator_value == "string" and isinstance(error.instance, bool):
             expected += "（true/false 这类词如要当文字，请用引号括起来）"
         return problem("E-SCHEMA-TYPE", doc.path, line, column, expected=expected,
-                       value=_value(error.instance), **base)
+                       value=_shown(path, error.instance), **base)
     if validator == "enum":
         choices = "、".join(f"{choice}（{ENUM_LABELS[choice]}）" if choice in ENUM_LABELS
                            else str(choice) for choice in error.validator_value)
         meant = [c for c in error.validator_value if ENUM_LABELS.get(c) == error.instance]
         hint = f"请改写为 {meant[0]}。" if meant else ""  # the Chinese label instead of the code
         return problem("E-SCHEMA-ENUM", doc.path, line, column, choices=choices,
-                       value=_value(error.instance), hint=hint, **base)
+                       value=_shown(path, error.instance), hint=hint, **base)
     if validator == "pattern":
         if "propertyNames" in error.schema_path:
             line, column = doc.key_position((*path, str(error.instance)))
         expected = (error.schema.get("x-format") or error.schema.get("description")
                     or _field_description(kind, path))
         return problem("E-SCHEMA-FORMAT", doc.path, line, column,
-                       expected=expected.rstrip("。"), value=_value(error.instance), **base)
+                       expected=expected.rstrip("。"), value=_shown(path, error.instance), **base)
     if validator in ("minLength", "maxLength", "minItems", "maxItems", "maxProperties"):
         return problem("E-SCHEMA-LENGTH", doc.path, line, column,
                        expected=_length_expected(validator, error), **base)
@@ -287,7 +296,7 @@ def _translate(error: ValidationError, doc: Document, kind: str) -> Problem:
         word = "不能小于" if validator == "minimum" else "不能大于"
         return problem("E-SCHEMA-RANGE", doc.path, line, column,
                        expected=f"{word} {error.validator_value}",
-                       value=_value(error.instance), **base)
+                       value=_shown(path, error.instance), **base)
     detail = "列表里有重复的项，请删去重复的" if validator == "uniqueItems" else error.message
     return problem("E-SCHEMA-OTHER", doc.path, line, column, field=base["field"], detail=detail)
 

@@ -10,6 +10,10 @@ need it, so that the registry can be read by every filer without exposing anyone
 * Only commands given a private key (``--identity FILE`` or the environment variable
   ``SITE_GEN_AGE_IDENTITY``) decrypt; contacts that then cannot be opened or are not valid
   become audit findings, and their cells in the forms say why they are empty.
+* What is wrong with decrypted contacts is said by field, never by value
+  (``contact_problems``): those messages reach audit findings, job summaries and CI logs.
+* The workbooks made with a key leave CI as one binary age file per bureau, sealed to the
+  same recipients (``seal_bytes``, ``reports/sealed.py``), which ``open_bytes`` opens.
 
 Encryption is pyrage (the Rust age implementation); the filing form uses the vendored
 TypeScript one (docs/assets/vendor/age/), which writes the same format.
@@ -91,18 +95,41 @@ def contacts_text(contacts: Mapping[str, Any]) -> str:
     return "".join(yaml_lines(contacts))
 
 
-def seal(contacts: Mapping[str, Any], keys: Sequence[str]) -> str:
-    """The armoured ciphertext of ``contacts`` for ``keys`` (age1… public keys)."""
+def _recipients(keys: Sequence[str]) -> list[x25519.Recipient]:
     if not keys:
         raise SealError("单位树里没有解密公钥（contact_keys），无法加密：请先在根单位的 _unit.yaml "
                         "中填写 contact_keys（见 docs/contacts.md）。", "no_keys")
     try:
-        targets = [x25519.Recipient.from_str(key) for key in keys]
+        return [x25519.Recipient.from_str(key) for key in keys]
     except pyrage.RecipientError:
         raise SealError("contact_keys 里有写错的公钥，请运行 site-gen validate 查看。",
                         "no_keys") from None
-    sealed = pyrage.encrypt(contacts_text(contacts).encode("utf-8"), targets, armored=True)
+
+
+def seal(contacts: Mapping[str, Any], keys: Sequence[str]) -> str:
+    """The armoured ciphertext of ``contacts`` for ``keys`` (age1… public keys)."""
+    sealed = pyrage.encrypt(contacts_text(contacts).encode("utf-8"), _recipients(keys),
+                            armored=True)
     return bytes(sealed).decode("ascii")
+
+
+def seal_bytes(data: bytes, keys: Sequence[str]) -> bytes:
+    """A binary age file of ``data`` for ``keys`` (a report bundle, ``*.zip.age``), which
+    ``age -d``, ``site-gen contacts open`` and the portal's /open/ page can open."""
+    return bytes(pyrage.encrypt(data, _recipients(keys)))
+
+
+def open_bytes(data: bytes, keys: tuple[str, ...]) -> bytes:
+    """The plaintext of an age file (binary or armoured); SealError (not_for_key, damaged)
+    when it cannot be had with ``keys``."""
+    try:
+        return bytes(pyrage.decrypt(data, _identities(keys)))
+    except pyrage.DecryptError as error:
+        if "no matching keys" in str(error).lower():
+            raise SealError("所给的私钥打不开这个文件：它只加密给了本单位和各级上级单位的密钥。",
+                            "not_for_key") from None
+        raise SealError("文件已损坏（被改动过或不完整），或者不是 age 加密的文件，无法解密。",
+                        "damaged") from None
 
 
 def parse_identities(text: str, source: str) -> tuple[str, ...]:
@@ -162,8 +189,9 @@ def unseal(text: str, keys: tuple[str, ...]) -> bytes:
 
 
 def open_contacts(text: str, keys: tuple[str, ...], kind: str, file: str) -> dict[str, Any] | Sealed:
-    """Decrypted and checked contacts, or ``Sealed`` saying why they cannot be used."""
-    from .schemas import check_value, coerce_plain_numbers
+    """Decrypted and checked contacts, or ``Sealed`` saying why they cannot be used (in
+    words that name fields, never quote what they hold: see ``contact_problems``)."""
+    from .schemas import coerce_plain_numbers
 
     try:
         raw = unseal(text, keys)
@@ -171,16 +199,61 @@ def open_contacts(text: str, keys: tuple[str, ...], kind: str, file: str) -> dic
         return Sealed(error.reason, error.message)
     doc = parse_document(raw, file)
     if isinstance(doc, list):
-        return Sealed("invalid", "解密后的内容不是有效的 YAML：" + doc[0].message)
+        # The loader's message may quote the line it could not read: only its number here.
+        return Sealed("invalid", f"解密后的内容不是有效的 YAML（解密后第 {doc[0].line} 行）。")
     if not isinstance(doc.data, dict):
         return Sealed("invalid", "解密后的内容不是“字段: 值”的形式。")
     wrapped = Document(file, {"contacts": doc.data}, {}, {},
                        {("contacts", *path): number for path, number in doc.plain_numbers.items()})
     coerce_plain_numbers(wrapped, kind)
-    messages = check_value(kind, ("contacts",), doc.data)
+    messages = contact_problems(kind, doc.data)
     if messages:
         return Sealed("invalid", "".join(messages[:3]))  # each ends with 。
     return dict(doc.data)
+
+
+def contact_problems(kind: str, contacts: Any) -> list[str]:
+    """What is wrong with a ``contacts`` mapping, one message per field: the field and what
+    it should hold, never what was written. These messages reach audit findings, job
+    summaries and CI logs, where a quoted phone number would undo the sealing (the
+    validator's own messages, for filers looking at their own file, quote the value)."""
+    from jsonschema import Draft202012Validator
+
+    from .labels import ENUM_LABELS
+    from .schemas import _EXPECTED_TYPE, _explained, _title, display_path, field_schemas
+
+    chain = field_schemas(kind, ("contacts",))
+    if not chain:
+        return []
+    messages = []
+    for error in _explained(Draft202012Validator(chain[-1]).iter_errors(contacts)):
+        path = ("contacts", *error.absolute_path)
+        name = f"“{display_path(path)}”（{_title(kind, path)}）"
+        validator = error.validator
+        if validator == "required":
+            field = (*path, error.message)  # the missing field's name, from the schema
+            messages.append(f"“{display_path(path)}”中缺少必填项“{error.message}”"
+                            f"（{_title(kind, field)}）。")
+        elif validator == "additionalProperties":  # the unknown name was typed by the filer
+            messages.append(f"“{display_path(path[:-1])}”中有不认识的字段（字段名区分大小写）。")
+        elif validator == "type" and error.instance is None:
+            messages.append(f"{name}没有填写内容。")
+        elif validator == "type":
+            messages.append(f"{name}{_EXPECTED_TYPE.get(str(error.validator_value), '类型不对')}。")
+        elif validator == "enum":
+            choices = "、".join(f"{c}（{ENUM_LABELS[c]}）" if c in ENUM_LABELS else str(c)
+                                for c in error.validator_value)
+            messages.append(f"{name}只能是以下之一：{choices}。")
+        elif validator == "pattern":
+            expected = (error.schema.get("x-format") or error.schema.get("description")
+                        or "请对照说明填写")
+            messages.append(f"{name}格式不对：{str(expected).rstrip('。')}。")
+        elif validator in ("minLength", "maxLength"):
+            word = "至少" if validator == "minLength" else "最多"
+            messages.append(f"{name}长度不对：{word} {error.validator_value} 个字。")
+        else:
+            messages.append(f"{name}不符合要求。")
+    return messages
 
 
 def open_data(data: dict[str, Any], kind: str, file: str, keys: tuple[str, ...]) -> None:
@@ -235,7 +308,7 @@ def reseal_file(root: Path, file: str, kind: str, keys: Sequence[str],
     (a rekey), also open its sealed contacts and seal them again to ``keys``. The rest of
     the file is kept byte for byte."""
     from .loader import SIZE_LIMIT, read_document
-    from .schemas import check_value, coerce_plain_numbers
+    from .schemas import coerce_plain_numbers
 
     doc = read_document(root / file, file, SIZE_LIMIT)
     if isinstance(doc, list):
@@ -252,7 +325,7 @@ def reseal_file(root: Path, file: str, kind: str, keys: Sequence[str],
         contacts = opened
     elif isinstance(value, dict):
         coerce_plain_numbers(doc, kind)
-        messages = check_value(kind, ("contacts",), value)
+        messages = contact_problems(kind, value)
         if messages:
             return FileResult(file, "refused", "".join(messages[:3]))
         contacts = value

@@ -236,7 +236,7 @@ def test_new_filing_asks_for_what_is_missing(tmp_path: Path) -> None:
         f"2099-01-01 晚于今天（{today_in_beijing()}）：请填写已经发生的日期。请重新输入。",
         "请回答“是”或“否”（现在是“也许”）。请重新输入。",
         "“contacts.supervisor.phone”（主管领导 · 电话）格式不对：电话只写数字（可带区号和减号），"
-        "例如 020-12345678；多个号码请只写一个。现在填的是“办公室电话”。请重新输入。",
+        "例如 020-12345678；多个号码请只写一个。现在填的是“（联系人内容不在检查结果里显示）”。请重新输入。",
     ]
     assert "Traceback" not in done.stderr
 

@@ -46,6 +46,10 @@
     var now = new Date(Date.now() + 8 * 3600 * 1000);
     return now.toISOString().slice(0, 10);
   }
+  // site_gen/schemas.py PRIVATE_VALUE: a problem in the contacts never quotes them.
+  function shownAt(path, value) {
+    return path[0] === "contacts" ? CONFIG.private_value : shownValue(value);
+  }
   function shownValue(value) {
     if (typeof value === "boolean") return value ? "true" : "false";
     if (Array.isArray(value)) return "一个列表（[…] 或以“- ”开头的几行）";
@@ -251,7 +255,7 @@
     var type = node.type;
     if (type === "object") {
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        return problem(out, path, "E-SCHEMA-TYPE", Object.assign({ expected: EXPECTED_TYPE.object, value: shownValue(value) }, base));
+        return problem(out, path, "E-SCHEMA-TYPE", Object.assign({ expected: EXPECTED_TYPE.object, value: shownAt(path, value) }, base));
       }
       var required = path.length === 0 ? requiredTop(value).filter(function (name) {
         return !(state.keep && CONFIG.internal.indexOf(name) >= 0);  // kept in the file as it is
@@ -285,11 +289,11 @@
     }
     if (node["enum"] && node["enum"].indexOf(value) < 0) {
       var choices = node["enum"].map(function (c) { return CONFIG.labels[c] ? c + "（" + CONFIG.labels[c] + "）" : String(c); }).join("、");
-      return problem(out, path, "E-SCHEMA-ENUM", Object.assign({ choices: choices, value: shownValue(value), hint: "" }, base));
+      return problem(out, path, "E-SCHEMA-ENUM", Object.assign({ choices: choices, value: shownAt(path, value), hint: "" }, base));
     }
     var ok = type === undefined || (type === "integer" ? typeof value === "number" && Math.floor(value) === value
       : type === "boolean" ? typeof value === "boolean" : typeof value === type);
-    if (!ok) return problem(out, path, "E-SCHEMA-TYPE", Object.assign({ expected: EXPECTED_TYPE[type] || "类型不对", value: shownValue(value) }, base));
+    if (!ok) return problem(out, path, "E-SCHEMA-TYPE", Object.assign({ expected: EXPECTED_TYPE[type] || "类型不对", value: shownAt(path, value) }, base));
     if (typeof value === "string") {
       var invisible = refusedCharacter(value);
       if (invisible) return problem(out, path, "E-READ-CONTROL", { char: invisible });
@@ -297,12 +301,12 @@
       if (node.maxLength && chars(value) > node.maxLength) return problem(out, path, "E-SCHEMA-LENGTH", Object.assign({ expected: "最多 " + node.maxLength + " 个字，现在有 " + chars(value) + " 个字" }, base));
       if (node.pattern && !new RegExp(node.pattern, "u").test(value)) {
         var expected = (node["x-format"] || node.description || "请对照说明填写").replace(/。$/, "");
-        return problem(out, path, "E-SCHEMA-FORMAT", Object.assign({ expected: expected, value: shownValue(value) }, base));
+        return problem(out, path, "E-SCHEMA-FORMAT", Object.assign({ expected: expected, value: shownAt(path, value) }, base));
       }
     }
     if (typeof value === "number") {
-      if (node.minimum !== undefined && value < node.minimum) return problem(out, path, "E-SCHEMA-RANGE", Object.assign({ expected: "不能小于 " + node.minimum, value: shownValue(value) }, base));
-      if (node.maximum !== undefined && value > node.maximum) return problem(out, path, "E-SCHEMA-RANGE", Object.assign({ expected: "不能大于 " + node.maximum, value: shownValue(value) }, base));
+      if (node.minimum !== undefined && value < node.minimum) return problem(out, path, "E-SCHEMA-RANGE", Object.assign({ expected: "不能小于 " + node.minimum, value: shownAt(path, value) }, base));
+      if (node.maximum !== undefined && value > node.maximum) return problem(out, path, "E-SCHEMA-RANGE", Object.assign({ expected: "不能大于 " + node.maximum, value: shownAt(path, value) }, base));
     }
   }
 

@@ -84,20 +84,26 @@ def build(ctx: click.Context, out: Path) -> int:
                    "都没有时联系人栏目显示“已加密”。")
 @click.option("--probe", "probe_file", type=click.Path(dir_okay=False, path_type=Path),
               metavar="探测记录", help="site-gen probe 写的记录：网站的问题列入问题排查情况。")
+@click.option("--seal/--no-seal", default=None,
+              help="--seal：每个教育局的全部表格打成一个加密的报表包（.zip.age），只有本单位和"
+                   "上级单位的私钥能打开，输出目录里没有明文表格。在 CI 中（环境变量 CI 不为空）"
+                   "且登记库有 contact_keys 时默认加密；--no-seal 生成明文表格。")
 @click.pass_context
 def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | None,
            output_format: str, sent_on: str | None, identity: Path | None,
-           probe_file: Path | None) -> int:
+           probe_file: Path | None, seal: bool | None) -> int:
     """生成上报用的统计表格（附件1、附件2、附件4），每个教育局一套，覆盖全部下级单位。
 
     文件名以报送日期开头，例如 20261123示例市教育局新媒体(网站)统计.xlsx；表中的“统计数据截至”
     是 --as-of。报送用的压缩包里是附件1、附件2 的 .xls（需要 LibreOffice）。
+    加密时（--seal）每个教育局得到一个 20261123示例市教育局新媒体(网站)报表.zip.age，
+    用 site-gen contacts open 解开。
     """
     root: Path = ctx.obj["root"]
     from .report import run_report
 
     return run_report(root, out if out.is_absolute() else root / out, as_of, unit_path,
-                      output_format, sent_on, identity, probe_file)
+                      output_format, sent_on, identity, probe_file, seal)
 
 
 @cli.command()
@@ -166,7 +172,7 @@ def probe_command(ctx: click.Context, unit_path: str | None, maps: tuple[str, ..
 
 @cli.group()
 def contacts() -> None:
-    """联系人加密：生成密钥、加密、查看、更换接收方（见 docs/contacts.md）。"""
+    """联系人加密：生成密钥、加密、查看、更换接收方，打开加密的报表包（见 docs/contacts.md）。"""
 
 
 @contacts.command(name="keygen")
@@ -221,6 +227,23 @@ def contacts_rekey(ctx: click.Context, paths: tuple[str, ...], identity: Path | 
     from .contacts import run_rekey
 
     return run_rekey(ctx.find_root().obj["root"], paths, identity)
+
+
+@contacts.command(name="open")
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
+              help="解密用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY。")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="解开到这个文件夹，默认是当前目录下与报表包同名的文件夹。")
+@click.option("--force", is_flag=True, help="覆盖文件夹里已有的同名文件（会逐个说明）。")
+def contacts_open(bundle: Path, identity: Path | None, out: Path | None, force: bool) -> int:
+    """解密 site-gen report --seal 生成的报表包（.zip.age），解开其中的表格。
+
+    解开的文件只有您能读取。已有同名文件时不覆盖（除非加 --force）。
+    """
+    from .contacts import run_open
+
+    return run_open(bundle, identity, out, force)
 
 
 @cli.command()

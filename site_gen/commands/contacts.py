@@ -1,8 +1,10 @@
-"""``site-gen contacts``: make a key pair, seal contacts, show them to a key holder, rekey."""
+"""``site-gen contacts``: make a key pair, seal contacts, show them to a key holder, rekey,
+open a sealed report bundle."""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import click
@@ -26,11 +28,37 @@ from . import registry_root
 
 
 def identities(path: Path | None) -> tuple[str, ...]:
-    """The private keys of ``--identity`` or ``$SITE_GEN_AGE_IDENTITY``, checked."""
+    """The private keys of ``--identity`` or ``$SITE_GEN_AGE_IDENTITY``, checked; a key file
+    others may read is used, with a warning (as ssh warns of an open private key)."""
     try:
-        return load_identities(path)
+        keys = load_identities(path)
     except SealError as error:
         raise UsageError(error.message) from None
+    if path is not None:
+        warn_if_readable(path)
+    return keys
+
+
+DEMO_KEY_MARK = "# 演示用，切勿用于真实数据"  # the first line of demo-keys/*.agekey
+
+
+def warn_if_readable(path: Path) -> None:
+    """Say so when the group or others may read the key file (not on Windows, whose
+    permissions are not these bits). The demo's keys are public with the repository (and
+    Git keeps no 0600): no warning for a file that says it is one."""
+    if os.name == "nt":
+        return
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            demo = handle.readline().startswith(DEMO_KEY_MARK)
+    except OSError:
+        return
+    if demo:
+        return
+    if mode & 0o077:
+        click.echo(f"警告：私钥文件 {path} 的权限是 {mode:04o}，本机的其他用户也能读取。"
+                   f"请运行 chmod 600 {path}，只让自己能读。（本次仍然使用它。）", err=True)
 
 
 def _kind(file: str) -> str:
@@ -163,3 +191,70 @@ def run_keygen(target: Path, holder: str) -> int:
     click.echo("把下面几行加到本单位的 _unit.yaml，经上级审核合并后，再运行 site-gen contacts rekey：")
     click.echo(f'contact_keys:\n  - holder: "{holder}"\n    key: "{public}"')
     return 0
+
+
+def run_open(bundle: Path, identity: Path | None, out: Path | None, force: bool) -> int:
+    """Decrypt a sealed report bundle (``site-gen report --seal``) and write its workbooks
+    into ``out`` (default: a folder named after the bundle, here), each readable by its
+    owner only. Nothing is written when any member's path is unsafe, and no file is
+    overwritten unless ``force`` (and then each is named)."""
+    from ..reports.sealed import SUFFIX, BundleError, read_bundle
+    from ..sealing import open_bytes
+
+    keys = identities(identity)
+    if not keys:
+        raise UsageError("打开报表包要用私钥：请用 --identity 给出私钥文件，或设置环境变量 "
+                         "SITE_GEN_AGE_IDENTITY。")
+    try:
+        data = bundle.read_bytes()
+    except OSError as error:
+        click.echo(f"无法读取 {bundle}：{error.strerror or error}。", err=True)
+        return 1
+    try:
+        members = read_bundle(open_bytes(data, keys))
+    except SealError as error:
+        if error.reason == "not_for_key":
+            click.echo(f"这个私钥打不开 {bundle.name}：报表包只加密给了该单位和各级上级单位的密钥，"
+                       "请换用正确的私钥文件。", err=True)
+        else:
+            click.echo(f"{bundle.name} 已损坏（被改动过或不完整），或者不是 age 加密的报表包，无法解密。",
+                       err=True)
+        return 1
+    except BundleError as error:
+        click.echo(f"{bundle.name}：{error}", err=True)
+        return 1
+    if out is None:
+        name = bundle.name
+        out = Path(name[:-len(SUFFIX)] if name.endswith(SUFFIX) else bundle.stem)
+    existing = [m.name for m in members if os.path.lexists(out / m.name)]
+    if existing and not force:
+        click.echo(f"{out} 里已经有 {'、'.join(existing)}，没有覆盖，也没有解开任何文件。"
+                   "请换一个 --out 文件夹，或加 --force 覆盖。", err=True)
+        return 1
+    for member in members:
+        target = out / member.name
+        _private_folder(target.parent)
+        if target.is_symlink():
+            target.unlink()  # never write through a link somewhere else
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(target, flags, 0o600)
+        with os.fdopen(descriptor, "wb") as written:
+            if hasattr(os, "fchmod"):
+                os.fchmod(written.fileno(), 0o600)  # an overwritten file keeps no wider mode
+            written.write(member.content)
+        click.echo(str(target))
+        if member.name in existing:
+            click.echo(f"注意：已覆盖原有的 {target}。", err=True)
+    click.echo(f"已解开 {len(members)} 个文件到 {out}（只有您能读取）。其中有联系人，只供工作使用，"
+               "请勿外传，用完请删除。")
+    return 0
+
+
+def _private_folder(folder: Path) -> None:
+    """Make ``folder`` (and its missing parents) readable by this user only."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700)

@@ -12,6 +12,10 @@ today by default; the statistics are as of ``--as-of``, written in the forms):
 
 With ``--unit``, also each unit's own ``S<简称>新媒体(网站)备案登记表.xlsx`` (附件3 and 年审
 forms, one sheet per account) for that unit and every unit below it.
+
+``Written.of`` says which files were made for which unit: with ``--seal`` (the default under
+CI) they are made in a private folder and leave it only as that unit's age-encrypted
+bundle, ``S<简称>新媒体(网站)报表.zip.age`` (``sealed.py``).
 """
 
 from __future__ import annotations
@@ -41,6 +45,12 @@ def file_stem(unit: Unit, sent_on: str, what: str) -> str:
 class Written:
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what could not be made, and why
+    # The files made for each unit asked for (its path): what its sealed bundle holds.
+    of: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, unit: str, path: Path) -> None:
+        self.files.append(path)
+        self.of[unit].append(path)
 
 
 def _bundle(zip_path: Path, members: list[Path], sent_on: str) -> None:
@@ -126,25 +136,28 @@ def write_reports(registry: Registry, history: History, tops: list[Unit], as_of:
         if xls:
             sources, target = [p for _, *pair in staged for p in pair], out
         else:
-            for _, stats, summary in staged:
+            for unit, stats, summary in staged:
                 for made in (stats, summary):
-                    done.files.append(Path(shutil.copy(made, out / made.name)))
+                    done.add(unit.path, Path(shutil.copy(made, out / made.name)))
             sources, target = [stats for _, stats, _ in staged], work / "xls"
             target.mkdir()
         with legacy.Conversion(sources, target, required=xls) as conversion:
             for unit, _, _ in staged:
                 checked = out / (file_stem(unit, sent_on, "审计") + ".xlsx")
                 xlsx.write_audit(checked, unit, as_of, findings_of[unit.path])
-                done.files.append(checked)
+                done.add(unit.path, checked)
             converted, notes = conversion.finish()
         done.notes += notes
-        if xls:
-            done.files += converted
+        if xls:  # two per unit, in the order of ``sources``
+            for index, (unit, _, _) in enumerate(staged):
+                for made in converted[2 * index:2 * index + 2]:
+                    done.add(unit.path, made)
         stats_xls = converted[0::2] if xls else converted
         for (unit, _, _), made in zip(staged, stats_xls, strict=False):
             bundle = out / (file_stem(unit, sent_on, "统计") + ".zip")
             _bundle(bundle, [made], sent_on)
-            done.files.append(bundle)
-    if unit_path is not None:
-        done.files += write_unit_forms(registry, unit_path, as_of, sent_on, out)
+            done.add(unit.path, bundle)
+    if unit_path is not None:  # then ``tops`` is this one unit
+        for made in write_unit_forms(registry, unit_path, as_of, sent_on, out):
+            done.add(unit_path, made)
     return done

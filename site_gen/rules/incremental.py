@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -24,7 +23,6 @@ from typing import Any, cast
 
 from .. import __version__
 from ..catalogue import Problem
-from ..history import filings_pathspec, open_repo, run_git
 from ..identity import account_key, name_key
 from ..loader import Document
 from ..model import (
@@ -37,6 +35,7 @@ from ..model import (
 )
 from ..schemas import load_schemas
 from . import CROSS_FILE_RULES, Outcome, _Job, _read, paths, seal_required
+from .repository import git_listing
 
 INDEX_FORMAT = 3  # raise when an entry's shape changes
 
@@ -111,51 +110,6 @@ def _save(folder: Path, entries: dict[str, Any]) -> None:
         temporary.replace(folder / "index.json")
     except OSError:
         pass  # a cache that cannot be written only costs time
-
-
-@dataclass
-class Listing:
-    """The files under filings/ as Git sees them: blob ids at HEAD, and the working tree."""
-
-    blobs: dict[str, str]  # path → blob id at HEAD
-    dirty: set[str]  # paths that differ from HEAD in the working tree
-    files: list[str]  # paths relative to filings/ in the working tree
-    links: set[str]  # of those, symbolic links
-
-
-def git_listing(root: Path) -> Listing | None:
-    """Two Git calls instead of walking 120,000 files; None outside Git."""
-    repo = open_repo(root)
-    if repo is None:
-        return None
-    pathspec, prefix = filings_pathspec(repo, root)
-    listing = run_git(repo, "ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", pathspec)
-    blobs: dict[str, str] = {}
-    links: set[str] = set()
-    for item in listing.split("\0"):
-        if item:
-            meta, _, path = item.partition("\t")
-            mode, _, blob = meta.split()
-            shown = path.removeprefix(prefix)
-            blobs[shown] = blob
-            if mode == "120000":
-                links.add(shown.removeprefix("filings/"))
-    status = run_git(repo, "status", "--porcelain", "-z", "--untracked-files=all",
-                     "--no-renames", "--", pathspec)
-    dirty: set[str] = set()
-    present = set(blobs)
-    for item in status.split("\0"):
-        if len(item) > 3:
-            code, shown = item[:2], item[3:].removeprefix(prefix)
-            dirty.add(shown)
-            if "D" in code:
-                present.discard(shown)
-            else:
-                present.add(shown)
-                if os.path.islink(root / shown):
-                    links.add(shown.removeprefix("filings/"))
-    files = [p.removeprefix("filings/") for p in present if p.startswith("filings/")]
-    return Listing(blobs, dirty, files, links)
 
 
 class _LazyDocs(Mapping[str, Document]):
