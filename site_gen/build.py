@@ -1,7 +1,8 @@
 """``site-gen build``: validate, then generate the portal and open data with mkdocs.
 
-The generated pages and data files are handed to mkdocs as ``File.generated`` by a
-plugin added at run time; nothing generated is written into ``docs/``. The unit pages
+The generated pages and data files, and the portal's static assets (``site_gen/static/``),
+are handed to mkdocs as ``File.generated`` by a plugin added at run time; nothing generated
+is written into ``docs/``. The unit pages
 (20,000 in a province) are written after mkdocs, into the shells it rendered
 (``portal.SHELL_TITLE``), with each unit's ``accounts.json``.
 """
@@ -13,6 +14,7 @@ import json
 import logging
 import re
 import shutil
+from importlib import resources
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +71,10 @@ class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             raise Abort(f"docs/{taken[0]}：docs/a/ 是账号核验页的位置，请删除或改名。")
         for uri, text in self.result.pages.items():
             files.append(File.generated(config, uri, content=text))
-        for uri, data in self.result.assets.items():
+        for uri, data in [*static_assets(), *self.result.assets.items()]:
+            mine = files.get_file_from_path(uri)
+            if mine is not None:  # an old copy in a registry's docs/: the package's wins
+                files.remove(mine)
             files.append(File.generated(config, uri, content=data))
         # The site folder is clean by now: the account pages are written beside mkdocs' work.
         self.finish_account_pages, self.cancel_account_pages = start_account_pages(
@@ -83,6 +88,21 @@ class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         for uri, data in self.result.unit_files.items():
             (site / uri).write_bytes(data)  # every unit's folder has its page by now
         self.account_pages_written = self.finish_account_pages()
+
+
+def static_assets() -> Iterator[tuple[str, bytes]]:
+    """The portal's scripts, styles and vendored libraries, shipped in the package
+    (``site_gen/static/``) and published under ``assets/``: a registry that upgrades
+    site-gen gets them with it, and its ``docs/`` holds only its own pages."""
+    folder = resources.files("site_gen").joinpath("static")
+    pending = [(folder, "assets")]
+    while pending:
+        here, prefix = pending.pop()
+        for entry in sorted(here.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                pending.append((entry, f"{prefix}/{entry.name}"))
+            elif not entry.name.startswith("."):
+                yield f"{prefix}/{entry.name}", entry.read_bytes()
 
 
 _BLANK_LINES = re.compile(r"[ \t]*\n\s*")

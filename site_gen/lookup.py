@@ -1,6 +1,6 @@
 """Is this account official? The verify page's rules, in Python.
 
-The same rules run in the browser (``docs/assets/verify.js``); ``tests/cases/lookup.yaml``
+The same rules run in the browser (``site_gen/static/verify.js``); ``tests/cases/lookup.yaml``
 is the one table of cases both are checked against. Keep the two in step. Which links
 name which account, and what each platform's IDs look like, is data shared by both
 (``site_gen/platforms.py``).

@@ -1,7 +1,7 @@
 """What an account ID looks like on each platform, and which links carry one.
 
 The rules are data (``data/platforms.json``) because the verify page runs them too: the
-build embeds the same table in the page, and ``docs/assets/verify.js`` mirrors the
+build embeds the same table in the page, and ``site_gen/static/verify.js`` mirrors the
 functions below. ``tests/cases/lookup.yaml`` checks that both read it alike.
 
 Text is *folded* before anything else: NFKC (full-width letters, digits and colons

@@ -16,7 +16,7 @@ need it, so that the registry can be read by every filer without exposing anyone
   same recipients (``seal_bytes``, ``reports/sealed.py``), which ``open_bytes`` opens.
 
 Encryption is pyrage (the Rust age implementation); the filing form uses the vendored
-TypeScript one (docs/assets/vendor/age/), which writes the same format.
+TypeScript one (site_gen/static/vendor/age/), which writes the same format.
 """
 
 from __future__ import annotations

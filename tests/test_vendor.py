@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .conftest import REPO
 
-VENDOR = REPO / "docs" / "assets" / "vendor" / "jsqr"
+VENDOR = REPO / "site_gen" / "static" / "vendor" / "jsqr"
 
 
 def test_jsqr_is_the_published_file_with_its_licence() -> None:
@@ -28,7 +28,7 @@ def test_the_build_serves_jsqr_and_its_licence(demo_site: Path) -> None:
     assert "jsQR.js\"" not in page.replace('data-jsqr="../assets/vendor/jsqr/jsQR.js"', "")
 
 
-AGE = REPO / "docs" / "assets" / "vendor" / "age"
+AGE = REPO / "site_gen" / "static" / "vendor" / "age"
 
 
 def test_age_is_the_recorded_bundle_with_every_licence() -> None:

@@ -1,4 +1,4 @@
-// The portal's age encryption (docs/assets/vendor/age/age.js is this file bundled):
+// The portal's age encryption (site_gen/static/vendor/age/age.js is this file bundled):
 // the filing form seals a text to X25519 recipients (age1…), ASCII-armoured as
 // `site-gen contacts seal` writes; the /open/ page opens a report bundle (.zip.age, binary
 // or armoured) with the officer's AGE-SECRET-KEY-1… keys, as `site-gen contacts open` does.
