@@ -4,23 +4,19 @@ The generated pages and data files, and the portal's static assets (``site_gen/s
 are handed to mkdocs as ``File.generated`` by a plugin added at run time; nothing generated
 is written into ``docs/``. The unit pages
 (20,000 in a province) are written after mkdocs, into the shells it rendered
-(``portal.SHELL_TITLE``), with each unit's ``accounts.json``.
+(``unitpages``), with each unit's ``accounts.json``.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
-import re
-import shutil
-from importlib import resources
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import jieba
-from markupsafe import escape
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -36,23 +32,21 @@ from .history import SHALLOW_WARNING, read_history
 from .labels import PLATFORMS
 from .model import Registry
 from .portal import (
-    SHELL_BODY,
-    SHELL_TITLE,
     Notice,
     form_data,
     render_pages,
-    shell_dir,
     start_account_pages,
     unit_page,
 )
 from .public import PublicAccount, PublicRegistry, public_registry, unit_href
 from .reporters import format_text
 from .rules import check_registry
+from .unitpages import write_unit_pages
 
 
 class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """Adds the generated pages and files to what mkdocs builds, then writes the unit
-    pages into their shells (``portal.SHELL_TITLE``)."""
+    pages into their shells (``unitpages``)."""
 
     def __init__(self, result: Generated) -> None:
         super().__init__()
@@ -103,68 +97,6 @@ def static_assets() -> Iterator[tuple[str, bytes]]:
                 pending.append((entry, f"{prefix}/{entry.name}"))
             elif not entry.name.startswith("."):
                 yield f"{prefix}/{entry.name}", entry.read_bytes()
-
-
-_BLANK_LINES = re.compile(r"[ \t]*\n\s*")
-
-
-def _squeeze(html: str) -> str:
-    """The theme's HTML with each run of whitespace that holds a line break made one line
-    break: the same page (whitespace between tags renders the same), a third of the bytes,
-    which 20,000 unit pages feel (the theme's templates indent every line deeply). Text
-    where whitespace counts (pre, textarea) is left as it is."""
-    if "<pre" in html or "<textarea" in html:
-        return html
-    return _BLANK_LINES.sub("\n", html)
-
-
-def write_unit_pages(site: Path, pages: Iterable[tuple[str, str, str]]) -> int:
-    """Each (folder, title, content) written into the shell of its depth; the shells are
-    removed, and the sitemap lists the unit pages in their place. Returns the count."""
-    shells: dict[int, tuple[str, str]] = {}
-    for shell in site.glob("u/_shell/**/index.html"):
-        text = shell.read_text("utf-8")
-        head, tail = text.split(SHELL_BODY)  # exactly one: mkdocs keeps raw HTML as it is
-        shells[shell.parent.relative_to(site).as_posix().count("/")] = (_squeeze(head),
-                                                                        _squeeze(tail))
-    written, made = [], set()
-    for page_dir, title, html in pages:
-        depth = page_dir.count("/")
-        head, tail = shells[depth]
-        url = page_dir + "/"
-        target = site / page_dir / "index.html"
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        # The title and the shell's own address (a canonical link, when site_url is set).
-        target.write_text(_fill(head, depth, title, url) + html + _fill(tail, depth, title, url),
-                          "utf-8")
-        written.append(url)
-    shutil.rmtree(site / "u" / "_shell", ignore_errors=True)
-    _sitemap(site, written)
-    return len(written)
-
-
-def _fill(text: str, depth: int, title: str, url: str) -> str:
-    return text.replace(SHELL_TITLE, str(escape(title))).replace(shell_dir(depth) + "/", url)
-
-
-_SITEMAP_ENTRY = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
-
-
-def _sitemap(site: Path, urls: list[str]) -> None:
-    """mkdocs listed the shells (with ``site_url`` set): list the unit pages instead."""
-    sitemap = site / "sitemap.xml"
-    if not sitemap.is_file() or "/u/_shell/" not in (text := sitemap.read_text("utf-8")):
-        return
-    model = next(m for m in _SITEMAP_ENTRY.finditer(text) if "/u/_shell/" in m.group(1))
-    base = model.group(1)[:model.group(1).index("u/_shell/")]
-    entries = "".join(model.group(0).replace(model.group(1), escape(base + url)) for url in urls)
-    kept = _SITEMAP_ENTRY.sub(lambda m: "" if "/u/_shell/" in m.group(1) else m.group(0), text)
-    text = kept.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>")
-    sitemap.write_text(text, "utf-8")
-    with gzip.GzipFile(site / "sitemap.xml.gz", "wb", mtime=0) as packed:
-        packed.write(text.encode("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,7 @@ def _person(data: Mapping[str, Any]) -> Person:
 
 
 def _sealed(value: object) -> Sealed | None:
-    """Contacts that are not a mapping here: ``Sealed`` as put by ``sealing.open_data``, or
+    """Contacts that are not a mapping here: ``Sealed`` as put by ``sealing.open_contacts_in``, or
     sealed text nobody tried to open."""
     if isinstance(value, Sealed):
         return value

@@ -1,8 +1,9 @@
 """The portal's generated pages, as Markdown files of raw HTML made from the public view.
 
 Every value is escaped by Jinja (autoescape, StrictUndefined); a page is one raw HTML
-block, so Markdown never interprets a filer's text. Nothing here depends on the theme:
-moving off mkdocs-material means changing ``build.py``, not these pages.
+block, so Markdown never interprets a filer's text. The pages use the theme only through
+its page frame (title, navigation) and the class names in ``static/portal.css``; the unit
+pages' shells (``unitpages``) rely on the theme's HTML keeping a page's body whole.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .labels import PLATFORMS
 from .platforms import table
 from .public import PublicAccount, PublicRegistry, PublicUnit, unit_href
 from .qr import qr_svg
+from .unitpages import SHELL_BODY, SHELL_TITLE, shell_dir
 
 _ENV = Environment(loader=PackageLoader("site_gen", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
@@ -150,19 +152,6 @@ def form_data(public: PublicRegistry) -> dict[str, bytes]:
             files[unit.href + "accounts.json"] = json.dumps(
                 data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     return files
-
-
-# Unit pages are not rendered by mkdocs one by one (its Markdown and theme cost ~10 ms a
-# page, 20,000 pages at province scale). mkdocs renders one *shell* page per folder depth,
-# whose title is SHELL_TITLE and whose content is SHELL_BODY; each unit page is its shell
-# with the unit's title and content put in (``build.write_unit_pages``). Slugs never start with
-# "_", so no unit can be at a shell's address.
-SHELL_TITLE = "SITEGENSHELLTITLE"
-SHELL_BODY = '<div class="sg-shell"><h1>shell</h1></div>'  # an h1, or the theme adds one
-
-
-def shell_dir(depth: int) -> str:
-    return "/".join(["u", *["_shell"] * depth])
 
 
 def unit_page(public: PublicRegistry, unit: PublicUnit) -> tuple[str, str, str]:

@@ -13,7 +13,7 @@ need it, so that the registry can be read by every filer without exposing anyone
 * What is wrong with decrypted contacts is said by field, never by value
   (``contact_problems``): those messages reach audit findings, job summaries and CI logs.
 * The workbooks made with a key leave CI as one binary age file per bureau, sealed to the
-  same recipients (``seal_bytes``, ``reports/sealed.py``), which ``open_bytes`` opens.
+  same recipients (``seal_bytes``, ``spreadsheets/sealed.py``), which ``open_bytes`` opens.
 
 Encryption is pyrage (the Rust age implementation); the filing form uses the vendored
 TypeScript one (site_gen/static/vendor/age/), which writes the same format.
@@ -256,7 +256,7 @@ def contact_problems(kind: str, contacts: Any) -> list[str]:
     return messages
 
 
-def open_data(data: dict[str, Any], kind: str, file: str, keys: tuple[str, ...]) -> None:
+def open_contacts_in(data: dict[str, Any], kind: str, file: str, keys: tuple[str, ...]) -> None:
     """Replace sealed ``contacts`` in a filing's data by what they are here: the decrypted
     mapping, or ``Sealed`` (no key, or why the key could not open them)."""
     value = data.get("contacts")

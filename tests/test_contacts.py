@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 from site_gen.history import read_history
 from site_gen.model import AccountContacts, Person, Registry, Sealed
 from site_gen.public import public_registry
-from site_gen.reports.rows import filing_events, listed_accounts
 from site_gen.rules import check_registry
 from site_gen.sealing import (
     ARMOR_BEGIN,
@@ -24,6 +23,7 @@ from site_gen.sealing import (
     seal,
     with_sealed_contacts,
 )
+from site_gen.spreadsheets.rows import filing_events, listed_accounts
 
 from .conftest import DEMO_KEY, DISTRICT_KEY, REPO
 

@@ -13,9 +13,9 @@ import olefile
 from openpyxl import load_workbook
 
 from site_gen import clock
-from site_gen.reports.biff import compound_file, freeze_rows
-from site_gen.reports.rows import FORM_TYPES
 from site_gen.rules import check_registry
+from site_gen.spreadsheets.biff import compound_file, freeze_rows
+from site_gen.spreadsheets.rows import FORM_TYPES
 
 from .conftest import CASES, REPO
 from .test_git import commit, edit

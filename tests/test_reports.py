@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from site_gen.reports import rows as report_rows
-from site_gen.reports.xlsx import annex1_headers, write_statistics
 from site_gen.rules import check_registry
+from site_gen.spreadsheets import rows as report_rows
+from site_gen.spreadsheets.xlsx import annex1_headers, write_statistics
 
 from .conftest import CASES, DEMO_KEY, REPO, build_case
 from .test_contacts import keys

@@ -22,7 +22,6 @@ import yaml
 from openpyxl import load_workbook
 
 from site_gen.commands.report import sealing_wanted
-from site_gen.reports.sealed import zip_bytes
 from site_gen.rules import check_registry
 from site_gen.sealing import (
     SealError,
@@ -34,6 +33,7 @@ from site_gen.sealing import (
     seal_bytes,
     with_sealed_contacts,
 )
+from site_gen.spreadsheets.sealed import zip_bytes
 
 from .conftest import CASES, DEMO_KEY, DISTRICT_KEY, REPO, Run
 from .portal_helpers import new_page, portal_source

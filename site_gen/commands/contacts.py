@@ -198,8 +198,8 @@ def run_open(bundle: Path, identity: Path | None, out: Path | None, force: bool)
     into ``out`` (default: a folder named after the bundle, here), each readable by its
     owner only. Nothing is written when any member's path is unsafe, and no file is
     overwritten unless ``force`` (and then each is named)."""
-    from ..reports.sealed import SUFFIX, BundleError, read_bundle
     from ..sealing import open_bytes
+    from ..spreadsheets.sealed import SUFFIX, BundleError, read_bundle
 
     keys = identities(identity)
     if not keys:

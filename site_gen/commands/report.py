@@ -2,7 +2,7 @@
 
 With ``--seal`` (the default under CI, when the registry has contact keys) each bureau's
 workbooks are made in a private temporary folder and leave it only as one age-encrypted
-bundle per bureau (``reports/sealed.py``): nothing in the clear reaches ``--out``.
+bundle per bureau (``spreadsheets/sealed.py``): nothing in the clear reaches ``--out``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import click
 
 from ..history import SHALLOW_WARNING, read_history
 from ..reporters import format_text
-from ..reports import legacy, write_reports
-from ..reports.sealed import seal_bundle, unsealable
 from ..rules import check_registry
+from ..spreadsheets import legacy, write_reports
+from ..spreadsheets.sealed import seal_bundle, unsealable
 from . import as_of_date, registry_root, sealed_notes, unit_argument
 from .contacts import identities
 from .probe import probe_record

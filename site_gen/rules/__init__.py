@@ -16,7 +16,7 @@ from ..catalogue import Problem, problem
 from ..loader import COUNTERFEITS_SIZE_LIMIT, SIZE_LIMIT, Document, read_document
 from ..model import Account, Counterfeit, Registry, Unit, account_from, counterfeits_from, unit_from
 from ..schemas import check_schema, coerce_plain_numbers, is_valid
-from ..sealing import open_data
+from ..sealing import open_contacts_in
 from . import crossfile, fields, paths, policy
 
 CROSS_FILE_RULES = (
@@ -94,7 +94,7 @@ def _read(job: _Job) -> _Read:
         found = _check_document(result, job.kind, job.today, job.seal_required)
         usable = not any(p.is_error for p in found)
     if usable and job.kind != "counterfeits":
-        open_data(result.data, job.kind, job.file, job.identities)
+        open_contacts_in(result.data, job.kind, job.file, job.identities)
     return _Read(found, result.data if usable else None, result.slim(POINTED_AT))
 
 

@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..labels import PLATFORMS, yes_no
 from ..model import Account, Person, Unit
 from .rows import person, staff
-from .xlsx import BOX, TITLE, save
+from .sheetxml import BOX, TITLE, save
 
 # The printed forms use 11-point text (the wide bureau tables use 10); borders are shared.
 BODY = Font(name="宋体", size=11)

@@ -1,32 +1,6 @@
-"""``site-gen probe``: fetch each filed website and compare what it says with its filing.
+"""The probe's HTTP client: only http(s), every address checked, bounded in time and size.
 
-For every active website filing (docs/proof.md):
-
-* the home page over HTTPS: TLS that does not verify, a redirect to plain http or to another
-  host, no answer (time-out, refused, an HTTP error, an answer that is no HTTP) or an answer
-  larger than the size bound;
-* the ICP and 公安备案 numbers the page shows, against the filing's ``website`` block;
-* links to shops and ad networks, and QR images from other hosts (seed 003: 不得链接企业网站，
-  不得发布商业广告，不得设置商品、商业服务的二维码);
-* the unit's list of its accounts, ``/.well-known/edu-accounts.json`` and ``rel="me"`` links:
-  accounts listed but not filed, and (when there is a list) the unit's filed accounts it
-  does not list;
-* the site's last update, from its feed, else its sitemap, else the Last-Modified header:
-  the audit's zombie rule prefers it to a hand-typed ``last_post_on``.
-
-It never edits a filing: the results are a probe record (JSON) that ``site-gen audit
---probe`` reads. Requests are bounded (time-out, retries, size), one at a time per host
-with a pause between them, a few hosts at once, with an honest User-Agent. ``mapping``
-(``--map HOST=URL``) sends a filed host's requests to another address (a local copy of
-the site, plain http allowed there) without changing any filing.
-
-A website is not trusted (docs/proof.md, "探测不访问什么"): only http and https addresses
-are requested, redirects included; every host is resolved once and refused when any of its
-addresses is loopback, private, link-local, multicast, unspecified or reserved (unless
-``--map`` aims it there), and the connection goes to the address checked; each request has
-a wall-clock deadline (``timeout``) and each site a budget for all its requests; headers,
-bodies and charsets are bounded. Whatever a site answers becomes a finding for that site,
-never an exception that stops the run.
+See the package's docstring (``site_gen.probe``) for what a website can and cannot make it do.
 """
 
 from __future__ import annotations
@@ -37,27 +11,19 @@ import functools
 import http.client
 import io
 import ipaddress
-import json
 import re
 import socket
 import ssl
 import string
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from html.parser import HTMLParser
 from typing import Any, cast
 from urllib.parse import SplitResult, quote, urljoin, urlsplit, urlunsplit
 
-from . import __version__
-from .identity import account_key
-from .model import Account, Registry, within
-from .platforms import link_info
+from .. import __version__
 
-WELL_KNOWN = "/.well-known/edu-accounts.json"
 SIZE_LIMIT = 2 * 1024 * 1024
 HEADER_LIMIT = 64 * 1024  # the status line and headers of one answer, in bytes
 HEADER_COUNT = 100  # http.client's own bound on the number of headers
@@ -69,27 +35,6 @@ SITE_TIMEOUT_FACTOR = 3
 # HTTP headers are Latin-1: the User-Agent says who asks and why in ASCII.
 USER_AGENT = (f"site-gen-probe/{__version__} (official account registry of an education "
               "authority; checks filed websites, a few pages each)")
-# Shops, marketplaces and ad networks: a school or bureau site may not link to them (seed 003).
-COMMERCIAL_HOSTS = (
-    "taobao.com", "tmall.com", "jd.com", "pinduoduo.com", "yangkeduo.com", "1688.com",
-    "vip.com", "suning.com", "dangdang.com", "meituan.com", "dianping.com", "ele.me",
-    "amazon.com", "amazon.cn", "youzan.com", "weidian.com", "koudaitong.com",
-    "googlesyndication.com", "doubleclick.net", "googleadservices.com", "pos.baidu.com",
-    "cpro.baidu.com", "union.baidu.com", "tanx.com", "mmstat.com", "e.qq.com", "gdt.qq.com",
-    "adsame.com", "miaozhen.com", "admaster.com.cn",
-)
-# Where the platforms serve an account's own QR code and avatar images (a school's WeChat QR
-# on mmbiz.qpic.cn is its own account's, not a foreign one).
-PLATFORM_IMAGE_HOSTS = (
-    "qpic.cn", "qlogo.cn", "weixin.qq.com", "wx.qq.com", "sinaimg.cn", "weibo.com",
-    "douyinpic.com", "douyin.com", "kuaishou.com", "yximgs.com", "bilibili.com", "hdslb.com",
-    "toutiao.com", "pstatp.com", "xhscdn.com", "bdstatic.com", "baidu.com", "qq.com",
-)
-_ICP = re.compile(r"([\u4e00-\u9fa5])\s*ICP\s*备\s*(\d{6,10})\s*号(?:\s*-\s*(\d{1,3}))?")
-_PSB = re.compile(r"([\u4e00-\u9fa5])\s*公网安备\s*(\d{14})\s*号")
-_QR_WORDS = re.compile(r"qr|二维码|erweima|ewm", re.I)
-
-
 @dataclass(frozen=True)
 class Response:
     url: str  # as filed (before any --map), after redirects
@@ -120,22 +65,6 @@ class Budget:
         self.left = self.total
 
 
-@dataclass
-class Site:
-    """What one website filing's probe found (a probe record entry)."""
-
-    file: str
-    url: str
-    reached: bool = False
-    last_update: str | None = None
-    last_update_source: str | None = None  # feed, sitemap or header
-    listed: list[list[str]] = field(default_factory=list)  # [platform, account_id]
-    findings: list[dict[str, str]] = field(default_factory=list)  # {"rule", "detail"}
-
-    def add(self, rule: str, detail: str) -> None:
-        self.findings.append({"rule": rule, "detail": detail})
-
-
 def mapped(url: str, mapping: Mapping[str, str]) -> str:
     """``url`` aimed at the address ``--map`` gives for its host (path and query kept)."""
     parts = urlsplit(url)
@@ -154,13 +83,6 @@ def unmapped(url: str, mapping: Mapping[str, str]) -> str:
         if url == base or url.startswith(base + "/"):
             return f"https://{host}" + (url[len(base):] or "/")
     return url
-
-
-def shown(text: str, limit: int = 200) -> str:
-    """A website's text made safe to print in a finding: control, format (bidi) and other
-    invisible characters escaped, at most ``limit`` characters."""
-    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text[:limit + 1])
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # an IPv4 address reached from IPv6 (RFC 6052)
@@ -550,296 +472,8 @@ def text_of(response: Response) -> str:
     return response.body.decode("utf-8", errors="replace")
 
 
-class _Page(HTMLParser):
-    """The links, images, scripts and frames of a page, and its feed and rel="me" links."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.me: list[str] = []
-        self.feeds: list[str] = []
-        self.sources: list[str] = []  # script, iframe and img sources
-        self.qr_images: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k.lower(): v or "" for k, v in attrs}
-        rel = values.get("rel", "").lower().split()
-        if tag in ("a", "link") and values.get("href"):
-            if "me" in rel:
-                self.me.append(values["href"])
-            if tag == "link" and "alternate" in rel and re.search(
-                    r"(rss|atom)\+xml", values.get("type", "")):
-                self.feeds.append(values["href"])
-            if tag == "a":
-                self.links.append(values["href"])
-        if tag in ("script", "iframe", "img") and values.get("src"):
-            self.sources.append(values["src"])
-            if tag == "img" and _QR_WORDS.search(" ".join(
-                    (values["src"], values.get("alt", ""), values.get("title", "")))):
-                self.qr_images.append(values["src"])
-
-
-def parse(page: str) -> tuple[_Page, str | None]:
-    """The page's links and sources; and, when the parser gives up on malformed HTML, where
-    (in Chinese), what it found before that kept. ``close()`` is never called: on markup left
-    open at the end (``<a`` repeated) it takes time quadratic in the page's size, and a tag
-    without its ``>`` names nothing a browser would follow anyway."""
-    parsed = _Page()
-    try:
-        parsed.feed(page)
-    except Exception:  # noqa: BLE001 - html.parser raises AssertionError and others
-        line, column = parsed.getpos()
-        return parsed, f"第 {line} 行第 {column + 1} 列附近"
-    return parsed, None
-
-
-def _join(base: str, link: str) -> str | None:
-    """``link`` made absolute, or None when it is no valid address (``http://[x``)."""
-    try:
-        return urljoin(base, link)
-    except ValueError:
-        return None
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    except ValueError:
-        return ""
-
-
-def _commercial(host: str) -> bool:
-    return any(host == h or host.endswith("." + h) for h in COMMERCIAL_HOSTS)
-
-
-def _date_of(value: str) -> date | None:
-    try:
-        return email.utils.parsedate_to_datetime(value.strip()).date()
-    except (TypeError, ValueError, OverflowError, IndexError):
-        return None
-
-
-def _dates(text: str) -> list[date]:
-    """Every date in a feed or sitemap: RSS (RFC 822) and Atom or sitemap (ISO 8601)."""
-    found = [d for value in re.findall(r"<(?:pubDate|lastBuildDate)>([^<]{1,100})</", text)
-             if (d := _date_of(value)) is not None]
-    for value in re.findall(r"<(?:updated|published|lastmod)>\s*(\d{4}-\d{2}-\d{2})", text):
-        try:
-            found.append(date.fromisoformat(value))
-        except ValueError:
-            continue
-    return found
-
-
-def _icp_key(match: re.Match[str]) -> str:
-    return f"{match.group(1)}ICP备{match.group(2)}号"
-
-
-def _check_numbers(site: Site, account: Account, page: str) -> None:
-    filed = account.website
-    if filed and filed.icp:
-        shown_icp = {_icp_key(m) for m in _ICP.finditer(page)}
-        wanted = _ICP.search(filed.icp)
-        key = _icp_key(wanted) if wanted else filed.icp
-        if not shown_icp:
-            site.add("icp", f"首页没有显示 ICP 备案号（备案中是 {filed.icp}）")
-        elif key not in shown_icp:
-            site.add("icp", f"首页显示的 ICP 备案号是 {_few(shown_icp)}，备案中是 {filed.icp}")
-    if filed and filed.psb:
-        shown_psb = {f"{m.group(1)}公网安备{m.group(2)}号" for m in _PSB.finditer(page)}
-        wanted_psb = _PSB.search(filed.psb)
-        key = f"{wanted_psb.group(1)}公网安备{wanted_psb.group(2)}号" if wanted_psb else filed.psb
-        if shown_psb and key not in shown_psb:
-            site.add("icp", f"首页显示的公安备案号是 {_few(shown_psb)}，备案中是 {filed.psb}")
-        elif not shown_psb:
-            site.add("icp", f"首页没有显示公安备案号（备案中是 {filed.psb}）")
-
-
-def _few(items: Iterable[str], most: int = 20) -> str:
-    """Some of a website's texts for a finding, sorted, each printable, at most ``most``."""
-    ordered = sorted(set(items))
-    text = "、".join(shown(item, 120) for item in ordered[:most])
-    return text + (f" 等 {len(ordered)} 项" if len(ordered) > most else "")
-
-
-def _check_content(site: Site, parsed: _Page, base: str, own: str,
-                   official_hosts: frozenset[str]) -> None:
-    absolute = [u for link in parsed.links + parsed.sources if (u := _join(base, link))]
-    shops = {_host(u) for u in absolute if _commercial(_host(u))}
-    if shops:
-        site.add("ads", f"页面链接或嵌入了商业网站或广告：{_few(shops)}")
-    images = [u for src in parsed.qr_images if (u := _join(base, src))]
-    foreign = {host for host in map(_host, images)
-               if host and host != own and host not in official_hosts
-               and not any(host == h or host.endswith("." + h) for h in PLATFORM_IMAGE_HOSTS)}
-    if foreign:
-        site.add("ads", f"页面上有来自其他网站的二维码图片（{_few(foreign)}）：请确认不是商品或商业服务的二维码")
-
-
-def _listed(site: Site, parsed: _Page, base: str,
-            well_known: Response) -> list[tuple[str, str, str]] | None:
-    """The accounts the site lists as its unit's, each (platform, account ID, profile address
-    key), any part "" when unknown: its well-known list and rel="me" links; None when it
-    lists none."""
-    found: list[tuple[str, str, str]] = []
-    listed_any = False
-    if well_known.error is None and well_known.status == 200:
-        try:
-            data = json.loads(text_of(well_known))
-            items = data.get("accounts") if isinstance(data, dict) else data
-            if isinstance(items, list):
-                listed_any = True
-                found += [(str(i["platform"]), str(i["account_id"]), "") for i in items
-                          if isinstance(i, dict) and "platform" in i and "account_id" in i]
-        except (ValueError, AttributeError, RecursionError):  # deep nesting, huge numbers
-            site.add("listing", f"{WELL_KNOWN} 不是有效的 JSON（格式见 docs/proof.md）")
-    for link in parsed.me:
-        listed_any = True
-        absolute = _join(base, link)
-        info = link_info(absolute) if absolute else None
-        if info is not None:  # a profile link may name another ID (a Douyin sec_uid)
-            found.append((info.platform or "", info.account_id or "", info.url))
-    return found if listed_any else None
-
-
-def probe_site(account: Account, registry: Registry, mapping: Mapping[str, str],
-               timeout: float, retries: int, pause: float,
-               official_hosts: frozenset[str], today: date,
-               site_timeout: float | None = None) -> Site:
-    """Probe one website filing: home page, list, feed or sitemap (one host, in turn), all
-    its requests within ``site_timeout`` seconds (default: SITE_TIMEOUT_FACTOR × timeout)."""
-    home = account.url if account.url and account.url.startswith("https://") \
-        else f"https://{account.account_id}/"
-    site = Site(account.file, home)
-    budget = Budget(SITE_TIMEOUT_FACTOR * timeout if site_timeout is None else site_timeout)
-    own = _host(home)
-    answer = fetch(home, mapping, timeout, retries, budget=budget)
-    if answer.error:
-        site.add(answer.rule, f"{home}：{answer.error}")
-        if not answer.too_large:
-            return site
-    site.reached = True
-    final = answer.url
-    if urlsplit(final).scheme == "http":
-        site.add("redirect", f"{home} 跳转到了不加密的 http 地址 {shown(final)}")
-    elif _host(final) != own:
-        site.add("redirect", f"{home} 跳转到了另一个网站 {shown(final)}")
-    page = text_of(answer)
-    parsed, broken = parse(page)
-    if broken:
-        site.add("unreachable", f"{home}：首页的 HTML 无法解析（{broken}出错），"
-                 "备案号以外的检查只看了出错之前的部分")
-    _check_numbers(site, account, page)
-    _check_content(site, parsed, final, own, official_hosts)
-    time.sleep(pause)
-    well_known = _fetch_more(site, urljoin(home, WELL_KNOWN), mapping, timeout, retries, budget)
-    listed = _listed(site, parsed, final, well_known)
-    if listed is not None:
-        site.listed = [[p, i] if i else ["url", u] for p, i, u in listed]
-        _compare_lists(site, account, registry, listed)
-    _activity(site, answer, parsed, final, mapping, timeout, retries, pause, today, budget)
-    return site
-
-
-def _fetch_more(site: Site, url: str, mapping: Mapping[str, str], timeout: float,
-                retries: int, budget: Budget) -> Response:
-    """A request after the home page (the list, a feed, the sitemap): none once the site's
-    budget is spent; a redirect the probe refuses is a finding, other failures are not."""
-    if budget.left <= 0:
-        return Response(url, None, {}, b"", "这个网站的请求时间已用完")
-    answer = fetch(url, mapping, timeout, retries, budget=budget)
-    if answer.error and answer.rule == "redirect":
-        site.add("redirect", f"{shown(url)}：{answer.error}")
-    return answer
-
-
-def _compare_lists(site: Site, account: Account, registry: Registry,
-                   listed: list[tuple[str, str, str]]) -> None:
-    """An entry is a filed account when its ID or its profile address is one's."""
-    by_key = {account_key(a.platform, a.account_id): a for a in registry.accounts}
-    by_url = {info.url: a for a in registry.accounts if a.url and (info := link_info(a.url))}
-    matched: set[str] = set()
-    unknown = []
-    for platform, account_id, url in listed:
-        hit = (by_key.get(account_key(platform, account_id)) if platform and account_id
-               else None) or by_url.get(url)
-        if hit is not None:
-            matched.add(hit.file)
-        else:
-            unknown.append(f"{platform}:{account_id}" if account_id else f"链接 {url}")
-    if unknown:
-        site.add("listed_not_filed", f"网站列为本单位账号、但登记库里没有备案：{_few(unknown)}")
-    missing = sorted(f"{a.platform}:{a.account_id}" for a in registry.accounts
-                     if a.unit == account.unit and a.active and a.file != account.file
-                     and a.file not in matched)
-    if missing:
-        site.add("filed_not_listed", f"本单位已备案、但网站的账号清单没有列出：{'、'.join(missing)}")
-
-
-def _activity(site: Site, home: Response, parsed: _Page, base: str, mapping: Mapping[str, str],
-              timeout: float, retries: int, pause: float, today: date, budget: Budget) -> None:
-    """The site's last update: its feed, else its sitemap, else Last-Modified."""
-    feeds = [("feed", url) for feed in parsed.feeds[:1] if (url := _join(base, feed))]
-    for source, url in [*feeds, ("sitemap", urljoin(base, "/sitemap.xml"))]:
-        time.sleep(pause)
-        answer = _fetch_more(site, url, mapping, timeout, retries, budget)
-        if answer.error is None and answer.status == 200:
-            dates = [d for d in _dates(text_of(answer)) if d <= today]
-            if dates:
-                site.last_update, site.last_update_source = max(dates).isoformat(), source
-                return
-    modified = home.headers.get("last-modified")
-    if modified:
-        day = _date_of(modified)
-        if day is not None and day <= today:
-            site.last_update, site.last_update_source = day.isoformat(), "header"
-
-
-def websites(registry: Registry, top: str) -> list[Account]:
-    return [a for a in registry.accounts if a.platform == "website" and a.active
-            and within(a.unit, top)]
-
-
-def probe(registry: Registry, top: str, mapping: Mapping[str, str], today: date,
-          timeout: float = 10, retries: int = 2, pause: float = 1.0, workers: int = 4,
-          progress: Callable[[int, int], None] | None = None,
-          site_timeout: float | None = None) -> list[Site]:
-    """Probe every active website filing of ``top``'s subtree, a few hosts at a time (one
-    request at a time per host), in file order. A site's answers never stop the run: each
-    becomes a finding for that site."""
-    chosen = websites(registry, top)
-    official = frozenset(_host(a.url) for a in registry.accounts if a.url)
-    done: list[Site] = []
-    lock = threading.Lock()
-
-    def one(account: Account) -> Site:
-        try:
-            site = probe_site(account, registry, mapping, timeout, retries, pause, official,
-                              today, site_timeout)
-        except Exception as error:  # noqa: BLE001 - the last resort: the other sites go on
-            site = Site(account.file, account.url or f"https://{account.account_id}/")
-            site.add("unreachable", f"探测这个网站时出错（{type(error).__name__}），"
-                     "没有完成检查；请把这条信息报告给登记库的维护者")
-        with lock:
-            done.append(site)
-            if progress:
-                progress(len(done), len(chosen))
-        return site
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(one, chosen))
-    return results
-
-
-def record(sites: Iterable[Site], today: date) -> str:
-    """The probe record: what ``site-gen audit --probe`` reads."""
-    return json.dumps({"probed_on": today.isoformat(), "sites": [vars(s) for s in sites]},
-                      ensure_ascii=False, indent=1) + "\n"
-
-
-def read_record(text: str) -> dict[str, Site]:
-    """A probe record's sites by file (ValueError when it is not one)."""
-    data = json.loads(text)
-    if not isinstance(data, dict) or not isinstance(data.get("sites"), list):
-        raise ValueError("不是 site-gen probe 写的记录")
-    return {s["file"]: Site(**s) for s in data["sites"]}
+def shown(text: str, limit: int = 200) -> str:
+    """A website's text made safe to print in a finding: control, format (bidi) and other
+    invisible characters escaped, at most ``limit`` characters."""
+    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text[:limit + 1])
+    return text if len(text) <= limit else text[:limit] + "…"
