@@ -257,4 +257,4 @@ def format_markdown(findings: list[Finding], as_of: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-FORMATS = {"text": format_text, "json": format_json, "md": format_markdown}
+FORMATS = {"text": format_text, "json": format_json, "markdown": format_markdown}

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timezone
 from importlib import resources
 from pathlib import Path
 
@@ -23,11 +24,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
-from mkdocs.utils import get_build_datetime
 
-from . import lookup, opendata
+from . import clock, lookup, opendata
 from .audit import public_notices
-from .errors import UsageError
+from .errors import NotPossible
 from .history import SHALLOW_WARNING, read_history
 from .labels import PLATFORMS
 from .model import Registry
@@ -137,7 +137,7 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
                      for path, unit in sorted(outcome.registry.units.items()) if unit.contact_keys}}
     del outcome  # the model is large at province scale; the portal needs only the public view
     assets, count = verify_index(public)
-    generated_at = get_build_datetime().strftime("%Y-%m-%dT%H:%M:%SZ")
+    generated_at = clock.build_time().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     assets["data/registry.json"] = opendata.registry_json(public, generated_at)
     assets["data/registry.schema.json"] = opendata.registry_schema()
     assets["data/accounts.csv"] = opendata.accounts_csv(public)
@@ -145,7 +145,7 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
     assets["file/units.json"] = json.dumps(
         [[u.path, u.name] for u in public.units.values()], ensure_ascii=False,
         separators=(",", ":")).encode("utf-8")
-    updated = get_build_datetime().date().isoformat()
+    updated = clock.build_date().isoformat()
     pages = render_pages(public, count, site_name, updated, notices, forge)
     return Generated(report, pages, assets, ok=True,
                      # The root unit's page is rendered by mkdocs itself (``shell_pages``).
@@ -167,7 +167,7 @@ def verify_index(public: PublicRegistry) -> tuple[dict[str, bytes], int]:
 
 def _notices(registry: Registry) -> tuple[str, list[Notice]]:
     """The 公开通报 the registry chose to publish, as of the build date."""
-    today = get_build_datetime().date()
+    today = clock.build_date()
     accounts = {a.file: a for a in registry.accounts}
     notices = []
     for finding in public_notices(registry, today):
@@ -189,7 +189,7 @@ def forge_settings(value: object) -> dict[str, str] | None:
     keys = ("kind", "url", "repo", "branch")
     if not isinstance(value, dict) or not all(isinstance(value.get(k), str) for k in keys) \
             or value["kind"] not in FORGES or not value["url"].startswith(("https://", "http://")):
-        raise UsageError("mkdocs.yml 的 extra.forge 应写明 kind（github、gitea、forgejo 或 gitlab）、"
+        raise NotPossible("mkdocs.yml 的 extra.forge 应写明 kind（github、gitea、forgejo 或 gitlab）、"
                          "url（如 https://github.com）、repo（如 shili-jyj/registry）和 branch（如 main）。")
     return {k: str(value[k]).rstrip("/") if k == "url" else str(value[k]).strip("/") for k in keys}
 
@@ -198,7 +198,7 @@ def load_site_config(root: Path, out: Path) -> MkDocsConfig:
     """The registry's mkdocs.yml, strict, building into ``out``."""
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
-        raise UsageError(f"{root} 里没有 mkdocs.yml。")
+        raise NotPossible(f"{root} 里没有 mkdocs.yml。")
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     jieba.setLogLevel(logging.WARNING)  # the theme's search segments Chinese with jieba
     return load_config(str(config_file), site_dir=str(out.resolve()), strict=True)

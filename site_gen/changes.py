@@ -13,7 +13,7 @@ from pathlib import Path
 import git
 
 from .catalogue import Problem, problem
-from .errors import UsageError
+from .errors import NotPossible
 from .identity import account_key
 from .labels import PLATFORMS
 from .loader import Document, parse_document
@@ -49,12 +49,12 @@ def changes_since(root: Path, ref: str) -> Changes:
     """The files changed between the merge base of ``ref`` and the working tree."""
     repo = open_repo(root)
     if repo is None:
-        raise UsageError(f"--since 需要在 Git 仓库中运行，{root} 不是。")
+        raise NotPossible(f"--since 需要在 Git 仓库中运行，{root} 不是。")
     try:
         base = repo.git.merge_base(ref, "HEAD").strip()
     except git.GitCommandError:
         hint = "（这是浅克隆：检出时请用 fetch-depth: 0）" if is_shallow(repo) else ""
-        raise UsageError(f"在 Git 历史中找不到 {ref}{hint}。") from None
+        raise NotPossible(f"在 Git 历史中找不到 {ref}{hint}。") from None
     pathspec, prefix = filings_pathspec(repo, root)
     changes = Changes()
     # -z: names as they are, whatever they hold (quotes, backslashes, tabs, newlines).

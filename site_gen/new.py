@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import clock
-from .errors import UsageError
+from .errors import NotPossible
 from .identity import account_key, expected_file_name
 from .labels import PLATFORMS, WECHAT_KINDS
 from .platforms import id_problem
@@ -166,12 +166,12 @@ def unit_folder(root: Path, text: str) -> tuple[str, str | None]:
 
 def write_filing(root: Path, unit_path: str, answers: Answers) -> str:
     """Write the filing the checked ``answers`` describe; return its path (as validate shows
-    it). Raises UsageError when the file exists."""
+    it). Raises NotPossible when the file exists."""
     platform, account_id = answers["platform"], answers["account_id"]
     folder = root / "filings" / unit_path if unit_path else root / "filings"
     target = folder / expected_file_name(platform, account_id)
     if target.exists():
-        raise UsageError(f"{target.relative_to(root).as_posix()} 已经存在：变更请直接修改这个文件。")
+        raise NotPossible(f"{target.relative_to(root).as_posix()} 已经存在：变更请直接修改这个文件。")
     filing: dict[str, object] = {key: answers.get(key) for key in (
         "name", "platform", "account_id", "url", "wechat_kind", "verified", "certified_subject",
         "opened_on", "last_post_on")}

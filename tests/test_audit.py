@@ -199,7 +199,7 @@ def test_demo_audit(run_cli) -> None:
 
 
 def test_audit_formats_and_options(run_cli) -> None:
-    md = run_cli("audit", "--as-of", "2026-11-23", "--format", "md", cwd=REPO)
+    md = run_cli("audit", "--as-of", "2026-11-23", "--format", "markdown", cwd=REPO)
     assert md.stdout.startswith("## 规则审计（截至 2026-11-23）")
     assert "| 长期不更新（僵尸号） | 2 |" in md.stdout
     text = run_cli("audit", "--as-of", "2026-11-23", "--unit", "xicheng", cwd=REPO)

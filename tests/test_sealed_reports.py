@@ -354,10 +354,10 @@ def test_the_audit_of_invalid_contacts_names_the_field_only(demo_registry: Path,
         (demo_registry / file).write_text(with_sealed_contacts(text, doc, sealed_text), "utf-8")
     key = private_keys["city"]
     outputs = []
-    for output_format in ("text", "json", "md"):
+    for output_format in ("text", "json", "markdown"):
         done = cli("--root", demo_registry, "audit", "--identity", key, "--format", output_format)
         assert done.returncode == 0, done
-        assert done.stdout.count("A-CONTACTS-INVALID") == 2 or output_format == "md", done
+        assert done.stdout.count("A-CONTACTS-INVALID") == 2 or output_format == "markdown", done
         outputs.append(done)
     assert "contacts.ops_lead.phone" in outputs[0].stdout
     assert "contacts.leader.phone" in outputs[0].stdout
@@ -576,8 +576,8 @@ def test_the_publish_steps_leave_no_contact_in_any_upload_or_line(tmp_path: Path
     printed = []
     for args, environment in (
             (["build", "--out", "site"], env),
-            (["probe", "--out", "dist/probe.json", "--format", "md", "--timeout", "2"], env),
-            (["audit", "--probe", "dist/probe.json", "--format", "md"], keyed),
+            (["probe", "--out", "dist/probe.json", "--format", "markdown", "--timeout", "2"], env),
+            (["audit", "--probe", "dist/probe.json", "--format", "markdown"], keyed),
             (["report", "--seal", "--out", "dist/reports", "--probe", "dist/probe.json",
               "--sent-on", SENT, "--as-of", SENT], keyed)):
         done = cli("--root", root, *args, cwd=root, env=environment)

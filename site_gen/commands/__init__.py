@@ -1,16 +1,14 @@
 """The command layer: one module per ``site-gen`` command (as mkdocs has ``commands/``).
 
 Each module parses nothing itself (``cli.py`` does, with click), checks what the user gave
-(the registry folder, ``--as-of``, a unit path), calls the libraries, which return values,
+(the registry folder, a unit path; dates are parsed by ``options``), calls the libraries, which return values,
 and prints. No module outside this package prints or asks questions.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from .. import clock
 from ..errors import UsageError
 from ..model import Registry, Sealed
 
@@ -20,16 +18,6 @@ def registry_root(root: Path) -> Path:
     if not root.is_dir():
         raise UsageError(f"登记库目录 {root} 不存在。")
     return root
-
-
-def as_of_date(text: str | None, option: str = "--as-of") -> date:
-    """A ``YYYY-MM-DD`` option, today (Beijing time) when not given."""
-    if text is None:
-        return clock.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} 应写成 YYYY-MM-DD，现在是“{text}”。") from None
 
 
 def unit_argument(registry: Registry, text: str | None) -> str:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 
 from ..audit import FORMATS, audit
 from ..rules import check_registry
-from . import as_of_date, registry_root, sealed_notes, unit_argument
+from . import registry_root, sealed_notes, unit_argument
 from .contacts import identities
 from .probe import probe_record
 from .progress import reading
 
 
-def run_audit(root: Path, as_of: str | None, unit_path: str | None, output_format: str,
+def run_audit(root: Path, today: date, unit_path: str | None, output_format: str,
               identity: Path | None = None, probe_file: Path | None = None) -> int:
-    """Print the audit of ``root`` (or of one unit's subtree); return the exit status."""
-    today = as_of_date(as_of)
+    """Print the audit of ``root`` (or of one unit's subtree) as of ``today``; return the
+    exit status."""
     keys = identities(identity)
     probed = probe_record(probe_file)
     with reading() as progress:

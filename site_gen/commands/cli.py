@@ -5,12 +5,25 @@ from __future__ import annotations
 
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 
 import click
 
 from .. import __version__
-from ..errors import UsageError
+from ..errors import NotPossible
+from .options import (
+    GITHUB,
+    JSON,
+    MARKDOWN,
+    TEXT,
+    as_of_option,
+    day_option,
+    format_option,
+    identity_option,
+    probe_option,
+    unit_option,
+)
 
 # Each command imports its step when it runs: `validate` need not load mkdocs or openpyxl.
 
@@ -30,11 +43,9 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format",
-              type=click.Choice(["text", "github", "json", "markdown"]),
-              default="text", show_default=True,
-              help="text：每行一个问题；github：GitHub Actions 注释；json：供程序读取；"
-                   "markdown：中文表格。")
+@format_option(TEXT, GITHUB, JSON, MARKDOWN,
+               help="text：每行一个问题；github：GitHub Actions 注释；json：供程序读取；"
+                    "markdown：中文表格。")
 @click.option("--since", metavar="REF",
               help="只检查从这个 Git 引用（如 origin/main）以来改动的文件，并拒绝删除备案文件。")
 @click.option("--summary", metavar="FILE",
@@ -72,25 +83,20 @@ def build(ctx: click.Context, out: Path) -> int:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("dist/reports"), show_default=True,
               help="报表输出目录（相对于登记库根目录）。")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="统计数据截至的日期，默认今天。")
-@click.option("--unit", "unit_path", metavar="单位文件夹",
-              help="只为这个单位（含下级）生成，并生成各单位自留的备案登记表。")
+@as_of_option("统计数据截至的日期，默认今天。")
+@unit_option("只为这个单位（含下级）生成，并生成各单位自留的备案登记表。")
 @click.option("--format", "output_format", type=click.Choice(["xlsx", "xls"]), default="xlsx",
               show_default=True, help="xls 需要 LibreOffice。")
-@click.option("--sent-on", "sent_on", metavar="YYYY-MM-DD",
-              help="报送日期，用于文件名（通知要求用实际发送日期），默认今天。")
-@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
-              help="解密联系人用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY，"
-                   "都没有时联系人栏目显示“已加密”。")
-@click.option("--probe", "probe_file", type=click.Path(dir_okay=False, path_type=Path),
-              metavar="探测记录", help="site-gen probe 写的记录：网站的问题列入问题排查情况。")
+@day_option("--sent-on", "报送日期，用于文件名（通知要求用实际发送日期），默认今天。")
+@identity_option("都没有时联系人栏目显示“已加密”。")
+@probe_option("网站的问题列入问题排查情况。")
 @click.option("--seal/--no-seal", default=None,
               help="--seal：每个教育局的全部表格打成一个加密的报表包（.zip.age），只有本单位和"
                    "上级单位的私钥能打开，输出目录里没有明文表格。在 CI 中（环境变量 CI 不为空）"
                    "且登记库有 contact_keys 时默认加密；--no-seal 生成明文表格。")
 @click.pass_context
-def report(ctx: click.Context, out: Path, as_of: str | None, unit_path: str | None,
-           output_format: str, sent_on: str | None, identity: Path | None,
+def report(ctx: click.Context, out: Path, as_of: date, unit_path: str | None,
+           output_format: str, sent_on: date, identity: Path | None,
            probe_file: Path | None, seal: bool | None) -> int:
     """生成上报用的统计表格（附件1、附件2、附件4），每个教育局一套，覆盖全部下级单位。
 
@@ -117,19 +123,14 @@ def codeowners(ctx: click.Context, check: bool) -> int:
 
 
 @cli.command(name="audit")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按这一天审计，默认今天。")
-@click.option("--unit", "unit_path", metavar="单位文件夹", help="只审计这个单位及其下级。")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "md"]),
-              default="text", show_default=True,
-              help="text：每行一条；json：供程序读取；md：CI 作业摘要用的中文报告。")
-@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
-              help="解密联系人用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY，"
-                   "有密钥时也检查加密的联系人。")
-@click.option("--probe", "probe_file", type=click.Path(dir_okay=False, path_type=Path),
-              metavar="探测记录", help="site-gen probe 写的记录：网站的问题列入审计，"
-                                     "网站的最近更新日期优先于备案中填写的日期。")
+@as_of_option("按这一天审计，默认今天。")
+@unit_option("只审计这个单位及其下级。")
+@format_option(TEXT, JSON, MARKDOWN,
+               help="text：每行一条；json：供程序读取；markdown：CI 作业摘要用的中文报告。")
+@identity_option("有密钥时也检查加密的联系人。")
+@probe_option("网站的问题列入审计，网站的最近更新日期优先于备案中填写的日期。")
 @click.pass_context
-def audit_command(ctx: click.Context, as_of: str | None, unit_path: str | None,
+def audit_command(ctx: click.Context, as_of: date, unit_path: str | None,
                   output_format: str, identity: Path | None, probe_file: Path | None) -> int:
     """按通知的规则审计登记库：僵尸号、逾期备案、同一平台多个账号、年审到期、名称易混淆等。
 
@@ -141,15 +142,14 @@ def audit_command(ctx: click.Context, as_of: str | None, unit_path: str | None,
 
 
 @cli.command(name="probe")
-@click.option("--unit", "unit_path", metavar="单位文件夹", help="只探测这个单位及其下级的网站。")
+@unit_option("只探测这个单位及其下级的网站。")
 @click.option("--map", "maps", multiple=True, metavar="主机名=地址",
               help="把对这个主机名的请求发到另一个地址（例如网站的本地副本，可用 http），"
                    "不改动任何备案；可以写多次。")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("dist/probe.json"), show_default=True,
               help="探测记录写到这里（相对于登记库根目录）。")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "md"]),
-              default="text", show_default=True, help="发现的问题的输出格式，同 site-gen audit。")
+@format_option(TEXT, JSON, MARKDOWN, help="发现的问题的输出格式，同 site-gen audit。")
 @click.option("--timeout", type=float, default=10.0, show_default=True,
               help="每个请求最多等待的秒数。")
 @click.option("--retries", type=int, default=2, show_default=True,
@@ -202,9 +202,7 @@ def contacts_seal(ctx: click.Context, paths: tuple[str, ...]) -> int:
 
 @contacts.command(name="show")
 @click.argument("path", type=click.Path())
-@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
-              help="解密联系人用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY，"
-                   "")
+@identity_option()
 @click.pass_context
 def contacts_show(ctx: click.Context, path: str, identity: Path | None) -> int:
     """解密并显示一个文件的联系人（只显示，不改动文件）。"""
@@ -215,9 +213,7 @@ def contacts_show(ctx: click.Context, path: str, identity: Path | None) -> int:
 
 @contacts.command(name="rekey")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
-              help="解密联系人用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY，"
-                   "")
+@identity_option()
 @click.pass_context
 def contacts_rekey(ctx: click.Context, paths: tuple[str, ...], identity: Path | None) -> int:
     """用现有私钥解密后，重新加密给单位树现在的公钥（新增、更换或撤销公钥后运行）。
@@ -231,8 +227,7 @@ def contacts_rekey(ctx: click.Context, paths: tuple[str, ...], identity: Path | 
 
 @contacts.command(name="open")
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
-              help="解密用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY。")
+@identity_option()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="解开到这个文件夹，默认是当前目录下与报表包同名的文件夹。")
 @click.option("--force", is_flag=True, help="覆盖文件夹里已有的同名文件（会逐个说明）。")
@@ -305,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("已取消。", err=True)
         return 1
-    except UsageError as exc:
+    except NotPossible as exc:  # UsageError included
         click.echo(f"用法错误：{exc}", err=True)
         return 2
     except OSError as exc:  # a folder that cannot be written, a full disk: not a bug

@@ -7,11 +7,12 @@ from urllib.parse import urlsplit
 
 import click
 
+from .. import clock
 from ..audit import FORMATS, audit
 from ..errors import UsageError
 from ..probe import Site, probe, read_record, record, websites
 from ..rules import check_registry
-from . import as_of_date, registry_root, unit_argument
+from . import registry_root, unit_argument
 from .progress import reading
 
 MAX_SECONDS = 3600  # --timeout and --delay (NaN fails every comparison, so it is refused too)
@@ -50,7 +51,7 @@ def run_probe(root: Path, unit_path: str | None, maps: tuple[str, ...], out: Pat
     if not (0 < timeout <= MAX_SECONDS and 0 <= delay <= MAX_SECONDS) or retries < 0:
         raise UsageError(f"--timeout 要大于 0，--delay 不能小于 0，两者都不能超过 {MAX_SECONDS} 秒；"
                          "--retries 不能小于 0。")
-    today = as_of_date(None)
+    today = clock.today()
     with reading() as progress:
         outcome = check_registry(registry_root(root), progress=progress)
     registry = outcome.registry

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from ..reporters import format_text
 from ..rules import check_registry
 from ..spreadsheets import legacy, write_reports
 from ..spreadsheets.sealed import seal_bundle, unsealable
-from . import as_of_date, registry_root, sealed_notes, unit_argument
+from . import registry_root, sealed_notes, unit_argument
 from .contacts import identities
 from .probe import probe_record
 from .progress import reading
@@ -32,14 +33,13 @@ def sealing_wanted(seal: bool | None, has_keys: bool) -> bool:
     return bool(os.environ.get("CI")) and has_keys
 
 
-def run_report(root: Path, out: Path, as_of: str | None, unit_path: str | None,
-               output_format: str, sent_on: str | None = None,
+def run_report(root: Path, out: Path, as_of: date, unit_path: str | None,
+               output_format: str, sent_on: date,
                identity: Path | None = None, probe_file: Path | None = None,
                seal: bool | None = None) -> int:
     """Validate, then write the spreadsheets (sealed per bureau when asked or under CI);
     return the exit status."""
-    cut_off = as_of_date(as_of).isoformat()
-    sending = as_of_date(sent_on, "--sent-on").isoformat()
+    cut_off, sending = as_of.isoformat(), sent_on.isoformat()
     keys = identities(identity)
     probed = probe_record(probe_file)
     with reading() as progress:
