@@ -43,11 +43,14 @@ def key_of(account: object) -> tuple[str, str]:
 
 
 def account_key(platform: str, account_id: str) -> tuple[str, str]:
-    """The identity that must be unique in the registry: case and a website's
-    leading ``www.`` do not make a different account."""
-    key = account_id.strip().lower()
-    if platform == "website" and key.startswith("www."):
-        key = key[4:]
+    """Which two filings are the same account — the one definition, used by the validator's
+    uniqueness rule, the pull-request index, the probe, lookup and (mirrored in
+    ``static/verify.js`` as ``accountKey``) the filing form and the verify page: the
+    platform, and the ID as ``id_key`` reads it (width, case, spaces around, a leading
+    ``@``), a website's leading ``www.`` not counting."""
+    key = id_key(account_id)
+    if platform == "website":
+        key = key.removeprefix("www.")
     return platform, key
 
 
@@ -89,4 +92,6 @@ def folded_name_of(account: object) -> str:
 
 
 def id_key(text: str) -> str:
+    """An ID as compared (``account_key`` without the platform): folded (``fold``: NFKC,
+    trimmed, lower case) and without leading ``@`` (how people write handles)."""
     return fold(text).lstrip("@")

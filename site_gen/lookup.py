@@ -32,7 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .identity import id_key, name_key
+from .identity import account_key, id_key, name_key
 from .platforms import id_rules, labelled_ids, link_info, links_of, normal, url_chars_only
 from .public import PublicAccount, PublicCounterfeit, PublicRegistry, unit_href
 
@@ -110,7 +110,7 @@ def _keys_of(platform: str, account_id: str | None, links: tuple[str | None, ...
     if account_id:
         keys.append(f"id:{id_key(account_id)}")
         if platform == "website":
-            keys.append(f"host:{id_key(account_id).removeprefix('www.')}")
+            keys.append(f"host:{account_key(platform, account_id)[1]}")
     for link in links:
         info = link_info(normal(link)) if link else None
         if info is None:

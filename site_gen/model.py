@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 ROOT = ""
 
@@ -152,10 +152,44 @@ class Counterfeit:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Registry:
+class AccountFacts(Protocol):
+    """What the cross-file rules read of a filing: an ``Account``, or the light record the
+    pull-request index keeps of a file it did not read (``rules.incremental.IndexedAccount``)."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def platform(self) -> str: ...
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def opened_on(self) -> str: ...
+    @property
+    def filed_on(self) -> str: ...
+    @property
+    def certified_subject(self) -> str | None: ...
+    @property
+    def personal_capacity(self) -> bool: ...
+    @property
+    def active(self) -> bool: ...
+
+
+A = TypeVar("A", bound=AccountFacts, covariant=True)
+
+
+@dataclass(frozen=True)
+class Facts(Generic[A]):
+    """Units, filings and counterfeits: what checking sees, with whatever record of each
+    filing it has (``Registry`` holds full ``Account``s)."""
+
     units: Mapping[str, Unit]
-    accounts: tuple[Account, ...]
+    accounts: tuple[A, ...]
     counterfeits: tuple[Counterfeit, ...]
 
     def ancestors(self, path: str) -> Iterator[Unit]:
@@ -168,8 +202,14 @@ class Registry:
             yield unit
             current = unit.parent
 
-    def in_subtree(self, account: Account | Counterfeit, top: str) -> bool:
+    def in_subtree(self, account: AccountFacts | Counterfeit, top: str) -> bool:
         return within(account.unit, top)
+
+
+class Registry(Facts[Account]):
+    """The whole registry, every filing read and modelled: what the outputs read."""
+
+    __slots__ = ()
 
 
 def within(path: str, top: str) -> bool:

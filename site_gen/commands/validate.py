@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -11,8 +12,9 @@ from .. import clock
 from ..catalogue import Problem
 from ..changes import changes_since
 from ..errors import UsageError
+from ..model import Facts
 from ..reporters import FORMATS, format_markdown
-from ..rules import check_registry
+from ..rules import Outcome, check_registry
 from ..rules.incremental import check_changed
 from . import registry_root
 from .progress import reading
@@ -49,7 +51,9 @@ def run_validate(root: Path, paths: Sequence[str], output_format: str,
         targets = sorted({*(targets or []), *changes.targets})
         extra = changes.problems
     # Given files (a pull request): read only those, the rest from the blob-keyed index.
-    outcome = check_changed(root, targets, clock.today()) if targets is not None else None
+    outcome: Outcome[Facts[Any]] | None = None
+    if targets is not None:
+        outcome = check_changed(root, targets, clock.today())
     if outcome is None:
         with reading() as progress:
             outcome = check_registry(root, targets, progress=progress)

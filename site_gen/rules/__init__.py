@@ -1,20 +1,37 @@
-"""Load, check and model a whole registry: the one function every command starts with."""
+"""Load, check and model a whole registry: the one function every command starts with.
+
+One checking pipeline with two readers: ``check_registry`` reads every file (in worker
+processes at province scale); ``incremental.check_changed`` reads only a pull request's
+files and takes what the cross-file rules need of the others from its index. Both feed
+``assemble``, which builds the model, runs every cross-file rule and keeps what concerns the
+files asked about.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .. import clock
 from ..catalogue import Problem, problem
 from ..loader import COUNTERFEITS_SIZE_LIMIT, SIZE_LIMIT, Document, read_document
-from ..model import Account, Counterfeit, Registry, Unit, account_from, counterfeits_from, unit_from
+from ..model import (
+    Account,
+    AccountFacts,
+    Counterfeit,
+    Facts,
+    Registry,
+    Unit,
+    account_from,
+    counterfeits_from,
+    unit_from,
+)
 from ..schemas import check_schema, coerce_plain_numbers, is_valid
 from ..sealing import open_contacts_in
 from . import crossfile, fields, paths, policy
@@ -34,12 +51,17 @@ CROSS_FILE_RULES = (
 POINTED_AT = frozenset({"account_id", "platform", "filed_on", "certified_subject", "name"})
 
 
+R = TypeVar("R", bound="Facts[Any]", covariant=True)
+T = TypeVar("T", bound=AccountFacts)
+
+
 @dataclass(frozen=True)
-class Outcome:
-    """What checking a registry found, and the model of every file without errors."""
+class Outcome(Generic[R]):
+    """What checking a registry found, and the model of every file without errors (a
+    ``Registry``; in a pull request, ``Facts`` with the index's records)."""
 
     problems: tuple[Problem, ...]
-    registry: Registry
+    registry: R
     files: int
     notes: tuple[str, ...] = ()  # warnings about the run itself (a damaged cache), for stderr
 
@@ -118,7 +140,7 @@ def seal_required(root: Path) -> bool:
 def check_registry(root: Path, targets: Collection[str] | None = None,
                    today: date | None = None,
                    progress: Callable[[int, int], None] | None = None,
-                   identities: tuple[str, ...] = ()) -> Outcome:
+                   identities: tuple[str, ...] = ()) -> Outcome[Registry]:
     """Check the registry at ``root``.
 
     With ``targets`` (paths relative to ``root``), only problems of those files,
@@ -129,44 +151,98 @@ def check_registry(root: Path, targets: Collection[str] | None = None,
     today = today or clock.today()
     wanted = None if targets is None else set(targets)
     layout = paths.discover(root)
-    found = [*layout.problems, *paths.unread_secrets(root, layout)]
-    files = [(file, unit_path, "unit") for unit_path, file in sorted(layout.units.items())]
-    files += [(file, unit_path, "account") for file, unit_path in layout.accounts]
-    files += [(file, unit_path, "counterfeits") for file, unit_path in layout.counterfeits]
+    files = layout_files(layout)
     sealed = seal_required(root)
     jobs = [_Job(root, file, kind, wanted is None or file in wanted, today, sealed, identities)
             for file, _, kind in files]
-    docs: dict[str, Document] = {}
-    units: dict[str, Unit] = {}
-    accounts: list[Account] = []
-    counterfeits: list[Counterfeit] = []
-    for done, ((file, unit_path, kind), read) in enumerate(zip(files, _read_all(jobs),
-                                                             strict=True), start=1):
-        if progress is not None and (done % 1000 == 0 or done == len(files)):
-            progress(done, len(files))
-        found.extend(read.problems)
-        if read.located is not None:
-            docs[file] = read.located
-        if read.data is None:
-            continue
-        if kind == "unit":
-            units[unit_path] = unit_from(unit_path, read.data)
-        elif unit_path not in units:
-            continue  # its unit has errors: reported there
-        elif kind == "account":
-            accounts.append(account_from(file, unit_path, read.data))
-        else:
-            counterfeits.extend(counterfeits_from(file, unit_path, read.data))
 
-    registry = Registry(MappingProxyType(units), tuple(accounts), tuple(counterfeits))
+    def readings() -> Iterator[Reading[Account]]:
+        for done, ((file, unit_path, kind), read) in enumerate(zip(files, _read_all(jobs),
+                                                                 strict=True), start=1):
+            if progress is not None and (done % 1000 == 0 or done == len(files)):
+                progress(done, len(files))
+            yield _reading(file, unit_path, kind, read)
+
+    located: dict[str, Document] = {}
+    return assemble(layout, paths.unread_secrets(root, layout), readings(), located, located,
+                    wanted, Registry)
+
+
+@dataclass(frozen=True)
+class Reading(Generic[T]):
+    """One file's part in a check: its problems, and what it adds to the model (nothing when
+    it has errors, or when its unit has)."""
+
+    file: str
+    unit_path: str
+    kind: str
+    problems: Sequence[Problem] = ()
+    unit: Unit | None = None
+    account: T | None = None
+    counterfeits: tuple[Counterfeit, ...] = ()
+    located: Document | None = None  # the positions cross-file rules point at
+
+
+def layout_files(layout: paths.Layout) -> list[tuple[str, str, str]]:
+    """(file, unit path, kind) of every file the layout recognised: units first (parents
+    before children), then accounts, then counterfeit lists."""
+    files = [(file, unit_path, "unit") for unit_path, file in sorted(layout.units.items())]
+    files += [(file, unit_path, "account") for file, unit_path in layout.accounts]
+    files += [(file, unit_path, "counterfeits") for file, unit_path in layout.counterfeits]
+    return files
+
+
+def _reading(file: str, unit_path: str, kind: str, read: _Read) -> Reading[Account]:
+    if read.data is None:
+        return Reading(file, unit_path, kind, read.problems, located=read.located)
+    if kind == "unit":
+        return Reading(file, unit_path, kind, read.problems, unit=unit_from(unit_path, read.data),
+                       located=read.located)
+    if kind == "account":
+        return Reading(file, unit_path, kind, read.problems,
+                       account=account_from(file, unit_path, read.data), located=read.located)
+    return Reading(file, unit_path, kind, read.problems,
+                   counterfeits=tuple(counterfeits_from(file, unit_path, read.data)),
+                   located=read.located)
+
+
+def assemble(layout: paths.Layout, more: Iterable[Problem], readings: Iterable[Reading[T]],
+             located: dict[str, Document], docs: Mapping[str, Document],
+             wanted: Collection[str] | None,
+             make: Callable[[Mapping[str, Unit], tuple[T, ...], tuple[Counterfeit, ...]], R],
+             notes: tuple[str, ...] = ()) -> Outcome[R]:
+    """The checking loop both readers share: each file's problems and model (an account or
+    list of a unit with errors is left out: its unit's problem says why), then every
+    cross-file rule. ``located`` collects the positions of the files read; ``docs`` is what
+    the rules look positions up in (the same mapping, or one that makes the index's lazily).
+    With ``wanted``, only problems of those files (or that involve them) are kept, and the
+    layout's, which are the registry's shape whichever file changed."""
+    found = [*layout.problems, *more]
+    units: dict[str, Unit] = {}
+    accounts: list[T] = []
+    counterfeits: list[Counterfeit] = []
+    for reading in readings:
+        found.extend(reading.problems)
+        if reading.located is not None:
+            located[reading.file] = reading.located
+        if reading.unit is not None:
+            units[reading.unit_path] = reading.unit
+        elif reading.unit_path not in units:
+            continue  # its unit has errors: reported there
+        elif reading.account is not None:
+            accounts.append(reading.account)
+        else:
+            counterfeits.extend(reading.counterfeits)
+    registry = make(MappingProxyType(units), tuple(accounts), tuple(counterfeits))
     # In a pull request the changed files are the newcomers: a rule between two files
     # blames the one that changed, never the original.
     changed = frozenset(wanted or ())
     for rule in CROSS_FILE_RULES:
         found.extend(rule(registry, docs, changed))
     if wanted is not None:
-        found = [p for p in found if p.file in wanted or p.related in wanted]
-    return Outcome(tuple(sorted(set(found))), registry, layout.files)
+        shape = set(layout.problems)
+        found = [p for p in found if p.file in wanted or p.related in wanted or p in shape]
+    return Outcome(tuple(sorted(set(found))), registry, layout.files, notes)
 
 
 def load_units(root: Path) -> dict[str, Unit]:

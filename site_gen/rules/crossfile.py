@@ -10,14 +10,14 @@ from ..catalogue import Problem, problem
 from ..identity import account_key, key_of
 from ..labels import PLATFORMS
 from ..loader import Document
-from ..model import Account, Registry
+from ..model import AccountFacts, Facts
 
 
-def check_uniqueness(registry: Registry, docs: Mapping[str, Document],
+def check_uniqueness(registry: Facts[AccountFacts], docs: Mapping[str, Document],
                 changed: Collection[str] = ()) -> list[Problem]:
     """(platform, account ID) appears once in the registry, active or deregistered. The
     copy is blamed: the file changed in the pull request, or else the one filed later."""
-    groups: dict[tuple[str, str], list[Account]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[AccountFacts]] = defaultdict(list)
     wanted = {key_of(a) for a in registry.accounts if a.file in changed}
     for account in registry.accounts:
         key = key_of(account)
@@ -39,7 +39,7 @@ def check_uniqueness(registry: Registry, docs: Mapping[str, Document],
     return found
 
 
-def check_counterfeits(registry: Registry, docs: Mapping[str, Document],
+def check_counterfeits(registry: Facts[AccountFacts], docs: Mapping[str, Document],
                 changed: Collection[str] = ()) -> list[Problem]:
     """A counterfeit may not be one of the registry's own accounts."""
     official = {key_of(a): a.file for a in registry.accounts}

@@ -15,29 +15,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, cast
+from typing import Any
 
 from .. import __version__
 from ..catalogue import Problem
 from ..identity import account_key, name_key
 from ..loader import Document
-from ..model import (
-    Account,
-    Counterfeit,
-    Registry,
-    Unit,
-    counterfeits_from,
-    unit_from,
-)
+from ..model import Facts, counterfeits_from, unit_from
 from ..schemas import load_schemas
-from . import CROSS_FILE_RULES, Outcome, _Job, _read, paths, seal_required
+from . import Outcome, Reading, _Job, _read, assemble, layout_files, paths, seal_required
 from .repository import git_listing
 
-INDEX_FORMAT = 3  # raise when an entry's shape changes
+INDEX_FORMAT = 4  # raise when an entry's shape or meaning changes (4: account_key folds width and @)
 
 
 def cache_folder(root: Path) -> Path:
@@ -182,7 +174,8 @@ class IndexedAccount:
         return bool(self.status == "active")
 
 
-def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome | None:
+def check_changed(root: Path, targets: Collection[str],
+                  today: date) -> Outcome[Facts[IndexedAccount]] | None:
     """Check ``targets`` in full and every cross-file rule, reading nothing else; None when
     ``root`` is not in a Git repository (then the whole registry must be read)."""
     listed = git_listing(root)
@@ -194,57 +187,55 @@ def check_changed(root: Path, targets: Collection[str], today: date) -> Outcome 
     added = False
     wanted = set(targets)
     layout = paths.layout_from(listed.files, listed.links)
-    found: list[Problem] = [*layout.problems, *paths.unread_secrets(root, layout, wanted)]
-    files = [(file, unit_path, "unit") for unit_path, file in sorted(layout.units.items())]
-    files += [(file, unit_path, "account") for file, unit_path in layout.accounts]
-    files += [(file, unit_path, "counterfeits") for file, unit_path in layout.counterfeits]
     by_file: dict[str, Entry] = {}
     targets_located: dict[str, Document] = {}  # the files under review point at any line
-    docs = _LazyDocs(by_file, targets_located)
-    units: dict[str, Unit] = {}
-    accounts: list[Account] = []
-    counterfeits: list[Counterfeit] = []
     sealed = seal_required(root)
-    for file, unit_path, kind in files:
-        if file in wanted:
-            read = _read(_Job(root, file, kind, True, today, sealed))
-            found.extend(read.problems)
-            entry = _entry(kind, read.data, read.located)
-            if read.located is not None:
-                targets_located[file] = read.located
-        else:
-            blob = None if file in dirty else blobs.get(file)
-            cached = entries.get(blob) if blob else None
-            if cached is not None:
-                entry = cached
-            else:
-                read = _read(_Job(root, file, kind, False, today))
+
+    def readings() -> Iterator[Reading[IndexedAccount]]:
+        nonlocal added
+        for file, unit_path, kind in layout_files(layout):
+            problems: Sequence[Problem] = ()
+            located = None
+            if file in wanted:
+                read = _read(_Job(root, file, kind, True, today, sealed))
+                problems, located = read.problems, read.located
                 entry = _entry(kind, read.data, read.located)
-                if blob:
-                    entries[blob], added = entry, True
-        by_file[file] = entry
-        if entry[0] == "x":
-            continue
-        if entry[0] == "u":
-            units[unit_path] = unit_from(unit_path, entry[1])
-        elif unit_path not in units:
-            continue  # its unit has errors: reported there
-        elif entry[0] == "a":
-            accounts.append(cast(Account, IndexedAccount(file, unit_path, entry)))
-        else:
-            counterfeits.extend(counterfeits_from(file, unit_path, entry[1]))
+            else:
+                blob = None if file in dirty else blobs.get(file)
+                cached = entries.get(blob) if blob else None
+                if cached is not None:
+                    entry = cached
+                else:
+                    read = _read(_Job(root, file, kind, False, today))
+                    entry = _entry(kind, read.data, read.located)
+                    if blob:
+                        entries[blob], added = entry, True
+            by_file[file] = entry
+            yield _reading_of(file, unit_path, kind, entry, problems, located)
+
+    outcome = assemble(layout, paths.unread_secrets(root, layout, wanted), readings(),
+                       targets_located, _LazyDocs(by_file, targets_located), wanted, Facts,
+                       (note,) if note else ())
     if added:
         _save(folder, entries)
-    registry = Registry(MappingProxyType(units), tuple(accounts), tuple(counterfeits))
-    changed = frozenset(wanted)
-    for rule in CROSS_FILE_RULES:
-        found.extend(rule(registry, docs, changed))
-    # Where files lie is the registry's shape, not one file's: a deleted _unit.yaml, a
-    # misnamed or hidden folder is reported whichever file the pull request touched.
-    shape = set(layout.problems)
-    found = [p for p in found if p.file in wanted or p.related in wanted or p in shape]
-    return Outcome(tuple(sorted(set(found))), registry, layout.files,
-                   (note,) if note else ())
+    return outcome
+
+
+def _reading_of(file: str, unit_path: str, kind: str, entry: Entry,
+                problems: Sequence[Problem], located: Document | None) -> Reading[IndexedAccount]:
+    """A file's part in the check from its index entry (a file under review was just read,
+    and its entry made from what was read)."""
+    if entry[0] == "u":
+        return Reading(file, unit_path, kind, problems, unit=unit_from(unit_path, entry[1]),
+                       located=located)
+    if entry[0] == "a":
+        return Reading(file, unit_path, kind, problems,
+                       account=IndexedAccount(file, unit_path, entry), located=located)
+    if entry[0] == "c":
+        return Reading(file, unit_path, kind, problems,
+                       counterfeits=tuple(counterfeits_from(file, unit_path, entry[1])),
+                       located=located)
+    return Reading(file, unit_path, kind, problems, located=located)
 
 
 __all__ = ["cache_folder", "check_changed"]

@@ -7,12 +7,13 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Generic, TypeVar
 
 from ..catalogue import Problem, problem
 from ..identity import account_key, folded_name_of, name_key
 from ..labels import PLATFORMS
 from ..loader import Document
-from ..model import Account, Registry, within
+from ..model import AccountFacts, Facts, within
 from ..workdays import working_days_after
 
 # Every deadline and threshold of the notices, in one place (the catalogue's templates and
@@ -21,6 +22,9 @@ FILING_DEADLINE_WORKING_DAYS = 5  # seed 001, 第四条（一）
 LOOKALIKE_MIN = 4  # shorter names (一中, 二中…) are too alike to mean anything
 # Platforms with no follower count: a website, an app or a mini program is not followed.
 NO_FOLLOWERS = frozenset({"website", "app", "mini_program"})
+
+# A record of a filing: a full ``Account`` for the audit, an index record in a pull request.
+T = TypeVar("T", bound=AccountFacts)
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def zombie_stage(days: int) -> ZombieStage | None:
     return next((s for s in reversed(ZOMBIE_STAGES) if days >= s.days), None)
 
 
-def late_filing_days(registry: Registry, account: Account) -> int | None:
+def late_filing_days(registry: Facts[AccountFacts], account: AccountFacts) -> int | None:
     """Working days from opening to filing when that is over the deadline, else None.
 
     Accounts opened before the unit's ``filing_required_since`` (the nearest unit up
@@ -78,7 +82,7 @@ def late_filing_days(registry: Registry, account: Account) -> int | None:
     return days if days > FILING_DEADLINE_WORKING_DAYS else None
 
 
-def check_late_filing(registry: Registry, docs: Mapping[str, Document],
+def check_late_filing(registry: Facts[AccountFacts], docs: Mapping[str, Document],
                 changed: Collection[str] = ()) -> list[Problem]:
     found = []
     for account in registry.accounts:
@@ -93,8 +97,8 @@ def check_late_filing(registry: Registry, docs: Mapping[str, Document],
     return found
 
 
-def duplicate_platform_groups(registry: Registry,
-                              changed: Collection[str] = ()) -> list[list[Account]]:
+def duplicate_platform_groups(registry: Facts[T],
+                              changed: Collection[str] = ()) -> list[list[T]]:
     """Groups of more than one active account of one unit on one platform (seed 002 集约);
     with ``changed``, only the groups of those files.
 
@@ -102,7 +106,7 @@ def duplicate_platform_groups(registry: Registry,
     are not counted: they are not the unit's own account on one platform.
     """
     wanted = {(a.unit, a.platform) for a in registry.accounts if a.file in changed}
-    groups: dict[tuple[str, str], list[Account]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[T]] = defaultdict(list)
     for account in registry.accounts:
         if account.active and not account.personal_capacity and account.platform != "other":
             place = (account.unit, account.platform)
@@ -113,7 +117,7 @@ def duplicate_platform_groups(registry: Registry,
             if len({account_key(a.platform, a.account_id) for a in group}) > 1]
 
 
-def check_duplicate_platform(registry: Registry, docs: Mapping[str, Document],
+def check_duplicate_platform(registry: Facts[AccountFacts], docs: Mapping[str, Document],
                 changed: Collection[str] = ()) -> list[Problem]:
     found = []
     for group in duplicate_platform_groups(registry, changed):
@@ -126,7 +130,7 @@ def check_duplicate_platform(registry: Registry, docs: Mapping[str, Document],
     return found
 
 
-def check_certified_subject(registry: Registry, docs: Mapping[str, Document],
+def check_certified_subject(registry: Facts[AccountFacts], docs: Mapping[str, Document],
                 changed: Collection[str] = ()) -> list[Problem]:
     """The certified subject should be the unit itself or a unit above it (a college's
     account is often certified in the university's name)."""
@@ -146,10 +150,10 @@ def check_certified_subject(registry: Registry, docs: Mapping[str, Document],
 
 
 @dataclass(frozen=True)
-class Lookalike:
+class Lookalike(Generic[T]):
     """``account``'s name imitates ``other`` (a name of another unit or of its account)."""
 
-    account: Account
+    account: T
     other: str  # the imitated name, as written
     other_unit: str  # the unit whose name or account it is
     how: str  # 与…相同 (equal after folding), 包含, or 只差一个字于
@@ -169,8 +173,8 @@ def _in_order(buckets: Iterable[Iterable[str]]) -> Iterator[str]:
             yield heapq.heappop(heap)
 
 
-def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collection[str] = (),
-               equal_only: bool = False) -> Iterator[Lookalike]:
+def lookalikes(registry: Facts[T], accounts: Iterable[T], changed: Collection[str] = (),
+               equal_only: bool = False) -> Iterator[Lookalike[T]]:
     """Active accounts whose folded name equals, is one edit from, or contains the name of
     another unit or of another unit's account (``equal_only``: equals). Units on one line of
     the tree (a school and its department) are not each other's imitators. The *copy* is
@@ -188,7 +192,7 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
             owners[folded].append((unit.path, (False, "")))
             shown.setdefault(folded, unit.name)
 
-    def rank(a: Account) -> Rank:
+    def rank(a: AccountFacts) -> Rank:
         return (a.file in changed, a.filed_on)
 
     folded_of: dict[str, str] = {}
@@ -257,7 +261,7 @@ def lookalikes(registry: Registry, accounts: Iterable[Account], changed: Collect
                 break
 
 
-def check_lookalike_names(registry: Registry, docs: Mapping[str, Document],
+def check_lookalike_names(registry: Facts[AccountFacts], docs: Mapping[str, Document],
                           changed: Collection[str] = ()) -> list[Problem]:
     """A name equal after folding to another unit's (or its account's) name. Names one
     character apart or containing another are common between real schools (阳光小学,

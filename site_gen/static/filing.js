@@ -489,7 +489,9 @@
   function checkDuplicate(data) {
     var verify = window.siteGenVerify;
     if (state.mode !== "new" || !verify || !data.platform || !data.account_id) { duplicate = { key: null, message: null }; return; }
-    var key = "id:" + verify.idKey(data.account_id), wanted = data.platform + " " + key;
+    // The verify index holds a website under its host without www. (site_gen/lookup.py).
+    var key = (data.platform === "website" ? "host:" : "id:") + verify.accountKey(data.platform, data.account_id);
+    var wanted = data.platform + " " + key;
     if (duplicate.key === wanted) return;
     duplicate = { key: wanted, message: null };
     var found = {};

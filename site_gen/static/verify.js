@@ -33,6 +33,11 @@
   function fold(text) { return normal(text).toLowerCase(); }
   function nameKey(text) { return Array.from(fold(text)).filter(function (ch) { return /[\p{L}\p{N}]/u.test(ch); }).join(""); }
   function idKey(text) { return fold(text).replace(/^@+/, ""); }
+  // site_gen/identity.py account_key: which two filings are the same account.
+  function accountKey(platform, id) {
+    var key = idKey(id);
+    return platform === "website" ? key.replace(/^www\./, "") : key;
+  }
   function looksLikeLink(text) { return SCHEME.test(text) || HOSTLIKE.test(text); }
   function unique(list) { return list.filter(function (x, i) { return list.indexOf(x) === i; }); }
 
@@ -497,6 +502,6 @@
 
   window.siteGenVerify = { queryKeys: queryKeys, parseQuery: parseQuery, decide: decide, lookup: lookup,
     fnv1a: fnv1a, fetchKeys: fetchKeys, accountInText: accountInText, looksLikeLink: looksLikeLink,
-    fold: fold, idKey: idKey };
+    fold: fold, idKey: idKey, accountKey: accountKey };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
