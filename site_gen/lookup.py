@@ -35,6 +35,7 @@ from typing import Any
 from .identity import account_key, id_key, name_key
 from .platforms import id_rules, labelled_ids, link_info, links_of, normal, url_chars_only
 from .public import PublicAccount, PublicCounterfeit, PublicRegistry, unit_href
+from .wording import ANSWERS, NAME_ONLY, NAME_ONLY_FAKE, UNCHECKED
 
 STRONG = ("id:", "url:", "host:")
 BIGRAM_CAP = 50  # names kept per bigram: enough for suggestions, bounded shard sizes
@@ -261,18 +262,10 @@ def lookup(index: dict[str, list[Any]], query: str) -> Answer:
     return answer
 
 
-NAME_ONLY = "名称与以下官方账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。"
-NAME_ONLY_FAKE = "名称与以下已举报的假冒账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。"
 
 
 def name_only_text(matches: list[dict[str, Any]]) -> str:
     return NAME_ONLY if any(m["s"] != "counterfeit" for m in matches) else NAME_ONLY_FAKE
-_HEADINGS = {"official": "官方账号", "deregistered": "已注销",
-             "counterfeit": "已举报的假冒账号", "name_only": "仅名称相同，不能确认是官方账号",
-             "unknown": "未收录"}
-
-
-UNCHECKED = "未核验（还没有核对本单位掌握这个账号的证明）"
 
 
 def _describe(m: dict[str, Any]) -> str:
@@ -288,7 +281,7 @@ def _describe(m: dict[str, Any]) -> str:
 
 def format_answer(answer: Answer) -> str:
     """The answer as the page words it, one line per match."""
-    lines = [_HEADINGS[answer.status]]
+    lines = [ANSWERS[answer.status][1]]
     if answer.status == "name_only":
         lines.append(name_only_text(answer.matches))
     lines += [_describe(m) + (f"，链接：{m['url']}" if answer.status == "name_only"

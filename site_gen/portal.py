@@ -29,6 +29,7 @@ from .platforms import table
 from .public import PublicAccount, PublicRegistry, PublicUnit, unit_href
 from .qr import qr_svg
 from .unitpages import SHELL_BODY, SHELL_TITLE, shell_dir
+from .wording import page_table
 
 _ENV = Environment(loader=PackageLoader("site_gen", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
@@ -82,7 +83,7 @@ def verify_rules() -> dict[str, Any]:
     """What the verify page needs of the platform table (embedded in the pages with the form)."""
     rules = table()
     return {"find": {code: entry["find"] for code, entry in rules["ids"].items()},
-            "labels": rules["labels"], "links": rules["links"]}
+            "labels": rules["labels"], "links": rules["links"], "wording": page_table()}
 
 
 def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from .labels import (
     WECHAT_KINDS,
 )
 from .model import ROOT, Account, Counterfeit, Registry, Unit
+from .wording import UNCHECKED
 
 # Written below the landmark line of a filing and never public: a change made through the
 # filing form keeps them as they are in the file.
@@ -93,7 +94,7 @@ class PublicAccount:
     def checked(self) -> str:
         """已核验 with the kinds of proof and the latest date, or 未核验: said plainly."""
         if not self.proof:
-            return "未核验：还没有核对本单位掌握这个账号的证明"
+            return UNCHECKED
         kinds = "、".join(dict.fromkeys(p.kind_label for p in self.proof))
         return f"已核验（{kinds}，{max(p.checked_on for p in self.proof)}）"
 

@@ -95,7 +95,7 @@ def test_the_verify_answer_says_what_was_checked(browser: Any, site_url: str,
     context, page, watch = new_page(browser)
     page.goto(site_url + "verify/")
     for query, said in (("shili1z_official", CHECKED_SAID),
-                        ("shili1z", "未核验（还没有核对本单位掌握这个账号的证明）")):
+                        ("shili1z", "未核验：还没有核对本单位掌握这个账号的证明")):
         page.fill("#verify-query", query)
         page.click("#verify-form button")
         page.wait_for_selector("#verify-result[data-status='official']")

@@ -141,7 +141,7 @@ def test_lookup_text(run_cli) -> None:
                          "名称与以下官方账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。"]
     code = account_code("wechat_official", "shili1z")
     assert any(line.startswith("- 微信公众号：示例一中（ID：shili1z），开设单位：示例市第一中学，开通于 "
-                               f"2015-10-01；未核验（还没有核对本单位掌握这个账号的证明）；核验页 a/{code}/")
+                               f"2015-10-01；未核验：还没有核对本单位掌握这个账号的证明；核验页 a/{code}/")
                for line in lines), lines
     assert any(line.startswith("如何找到微博的账号 ID：") for line in lines)
     result = run_cli("lookup", "示列一中", cwd=REPO)

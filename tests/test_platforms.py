@@ -98,3 +98,44 @@ def test_the_validator_names_the_id_to_write(tmp_path: Path, run_cli) -> None:
     assert len(lines) == 1, result
     assert "请改为其中的账号 ID：6012300001" in lines[0]["message"]
     assert [m["code"] for m in result.problems() if m["code"][0] == "E"] == ["E-ACCOUNT-ID"], result
+
+
+def test_the_schemas_enums_are_the_python_tables() -> None:
+    """The platform list and every other enumerated value are written once, in
+    site_gen/labels.py (labels, order): each schema's enum is that table, and the ID rules
+    (data/platforms.json) cover exactly its platforms."""
+    import json
+
+    from site_gen.labels import (
+        COUNTERFEIT_STATUSES,
+        PROOF_KINDS,
+        STATUSES,
+        UNIT_KINDS,
+        WECHAT_KINDS,
+    )
+
+    from .conftest import REPO
+
+    tables = [list(table) for table in (PLATFORMS, UNIT_KINDS, STATUSES, WECHAT_KINDS,
+                                        COUNTERFEIT_STATUSES, PROOF_KINDS)]
+    found: list[list[str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "enum" in node and all(isinstance(v, str) and v.isascii() for v in node["enum"]):
+                found.append(node["enum"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for schema in sorted((REPO / "schema").glob("*.schema.json")):
+        walk(json.loads(schema.read_text("utf-8")))
+    events = ["open", "change", "deregister"]  # history event types: site_gen/history.py
+    from site_gen.history import HISTORY_TYPES
+    assert list(HISTORY_TYPES) == events
+    for enum in found:
+        assert enum in tables or enum == events, enum
+    assert list(PLATFORMS) in found
+    assert list(id_rules()) == list(PLATFORMS)

@@ -12,15 +12,13 @@
   var TRAILING = /[.,;:!?)\]}']+$/;
   var STRONG = ["id:", "url:", "host:"];
   var SIMILAR_CAP = 10;
-  var NAME_ONLY = "名称与以下官方账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。";
-  var NAME_ONLY_FAKE = "名称与以下已举报的假冒账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。";
 
   // The platform table (site_gen/data/platforms.json), embedded in the page by the build.
   var RULES = null, LINKS = [], LABEL_RE = null, LABELS = {};
   function loadRules() {
     if (RULES) return RULES;
     var node = document.getElementById("verify-rules");
-    RULES = JSON.parse(node ? node.textContent : '{"find": {}, "labels": [], "links": []}');
+    RULES = JSON.parse(node ? node.textContent : '{"find": {}, "labels": [], "links": [], "wording": null}');
     LINKS = RULES.links.map(function (e) { return [e, e.path ? new RegExp(e.path, "i") : null]; });
     RULES.labels.forEach(function (l) { LABELS[l[0]] = l[1]; });
     var labels = RULES.labels.map(function (l) { return l[0]; }).sort(function (a, b) { return b.length - a.length; });
@@ -285,13 +283,8 @@
     return el("a", attrs, [text]);
   }
 
-  var HEADINGS = {
-    official: ["✅ 官方账号", "账号 ID 或链接与登记库中的备案一致：这是已备案的官方账号。"],
-    deregistered: ["⚠️ 已注销", "这个账号已经注销，不再代表相关单位。现在以它的名义发布的内容都不是官方信息。"],
-    counterfeit: ["⛔ 已举报的假冒账号", "这是已被举报的假冒账号，请勿相信、转发或向其付款。"],
-    name_only: ["⚠️ 仅名称相同，不能确认是官方账号", null],
-    unknown: ["❓ 未收录", "登记库里没有找到这个账号。它可能不是官方账号，请谨慎对待。"]
-  };
+  // What the answer says: site_gen/wording.py, embedded with the rules by the build.
+  function wording() { return loadRules().wording; }
 
   function describe(r, root, withLink) {
     var lines = [];
@@ -300,9 +293,9 @@
     lines.push(el("strong", {}, [head.join("")]));
     if (r.s === "official") {
       lines.push(el("span", {}, ["开设单位：", link(r.u, root + r.h), "；开通于 " + r.o]));
-      // What the registry checked, said plainly either way (site_gen/lookup.py UNCHECKED).
+      // What the registry checked, said plainly either way (site_gen/wording.py UNCHECKED).
       lines.push(el("span", { "class": r.v ? "verify-checked" : "verify-unchecked" },
-        [r.v || "未核验（还没有核对本单位掌握这个账号的证明）", "；", link("核验页", root + "a/" + r.k + "/")]));
+        [r.v || wording().unchecked, "；", link("核验页", root + "a/" + r.k + "/")]));
     } else if (r.s === "deregistered") {
       lines.push(el("span", {}, ["原开设单位：", link(r.u, root + r.h), "；已注销（自 " + (r.d || "") + " 起不再是官方账号）"]));
     } else if (r.s === "counterfeit") {
@@ -317,15 +310,15 @@
 
   function render(answer, out, root) {
     out.textContent = "";
-    var h = HEADINGS[answer.status];
+    var h = wording().answers[answer.status];
     out.setAttribute("data-status", answer.status);
-    out.appendChild(el("p", { "class": "verify-status verify-" + answer.status }, [h[0]]));
+    out.appendChild(el("p", { "class": "verify-status verify-" + answer.status }, [h[0] + " " + h[1]]));
     var named = answer.status === "name_only";
     if (named) {
       var fake = !answer.matches.some(function (m) { return m.s !== "counterfeit"; });
-      out.appendChild(el("p", {}, [fake ? NAME_ONLY_FAKE : NAME_ONLY]));
+      out.appendChild(el("p", {}, [fake ? wording().name_only_fake : wording().name_only]));
     } else {
-      out.appendChild(el("p", {}, [h[1]]));
+      out.appendChild(el("p", {}, [h[2]]));
     }
     if (answer.matches.length) {
       out.appendChild(el("ul", {}, answer.matches.map(function (r) { return describe(r, root, named); })));
