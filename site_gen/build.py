@@ -119,7 +119,8 @@ class Generated:
 
 
 def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> Generated:
+                    progress: Callable[[int, int], None] | None = None,
+                    site_url: str | None = None) -> Generated:
     """Validate ``root``; without errors, also make every generated page and data file."""
     outcome = check_registry(root, progress=progress)
     report = format_text(outcome.files, outcome.problems)
@@ -146,7 +147,7 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
         [[u.path, u.name] for u in public.units.values()], ensure_ascii=False,
         separators=(",", ":")).encode("utf-8")
     updated = clock.build_date().isoformat()
-    pages = render_pages(public, count, site_name, updated, notices, forge)
+    pages = render_pages(public, count, site_name, updated, notices, forge, site_url)
     return Generated(report, pages, assets, ok=True,
                      # The root unit's page is rendered by mkdocs itself (``shell_pages``).
                      unit_pages=lambda: (unit_page(public, u) for u in public.units.values()

@@ -30,59 +30,183 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .identity import account_key, id_key, name_key
-from .platforms import id_rules, labelled_ids, link_info, links_of, normal, url_chars_only
+from .platforms import (
+    TRAILING,
+    Parts,
+    id_rules,
+    info_of,
+    link_info,
+    link_spans,
+    looks_like_link,
+    lowered,
+    normal,
+    platform_host,
+    query_text,
+    table,
+    url_chars_only,
+    url_parts,
+)
 from .public import PublicAccount, PublicCounterfeit, PublicRegistry, unit_href
-from .wording import ANSWERS, NAME_ONLY, NAME_ONLY_FAKE, UNCHECKED
+from .wording import ANSWERS, NAME_ONLY, NAME_ONLY_FAKE, NUMBERS, UNCHECKED, VERDICTS
 
-STRONG = ("id:", "url:", "host:")
+STRONG = ("id:", "url:", "host:", "code:")
 BIGRAM_CAP = 50  # names kept per bigram: enough for suggestions, bounded shard sizes
 SIMILAR_CAP = 10
-STATUSES = ("official", "deregistered", "counterfeit", "name_only", "unknown")
+STATUSES = ("official", "deregistered", "counterfeit", "mixed", "name_only", "unknown")
 
 Key = tuple[str, str | None]  # (index key, the platform a match must be on, or None)
+
+CODE = re.compile(r"^[0-9a-hjkmnp-tv-z]{12}$")  # identity.CODE_ALPHABET, CODE_LENGTH
+_BREAKS = re.compile(r"[ ,，。！？、；;:：!?()（）【】《》“”‘’\"'<>「」『』#]+")
+_ASCII_RUN = re.compile(r"[!-~]+")
+
+
+@dataclass
+class Item:
+    """One link or ID of a query, judged on its own."""
+
+    text: str  # as it stands in the cleaned query
+    start: int
+    end: int
+    kind: str  # link, id (a labelled or bare ID) or code (the portal's 核验码)
+    keys: list[Key] = field(default_factory=list)
+    share: tuple[str, str] | None = None  # a post or short link: what it is, how to go on
 
 
 @dataclass(frozen=True)
 class Parsed:
-    """What a query holds: its keys, and (for an unknown answer) what its links were."""
+    """What a query holds: its items, and the name to match when it holds none."""
 
-    keys: list[Key]
-    name: str  # the folded name to suggest lookalikes for ("" when the query is a link)
-    share: tuple[str, str] | None  # (what the link is, how to reach its account) of a post link
-
-
-def parse_query(query: str) -> Parsed:
-    """Every key a query may match, strongest first."""
-    plain = normal(query)
-    compact = re.sub(r"\s+", "", plain)
-    keys: list[Key] = []
-    share = None
-    links = links_of(plain)
-    for link in links:
-        info = link_info(link)
-        if info is None:
-            continue
-        keys += [(f"url:{info.url}", None), (f"host:{info.host}", None)]
-        if info.account_id:
-            keys.append((f"id:{id_key(info.account_id)}", info.platform))
-        if info.share and share is None:
-            share = (info.share, info.how or "")
-    for platform, value in labelled_ids(plain):
-        keys.append((f"id:{id_key(value)}", platform))
-    if compact and (url_chars_only(compact.lower()) or not re.search(r"\s", plain)):
-        keys.append((f"id:{id_key(compact)}", None))
-    name = "" if links else name_key(query)
-    if name:
-        keys.append((f"name:{name}", None))
-    return Parsed(list(dict.fromkeys(keys)), name, share)
+    text: str
+    items: list[Item]
+    name: str  # folded; "" when the query holds a link or an ID
 
 
-def query_keys(query: str) -> list[str]:
+def sites_of(*addresses: str | None) -> tuple[str, ...]:
+    """The portal's addresses as ``a/<code>/`` links are recognised by: host (without
+    ``www.``) and path, e.g. ``shili-jyj.example.org/registry``."""
+    found = []
+    for address in addresses:
+        parts = url_parts(address) if address else None
+        if parts is not None and parts.host:
+            found.append(platform_host(parts.host) + parts.path)
+    return tuple(dict.fromkeys(found))
+
+
+def _host_keys(host: str) -> list[Key]:
+    """A website is its filed host or any subdomain of it: the host and each parent domain
+    (never a bare top-level name), longest first."""
+    labels = platform_host(host).split(".")
+    return [(f"host:{'.'.join(labels[i:])}", "website") for i in range(len(labels) - 1)]
+
+
+def _site_code(parts: Parts, sites: tuple[str, ...]) -> str | None:
+    """The code of a link to this portal's a/<code>/ page (its configured address or the
+    address it is served from); None for any other link."""
+    where = platform_host(parts.host) + parts.path
+    for site in sites:
+        rest = where.removeprefix(site.rstrip("/") + "/a/") if where.startswith(
+            site.rstrip("/") + "/a/") else None
+        code = (rest or "").removesuffix(".json").rstrip("/")
+        if CODE.match(code):
+            return code
+    return None
+
+
+def _link_item(text: str, start: int, end: int, sites: tuple[str, ...]) -> Item:
+    item = Item(text[start:end], start, end, "link")
+    parts = url_parts(item.text)
+    if parts is None or parts.scheme not in ("http", "https"):
+        return item  # no link a browser would open as a page: nothing it says is known
+    code = _site_code(parts, sites)
+    if code is not None:
+        item.kind, item.keys = "code", [(f"code:{code}", None)]
+        return item
+    info = info_of(parts)
+    if info.account_id:
+        item.keys.append((f"id:{id_key(info.account_id)}", info.platform))
+    item.keys.append((f"url:{info.url}", None))
+    if info.platform is None and not info.share:
+        item.keys += _host_keys(parts.host)
+    if info.share:
+        item.share = (info.share, info.how or "")
+    return item
+
+
+@cache
+def _label_pattern() -> re.Pattern[str]:
+    labels = sorted((label for label, _ in table()["labels"]), key=len, reverse=True)
+    written = "|".join(re.escape(label).replace("\\ ", " ?") for label in labels)
+    return re.compile(r"(?<![a-z0-9])(" + written + r") ?[:=]? ?@?([a-z0-9_.-]{2,120})")
+
+
+def _id_keys(value: str, platform: str | None) -> list[Key]:
+    keys: list[Key] = [(f"id:{id_key(value)}", platform)]
+    if platform is None and CODE.match(value):
+        keys.append((f"code:{value}", None))
+    if platform in (None, "website") and "." in value.strip("."):
+        keys += _host_keys(value)
+    return keys
+
+
+def parse_query(query: str, sites: tuple[str, ...] = ()) -> Parsed:
+    """The items of a query: every link, every labelled ID, and (in a text without links)
+    each bare ID; and the name to look for when there is none."""
+    text = query_text(query)
+    low = lowered(text)
+    compact = low.replace(" ", "")
+    spans = link_spans(text)
+    if compact and url_chars_only(compact) and looks_like_link(compact) and re.search(
+            r"://|[/?#]", compact) and len(spans) <= 1 and compact.count("://") <= 1:
+        # One link broken by stray spaces or line breaks (a screenshot's text, a chat).
+        whole = text.replace(" ", "")
+        return Parsed(whole, [_link_item(whole, 0, len(whole), sites)], "")
+    items = [_link_item(text, a, b, sites) for a, b in spans]
+    rest = low
+    for item in items:
+        rest = rest[:item.start] + " " * (item.end - item.start) + rest[item.end:]
+    platforms = {label.replace(" ", ""): platform for label, platform in table()["labels"]}
+    for match in _label_pattern().finditer(rest):
+        platform = platforms[match.group(1).replace(" ", "")]
+        value = match.group(2).rstrip(TRAILING)
+        if platform == "@code":
+            if not CODE.match(value):
+                continue
+            keys: list[Key] = [(f"code:{value}", None)]
+        else:
+            rule = id_rules().get(platform)
+            if rule is not None and not rule.pattern.match(value):
+                continue  # not this platform's ID: just words
+            keys = _id_keys(value, platform or None)
+        start = match.start(2)
+        items.append(Item(text[start:start + len(value)], start, start + len(value), "id", keys))
+        rest = rest[:match.start()] + " " * (match.end() - match.start()) + rest[match.end():]
+    if not items:
+        if compact and url_chars_only(compact):
+            items.append(Item(text, 0, len(text), "id", _id_keys(compact.lstrip("@"), None)))
+        else:
+            for run in _ASCII_RUN.finditer(rest):
+                value = run.group().strip(TRAILING + "@")
+                if len(value) >= 2 and url_chars_only(value) and re.search(r"[a-z0-9]", value):
+                    start = run.start() + run.group().index(value)
+                    items.append(Item(text[start:start + len(value)], start,
+                                      start + len(value), "id", _id_keys(value, None)))
+    items.sort(key=lambda i: i.start)
+    name = "" if items else name_key(text)
+    return Parsed(text, items, name)
+
+
+def query_keys(query: str, sites: tuple[str, ...] = ()) -> list[str]:
     """The index keys a query needs (what the page downloads shards for)."""
-    return list(dict.fromkeys(key for key, _ in parse_query(query).keys))
+    parsed = parse_query(query, sites)
+    keys = [key for item in parsed.items for key, _ in item.keys]
+    if parsed.name:
+        keys.append(f"name:{parsed.name}")
+    return list(dict.fromkeys(keys))
 
 
 def bigrams(name: str) -> list[str]:
@@ -130,8 +254,8 @@ def build_index(public: PublicRegistry) -> dict[str, list[Any]]:
     names: dict[str, dict[str, Any]] = {}
     for account in public.accounts:
         record = _record(account)
-        for key in _keys_of(account.platform, account.account_id, (account.url, account.qr),
-                            account.name):
+        for key in [*_keys_of(account.platform, account.account_id, (account.url, account.qr),
+                              account.name), f"code:{account.code}"]:
             index[key].append(record)
         candidate = [account.name, account.unit_name, record["h"], record["s"]]
         names.setdefault(name_key(account.name), {"c": candidate})
@@ -186,6 +310,7 @@ def within_one_edit(a: str, b: str) -> bool:
 @dataclass
 class Answer:
     status: str  # one of STATUSES
+    items: list[dict[str, Any]] = field(default_factory=list)  # each link or ID, judged alone
     matches: list[dict[str, Any]] = field(default_factory=list)
     similar: list[dict[str, Any]] = field(default_factory=list)
     hint: str | None = None  # for an unknown post or short link: how to reach the account
@@ -207,24 +332,54 @@ def id_advice(matches: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [{"p": label, "t": id_rules()[code].find} for code, label in platforms]
 
 
-def decide(query: str, found: dict[str, list[Any]]) -> Answer:
-    """The answer to ``query`` given the index entries ``found`` for its keys; an unknown
-    answer's lookalikes are added by ``similar`` once the bigram entries are there."""
-    parsed = parse_query(query)
+def _judge(item: Item, found: dict[str, list[Any]]) -> dict[str, Any]:
+    """One item's verdict: the records of its first key that finds any (a platform-bound key
+    only on that platform)."""
+    records: list[Any] = []
+    for key, platform in item.keys:
+        records = [r for r in found.get(key, []) if platform in (None, r["c"])]
+        if records:
+            break
+    verdict = next((v for v in ("counterfeit", "official", "deregistered")
+                    if any(r["s"] == v for r in records)), "unknown")
+    account = next((r for r in records if r["s"] == verdict), None)
+    return {"text": item.text, "kind": item.kind, "verdict": verdict, "account": account}
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a.get("k") is not None and a.get("k") == b.get("k") or a == b
+
+
+def decide(query: str, found: dict[str, list[Any]], sites: tuple[str, ...] = ()) -> Answer:
+    """The answer to ``query`` given the index entries ``found`` for its keys. Green only
+    when every link and ID of the query is one official account; a counterfeit anywhere is
+    red; anything unknown, or another account, beside a known one makes it mixed. An
+    unknown answer's lookalikes are added by ``similar`` once the bigram entries are there."""
+    parsed = parse_query(query, sites)
+    items = [_judge(item, found) for item in parsed.items]
     matches: list[dict[str, Any]] = []
-    for key, platform in parsed.keys:
-        if key.startswith(STRONG):
-            matches += [r for r in found.get(key, [])
-                        if r not in matches and platform in (None, r["c"])]
-    for status in ("official", "deregistered", "counterfeit"):
-        if any(m["s"] == status for m in matches):
-            return Answer(status, matches)
-    for key, _ in parsed.keys:
-        if not key.startswith(STRONG):
-            matches += [r for r in found.get(key, []) if r not in matches]
+    for judged in items:
+        if judged["account"] is not None and judged["account"] not in matches:
+            matches.append(judged["account"])
+    share = next((i.share for i, j in zip(parsed.items, items, strict=True)
+                  if i.share and j["verdict"] == "unknown"), None)
+    if items:
+        known = [j for j in items if j["account"] is not None]
+        if any(j["verdict"] == "counterfeit" for j in items):
+            status = "counterfeit"
+        elif known and len(known) == len(items) and all(
+                _same(j["account"], known[0]["account"]) for j in known):
+            status = known[0]["verdict"]
+        else:
+            status = "mixed" if known else "unknown"
+        # Unknown first: what must not be clicked is said before what is official.
+        items.sort(key=lambda j: j["verdict"] != "unknown")
+        return Answer(status, items, matches, hint=share_hint(share) if status in (
+            "unknown", "mixed") else None)
+    matches = list(found.get(f"name:{parsed.name}", [])) if parsed.name else []
     if matches:
-        return Answer("name_only", matches, advice=id_advice(matches))
-    return Answer("unknown", hint=share_hint(parsed.share))
+        return Answer("name_only", [], matches, advice=id_advice(matches))
+    return Answer("unknown")
 
 
 def similar(folded: str, found: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -251,17 +406,18 @@ def query_bigrams(folded: str) -> list[str]:
     return list(dict.fromkeys(grams[round(i * step)] for i in range(6)))
 
 
-def lookup(index: dict[str, list[Any]], query: str) -> Answer:
+def lookup(index: dict[str, list[Any]], query: str, sites: tuple[str, ...] = ()) -> Answer:
     """Answer ``query`` from an in-memory index, in the page's two steps: exact keys, then
-    (only for an unknown answer) the bigrams for lookalikes."""
-    answer = decide(query, {key: index[key] for key in query_keys(query) if key in index})
-    name = parse_query(query).name
+    (only for an unknown answer) the bigrams for lookalikes. ``sites``: the portal's
+    addresses (host and path, e.g. ``shili-jyj.example.org/registry``) whose a/<code>/ pages
+    name an account."""
+    answer = decide(query, {key: index[key] for key in query_keys(query, sites) if key in index},
+                    sites)
+    name = parse_query(query, sites).name
     if answer.status == "unknown" and name:
         grams = [f"bg:{gram}" for gram in query_bigrams(name)]
         answer.similar = similar(name, {k: index[k] for k in grams if k in index})
     return answer
-
-
 
 
 def name_only_text(matches: list[dict[str, Any]]) -> str:
@@ -279,11 +435,25 @@ def _describe(m: dict[str, Any]) -> str:
     return f"- {where}，已举报的假冒账号：由 {m['rb']} 于 {m['r']} 举报（{m['t']}）"
 
 
+def item_line(number: int, item: dict[str, Any]) -> str:
+    """``① https://… ：未收录，不要点击、不要登录`` — one link or ID of a text."""
+    mark = NUMBERS[number] if number < len(NUMBERS) else f"({number + 1})"
+    said = VERDICTS[item["verdict"]]
+    account = item["account"]
+    if account is not None and item["verdict"] != "counterfeit":
+        said += f"（{account['p']}：{account['n']}，{account['u']}）"
+    return f"{mark} {item['text']}：{said}"
+
+
 def format_answer(answer: Answer) -> str:
     """The answer as the page words it, one line per match."""
-    lines = [ANSWERS[answer.status][1]]
+    mark, heading, sentence = ANSWERS[answer.status]
+    lines = [heading]
     if answer.status == "name_only":
         lines.append(name_only_text(answer.matches))
+    if answer.status == "mixed":
+        lines.append(str(sentence).format(count=len(answer.items)))
+        lines += [item_line(n, item) for n, item in enumerate(answer.items)]
     lines += [_describe(m) + (f"，链接：{m['url']}" if answer.status == "name_only"
                                and m.get("url") else "") for m in answer.matches]
     lines += [f"如何找到{a['p']}的账号 ID：{a['t']}" for a in answer.advice]

@@ -4,8 +4,12 @@ The rules are data (``data/platforms.json``) because the verify page runs them t
 build embeds the same table in the page, and ``site_gen/static/verify.js`` mirrors the
 functions below. ``tests/cases/lookup.yaml`` checks that both read it alike.
 
-Text is *folded* before anything else: NFKC (full-width letters, digits and colons
-become ASCII), trimmed, lower case. A link is split into host (without ``www.`` and
+Text is cleaned before anything else, alike on both sides (``query_text``): the invisible
+characters of ``data/characters.json`` removed, NFKC (full-width letters, digits, colons
+and dots become ASCII), its whitespace one space. Links are found with their host written
+in any script and with ideographic dots (``jyj.shili.example。pay-cn.com``), and parsed by
+the WHATWG URL standard — ada-url here, the browser's ``URL`` in the page — so that the
+host is the one a browser would visit. A link is split into host (without ``www.`` and
 ``m.``), path (without trailing slash) and query; its *key* is host and path.
 """
 
@@ -20,16 +24,15 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs
 
+from ada_url import URL
+
+from . import characters
 from .identity import fold
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _HOSTLIKE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]+)?(/|$)", re.IGNORECASE)
-# Links inside a longer text (a share text): with a scheme, or a bare host with a path.
-_LINK_IN_TEXT = re.compile(
-    r"[a-z][a-z0-9+.-]*://[a-z0-9._~:/?#@!$&'*+,;=%()\[\]-]+"
-    r"|[a-z0-9-]+(\.[a-z0-9-]+)+/[a-z0-9._~:/?#@!$&'*+,;=%()\[\]-]*", re.IGNORECASE)
 _URL_CHARS = re.compile(r"^[a-z0-9._~:/?#@!$&'*+,;=%()\[\]-]+$", re.IGNORECASE)
-_TRAILING = ".,;:!?)]}'"
+TRAILING = ".,;:!?)]}'"
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def id_rules() -> dict[str, IdRule]:
 
 @cache
 def _links() -> list[tuple[dict[str, Any], re.Pattern[str] | None]]:
-    return [(entry, re.compile(entry["path"], re.IGNORECASE) if "path" in entry else None)
+    return [(entry, re.compile(entry["path"]) if "path" in entry else None)
             for entry in table()["links"]]
 
 
@@ -81,22 +84,81 @@ def normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+@cache
+def _refused() -> re.Pattern[str]:
+    return re.compile("[" + characters.form_data()["value"] + "]")
+
+
+@cache
+def _spaces() -> re.Pattern[str]:
+    return re.compile("[" + characters.table()["whitespace"] + "]+")
+
+
+def query_text(text: str) -> str:
+    """A pasted text as both sides read it: refused invisible characters removed, NFKC,
+    each run of whitespace one space, trimmed (case kept)."""
+    return _spaces().sub(" ", unicodedata.normalize("NFKC", _refused().sub("", text))).strip(" ")
+
+
+def lowered(text: str) -> str:
+    """Lower case, one character for one (a character whose lower case is longer stays as
+    it is), so that positions in the text and in its lower case agree on both sides."""
+    return "".join(low if len(low) == 1 else char for char in text for low in (char.lower(),))
+
+
+# A link in a text: a scheme (with any user info, which the URL standard drops), or a bare
+# host followed by a path. A host label is letters and digits of any script and hyphens;
+# labels are joined by "." or the ideographic full stop, which browsers read as a dot.
+_LABEL = r"(?:[^\W_]|-)+"
+_HOST = _LABEL + r"(?:[.\u3002]" + _LABEL + r")+"
+_AFTER = r"[A-Za-z0-9._~:/?#@!$&*+,;=%()\[\]\\-]*"  # ASCII: a path ends at any other character
+LINK_PATTERN = (r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^ /?#@]*@)?" + _HOST + r"(?::[0-9]{1,5})?(?:[/?#\\]"
+                + _AFTER + ")?" + "|" + _HOST + r"(?::[0-9]{1,5})?[/?#]" + _AFTER)
+_LINK = re.compile(LINK_PATTERN)
+_HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def link_spans(text: str) -> list[tuple[int, int]]:
+    """Where the links of a ``query_text`` are, without trailing punctuation."""
+    found = []
+    for match in _LINK.finditer(text):
+        end = match.end()
+        while end > match.start() and text[end - 1] in TRAILING:
+            end -= 1
+        found.append((match.start(), end))
+    return found
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A link as the URL standard parses it: what a browser would open."""
+
+    scheme: str
+    host: str  # ASCII (IDNA, punycode), lower case, without a trailing dot
+    path: str  # lower case, without a trailing slash ("" for the root)
+    query: str  # without "?"
+    written: str = ""  # the path as written (an ID is read from it: a sec_uid keeps its case)
+
+
+def url_parts(link: str) -> Parts | None:
+    """The parts of a link (one without a scheme is read as http), or None when the URL
+    standard refuses it."""
+    href = link if _HAS_SCHEME.match(link) else "http://" + link
+    try:
+        url = URL(href)
+    except ValueError:
+        return None
+    written = url.pathname.rstrip("/")
+    return Parts(url.protocol.rstrip(":"), url.hostname.rstrip(".").lower(), written.lower(),
+                 url.search.removeprefix("?"), written)
+
+
 def looks_like_link(folded: str) -> bool:
     return bool(_SCHEME.match(folded) or _HOSTLIKE.match(folded))
 
 
 def url_chars_only(folded: str) -> bool:
-    return bool(_URL_CHARS.match(folded))
-
-
-def links_in(text: str) -> list[str]:
-    """Every link in a normalised text, in order, without trailing punctuation."""
-    found = []
-    for match in _LINK_IN_TEXT.finditer(text):
-        link = match.group(0).rstrip(_TRAILING)
-        if link and link not in found:
-            found.append(link)
-    return found
+    return folded.isascii() and bool(_URL_CHARS.match(folded))
 
 
 def _query_value(query: str, name: str) -> str | None:
@@ -107,17 +169,35 @@ def _query_value(query: str, name: str) -> str | None:
 
 
 def link_info(link: str) -> LinkInfo | None:
-    """The key of a normalised link and the account it names, or None if it is no link."""
+    """The key of a link and the account it names, or None if it is no link."""
     if not looks_like_link(link):
         return None
-    rest = _SCHEME.sub("", link).split("#", 1)[0]
-    rest, _, query = rest.partition("?")
-    host, _, path = rest.partition("/")
-    host = host.split(":", 1)[0].lower()
+    parts = url_parts(link)
+    return None if parts is None else info_of(parts)
+
+
+def platform_host(host: str) -> str:
+    """A host as the link rules name it: without ``www.`` and ``m.``."""
     for prefix in ("www.", "m."):
         host = host.removeprefix(prefix)
-    path = "/" + path.rstrip("/") if path.rstrip("/") else ""
-    url = (host + path).lower()
+    return host
+
+
+def info_of(parts: Parts) -> LinkInfo:
+    """What a parsed link says: its key, and the account its platform's rules read from it
+    (only on that platform's own hosts and paths; a query parameter only where that platform
+    names accounts by it). A view of an account (``/posts``, ``/dynamic``) is the account."""
+    host = platform_host(parts.host)
+    path, written = parts.path, parts.written or parts.path
+    found = _rules_of(host, path, written, parts.query)
+    while found is None and path.rpartition("/")[2] in table()["subpaths"]:
+        path, written = path.rpartition("/")[0], written[:len(path.rpartition("/")[0])]
+        found = _rules_of(host, path, written, parts.query)
+    return found or LinkInfo((host + path).lower(), host)
+
+
+def _rules_of(host: str, path: str, written: str, query: str) -> LinkInfo | None:
+    url = host + path
     for entry, pattern in _links():
         if entry["host"] != host:
             continue
@@ -135,8 +215,8 @@ def link_info(link: str) -> LinkInfo | None:
                 return LinkInfo(f"{host}/?{entry['query']}={value}".lower(), host, platform)
             return LinkInfo(url, host, platform, value)
         assert match is not None
-        return LinkInfo(url, host, platform, match.group(1))
-    return LinkInfo(url, host)
+        return LinkInfo(url, host, platform, written[match.start(1):match.end(1)])
+    return None
 
 
 @cache
@@ -149,24 +229,20 @@ def _label_pattern() -> re.Pattern[str]:
 def labelled_ids(text: str) -> list[tuple[str | None, str]]:
     """IDs written after a label in a share text: 抖音号：xxx, 小红书号: 123, UID 456."""
     platforms = dict(table()["labels"])
-    return [(platforms[m.group(1).lower()] or None, m.group(2).rstrip(_TRAILING))
+    return [(platforms[m.group(1).lower()] or None, m.group(2).rstrip(TRAILING))
             for m in _label_pattern().finditer(text)]
 
 
-def links_of(text: str) -> list[str]:
-    """The links a query or a pasted value holds: the whole of it when it is one link
-    broken by stray spaces or line breaks, else every link inside it."""
-    compact = re.sub(r"\s+", "", text)
-    if url_chars_only(compact) and looks_like_link(compact):
-        return [compact]
-    return links_in(text)
-
-
 def account_in_text(text: str, platform: str) -> str | None:
-    """The ``platform`` account ID that a link or share text names, if it names one."""
-    plain = normal(text)
-    for link in links_of(plain):
-        info = link_info(link)
+    """The ``platform`` account ID that a link or share text names, if it names one (as
+    written: a Douyin sec_uid keeps its case)."""
+    plain = query_text(text)
+    compact = plain.replace(" ", "")
+    spans = [(0, len(compact))] if url_chars_only(compact) and looks_like_link(compact) else []
+    source = compact if spans else plain
+    for start, end in spans or link_spans(plain):
+        parts = url_parts(source[start:end])
+        info = info_of(parts) if parts is not None else None
         if info and info.platform == platform and info.account_id:
             return info.account_id
     for found_platform, value in labelled_ids(plain):

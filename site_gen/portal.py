@@ -79,11 +79,19 @@ def _page(title: str, html: str, searchable: bool = False) -> str:
     return f"---\n{front}\n---\n\n{html.strip()}\n"
 
 
-def verify_rules() -> dict[str, Any]:
-    """What the verify page needs of the platform table (embedded in the pages with the form)."""
+def verify_rules(site_url: str | None = None) -> dict[str, Any]:
+    """What the verify page needs (embedded in the pages with the form): the platform table,
+    the characters and spaces it cleans a query of, the wording of its answers, and the
+    portal's own address (its a/<code>/ links name accounts)."""
+    from . import characters
+    from .lookup import sites_of
+
     rules = table()
     return {"find": {code: entry["find"] for code, entry in rules["ids"].items()},
-            "labels": rules["labels"], "links": rules["links"], "wording": page_table()}
+            "ids": {code: [entry["pattern"], entry["flags"]] for code, entry in rules["ids"].items()},
+            "labels": rules["labels"], "links": rules["links"], "subpaths": rules["subpaths"],
+            "refused": characters.form_data()["value"], "spaces": characters.table()["whitespace"],
+            "sites": list(sites_of(site_url)), "wording": page_table()}
 
 
 def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
@@ -266,9 +274,11 @@ def start_account_pages(site: Path, accounts: Sequence[PublicAccount], site_name
 
 def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: str,
                  notices: tuple[str, list[Notice]] | None = None,
-                 forge: dict[str, str] | None = None) -> dict[str, str]:
+                 forge: dict[str, str] | None = None,
+                 site_url: str | None = None) -> dict[str, str]:
     """Every generated page: path under docs/ → Markdown text. ``notices`` (as-of date and
     list) is given only when the registry publishes its 公开通报."""
+    rules = verify_rules(site_url)
     per_unit: Counter[str] = Counter(a.unit for a in public.accounts)
     root_unit = public.units[""]  # a registry without its root unit does not build
     tree = Markup(_render("_tree.html", "directory", nodes=[{
@@ -277,11 +287,11 @@ def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: s
     pages = {
         "index.md": _page(site_name, _render(
             "home.html", "", title=site_name, demo=public.demo, root_name=root_unit.name,
-            counts=counts(public), shards=shards, notices=notices is not None, rules=verify_rules(),
+            counts=counts(public), shards=shards, notices=notices is not None, rules=rules,
             updated=updated),
             searchable=True),
         "verify/index.md": _page("核验账号", _render("verify.html", "verify", shards=shards,
-                                                          rules=verify_rules()),
+                                                          rules=rules),
                                  searchable=True),
         "directory/index.md": _page("单位目录", _render(
             "directory.html", "directory", units=public.units, tree=tree)),
@@ -289,7 +299,7 @@ def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: s
             "counterfeits.html", "counterfeits", fakes=public.counterfeits)),
         "statistics/index.md": _page("统计", _statistics(public)),
         "file/index.md": _page("备案、变更和注销", _render(
-            "file.html", "file", config=filing_config(forge, shards), rules=verify_rules())),
+            "file.html", "file", config=filing_config(forge, shards), rules=rules)),
     }
     if notices is not None:
         pages["notices/index.md"] = _page("公开通报", _render(

@@ -14,12 +14,25 @@ ANSWERS: dict[str, tuple[str, str, str | None]] = {
     "deregistered": ("⚠️", "已注销",
                      "这个账号已经注销，不再代表相关单位。现在以它的名义发布的内容都不是官方信息。"),
     "counterfeit": ("⛔", "已举报的假冒账号", "这是已被举报的假冒账号，请勿相信、转发或向其付款。"),
+    "mixed": ("⚠️", "不全是同一个官方账号", "这段文字里有 {count} 个链接或账号，不全是同一个已备案的官方账号：请逐个核对，"
+              "未收录的不要点击、不要登录、不要付款。"),
     "name_only": ("⚠️", "仅名称相同，不能确认是官方账号", None),
     "unknown": ("❓", "未收录", "登记库里没有找到这个账号。它可能不是官方账号，请谨慎对待。"),
 }
 
 
+# What each link or ID of a text is, one line each (the unknown ones first).
+VERDICTS: dict[str, str] = {
+    "official": "官方账号",
+    "deregistered": "已注销的账号，不再代表原单位",
+    "counterfeit": "已举报的假冒账号，不要相信",
+    "unknown": "未收录，不要点击、不要登录",
+}
+NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
 def page_table() -> dict[str, object]:
     """The table as the verify page reads it."""
     return {"unchecked": UNCHECKED, "name_only": NAME_ONLY, "name_only_fake": NAME_ONLY_FAKE,
-            "answers": {status: list(answer) for status, answer in ANSWERS.items()}}
+            "answers": {status: list(answer) for status, answer in ANSWERS.items()},
+            "verdicts": VERDICTS, "numbers": NUMBERS}

@@ -24,7 +24,7 @@ def run_build(root: Path, out: Path) -> int:
     config = load_site_config(registry_root(root), staging)
     forge = forge_settings(config["extra"].get("forge"))
     with reading() as progress:
-        result = generated_files(root, config["site_name"], forge, progress)
+        result = generated_files(root, config["site_name"], forge, progress, config["site_url"])
     click.echo(result.report, nl=False)
     if not result.ok:
         click.echo("登记库有错误，没有生成门户；原有的门户保持不变。", err=True)

@@ -6,24 +6,25 @@
 
   var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
   var HOSTLIKE = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]+)?(\/|$)/i;
-  var URLCHARS = "[a-z0-9._~:/?#@!$&'*+,;=%()\\[\\]-]";
-  var LINK_IN_TEXT = new RegExp("[a-z][a-z0-9+.-]*://" + URLCHARS + "+|[a-z0-9-]+(\\.[a-z0-9-]+)+/" + URLCHARS + "*", "gi");
-  var URL_CHARS_ONLY = new RegExp("^" + URLCHARS + "+$", "i");
   var TRAILING = /[.,;:!?)\]}']+$/;
-  var STRONG = ["id:", "url:", "host:"];
   var SIMILAR_CAP = 10;
 
   // The platform table (site_gen/data/platforms.json), embedded in the page by the build.
-  var RULES = null, LINKS = [], LABEL_RE = null, LABELS = {};
+  var RULES = null, LINKS = [], LABEL_RE = null, LABELS = {}, ITEM_LABELS = {}, ITEM_LABEL_RE = null, REFUSED = null, SPACES = null;
   function loadRules() {
     if (RULES) return RULES;
     var node = document.getElementById("verify-rules");
-    RULES = JSON.parse(node ? node.textContent : '{"find": {}, "labels": [], "links": [], "wording": null}');
-    LINKS = RULES.links.map(function (e) { return [e, e.path ? new RegExp(e.path, "i") : null]; });
-    RULES.labels.forEach(function (l) { LABELS[l[0]] = l[1]; });
+    RULES = JSON.parse(node ? node.textContent : '{"find": {}, "ids": {}, "labels": [], "links": [], "subpaths": [], "refused": "\\u0000", "spaces": " ", "sites": [], "wording": null}');
+    LINKS = RULES.links.map(function (e) { return [e, e.path ? new RegExp(e.path) : null]; });
+    REFUSED = new RegExp("[" + RULES.refused + "]", "gu");
+    SPACES = new RegExp("[" + RULES.spaces + "]+", "gu");
+    RULES.labels.forEach(function (l) { LABELS[l[0]] = l[1]; ITEM_LABELS[l[0].replace(/ /g, "")] = l[1]; });
     var labels = RULES.labels.map(function (l) { return l[0]; }).sort(function (a, b) { return b.length - a.length; });
     var escaped = labels.map(function (l) { return l.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
     LABEL_RE = new RegExp("(" + escaped.join("|") + ")\\s*[:=]?\\s*@?([a-z0-9_.-]{2,120})", "gi");
+    // site_gen/lookup.py _label_pattern: a space inside a label may be left out.
+    ITEM_LABEL_RE = new RegExp("(?<![a-z0-9])(" + escaped.map(function (l) { return l.replace(/ /g, " ?"); }).join("|") +
+      ") ?[:=]? ?@?([a-z0-9_.-]{2,120})", "g");
     return RULES;
   }
 
@@ -38,22 +39,6 @@
   }
   function looksLikeLink(text) { return SCHEME.test(text) || HOSTLIKE.test(text); }
   function unique(list) { return list.filter(function (x, i) { return list.indexOf(x) === i; }); }
-
-  function linksIn(text) {
-    var found = [], m;
-    LINK_IN_TEXT.lastIndex = 0;
-    while ((m = LINK_IN_TEXT.exec(text)) !== null) {
-      var link = m[0].replace(TRAILING, "");
-      if (link && found.indexOf(link) < 0) found.push(link);
-    }
-    return found;
-  }
-
-  function linksOf(text) {
-    var compact = text.replace(/\s+/g, "");
-    if (URL_CHARS_ONLY.test(compact) && looksLikeLink(compact)) return [compact];
-    return linksIn(text);
-  }
 
   function decode(text) {
     try { return decodeURIComponent(text.replace(/\+/g, " ")); } catch (e) { return text; }
@@ -70,19 +55,76 @@
     return null;
   }
 
-  function linkInfo(link) {
-    if (!looksLikeLink(link)) return null;
-    var rest = link.replace(SCHEME, "").split("#")[0];
-    var q = rest.indexOf("?");
-    var query = q >= 0 ? rest.slice(q + 1) : "";
-    if (q >= 0) rest = rest.slice(0, q);
-    var slash = rest.indexOf("/");
-    var host = (slash >= 0 ? rest.slice(0, slash) : rest).split(":")[0].toLowerCase();
-    var path = slash >= 0 ? rest.slice(slash + 1) : "";
-    ["www.", "m."].forEach(function (prefix) { if (host.indexOf(prefix) === 0) host = host.slice(prefix.length); });
-    path = path.replace(/\/+$/, "") ? "/" + path.replace(/\/+$/, "") : "";
-    var url = (host + path).toLowerCase();
+  function labelledIds(text) {
     loadRules();
+    var found = [], m;
+    LABEL_RE.lastIndex = 0;
+    while ((m = LABEL_RE.exec(text)) !== null) {
+      found.push([LABELS[m[1].toLowerCase()] || null, m[2].replace(TRAILING, "")]);
+    }
+    return found;
+  }
+
+  // The ID of ``platform`` that a pasted link or share text names (site_gen/platforms.py
+  // account_in_text), as written.
+  function accountInText(text, platform) {
+    var plain = queryText(text), compact = plain.replace(/ /g, "");
+    var whole = urlCharsOnly(compact) && looksLikeLink(compact);
+    var source = whole ? compact : plain, spans = whole ? [[0, compact.length]] : linkSpans(plain);
+    for (var i = 0; i < spans.length; i++) {
+      var parts = urlParts(source.slice(spans[i][0], spans[i][1]));
+      var info = parts ? infoOf(parts) : null;
+      if (info && info.platform === platform && info.id) return info.id;
+    }
+    var labelled = labelledIds(plain);
+    for (var j = 0; j < labelled.length; j++) {
+      if (labelled[j][0] === platform || labelled[j][0] === null) return labelled[j][1];
+    }
+    return null;
+  }
+
+  /* ---- site_gen/lookup.py parse_query and decide: every link and ID judged on its own ---- */
+  var CODE = /^[0-9a-hjkmnp-tv-z]{12}$/;
+  var ITEM_TRAILING = ".,;:!?)]}'";
+  var LINK_RE = new RegExp("[A-Za-z][A-Za-z0-9+.-]*://(?:[^ /?#@]*@)?" + "(?:[\\p{L}\\p{N}]|-)+(?:[.\\u3002](?:[\\p{L}\\p{N}]|-)+)+" +
+    "(?::[0-9]{1,5})?(?:[/?#\\\\][A-Za-z0-9._~:/?#@!$&*+,;=%()\\[\\]\\\\-]*)?" +
+    "|(?:[\\p{L}\\p{N}]|-)+(?:[.\\u3002](?:[\\p{L}\\p{N}]|-)+)+(?::[0-9]{1,5})?[/?#][A-Za-z0-9._~:/?#@!$&*+,;=%()\\[\\]\\\\-]*", "gu");
+  var ASCII_RUN = /[!-~]+/g;
+  var URL_CHARS_ASCII = /^[a-z0-9._~:/?#@!$&'*+,;=%()[\]-]+$/i;
+
+  function queryText(text) {
+    loadRules();
+    return text.replace(REFUSED, "").normalize("NFKC").replace(SPACES, " ").replace(/^ +| +$/g, "");
+  }
+  function lowered(text) {
+    return Array.from(text).map(function (c) { var l = c.toLowerCase(); return Array.from(l).length === 1 ? l : c; }).join("");
+  }
+  function stripEnd(text, chars) { var end = text.length; while (end > 0 && chars.indexOf(text[end - 1]) >= 0) end--; return text.slice(0, end); }
+  function stripBoth(text, chars) { var start = 0; while (start < text.length && chars.indexOf(text[start]) >= 0) start++; return stripEnd(text.slice(start), chars); }
+  function urlCharsOnly(text) { return /^[\x21-\x7e]+$/.test(text) && URL_CHARS_ASCII.test(text); }
+  function linkSpans(text) {
+    var out = [], m;
+    LINK_RE.lastIndex = 0;
+    while ((m = LINK_RE.exec(text)) !== null) {
+      var end = m.index + m[0].length;
+      while (end > m.index && ITEM_TRAILING.indexOf(text[end - 1]) >= 0) end--;
+      out.push([m.index, end]);
+    }
+    return out;
+  }
+  function urlParts(link) {
+    var href = /^[a-z][a-z0-9+.-]*:\/\//i.test(link) ? link : "http://" + link, url;
+    try { url = new URL(href); } catch (e) { return null; }
+    var written = url.pathname.replace(/\/+$/, "");
+    return { scheme: url.protocol.replace(/:$/, ""), host: url.hostname.replace(/\.+$/, "").toLowerCase(),
+      path: written.toLowerCase(), query: url.search.replace(/^\?/, ""), written: written };
+  }
+  function platformHost(host) {
+    ["www.", "m."].forEach(function (prefix) { if (host.indexOf(prefix) === 0) host = host.slice(prefix.length); });
+    return host;
+  }
+  function rulesOf(host, path, written, query) {
+    var url = host + path;
     for (var i = 0; i < LINKS.length; i++) {
       var entry = LINKS[i][0], pattern = LINKS[i][1];
       if (entry.host !== host) continue;
@@ -96,58 +138,134 @@
         if (entry.key === "url") return { url: (host + "/?" + entry.query + "=" + value).toLowerCase(), host: host, platform: platform, id: null, share: null };
         return { url: url, host: host, platform: platform, id: value, share: null };
       }
-      return { url: url, host: host, platform: platform, id: match[1], share: null };
-    }
-    return { url: url, host: host, platform: null, id: null, share: null };
-  }
-
-  function labelledIds(text) {
-    loadRules();
-    var found = [], m;
-    LABEL_RE.lastIndex = 0;
-    while ((m = LABEL_RE.exec(text)) !== null) {
-      found.push([LABELS[m[1].toLowerCase()] || null, m[2].replace(TRAILING, "")]);
-    }
-    return found;
-  }
-
-  // [key, platform or null] pairs, strongest first; see site_gen/lookup.py parse_query.
-  function parseQuery(query) {
-    var plain = normal(query);
-    var compact = plain.replace(/\s+/g, "");
-    var keys = [], share = null;
-    var links = linksOf(plain);
-    links.forEach(function (link) {
-      var info = linkInfo(link);
-      if (!info) return;
-      keys.push(["url:" + info.url, null], ["host:" + info.host, null]);
-      if (info.id) keys.push(["id:" + idKey(info.id), info.platform]);
-      if (info.share && share === null) share = [info.share, info.how];
-    });
-    labelledIds(plain).forEach(function (pair) { keys.push(["id:" + idKey(pair[1]), pair[0]]); });
-    if (compact && (URL_CHARS_ONLY.test(compact.toLowerCase()) || !/\s/.test(plain))) keys.push(["id:" + idKey(compact), null]);
-    var name = links.length ? "" : nameKey(query);
-    if (name) keys.push(["name:" + name, null]);
-    var seen = {}, out = [];
-    keys.forEach(function (k) { var id = k[0] + "\u0000" + k[1]; if (!seen[id]) { seen[id] = true; out.push(k); } });
-    return { keys: out, name: name, share: share };
-  }
-
-  // The ID of ``platform`` that a pasted link or share text names (site_gen/platforms.py).
-  function accountInText(text, platform) {
-    var plain = normal(text), links = linksOf(plain);
-    for (var i = 0; i < links.length; i++) {
-      var info = linkInfo(links[i]);
-      if (info && info.platform === platform && info.id) return info.id;
-    }
-    var labelled = labelledIds(plain);
-    for (var j = 0; j < labelled.length; j++) {
-      if (labelled[j][0] === platform || labelled[j][0] === null) return labelled[j][1];
+      // The ID as written (a Douyin sec_uid keeps its case); the rules match its lower case.
+      var at = match.index + match[0].indexOf(match[1]);
+      return { url: url, host: host, platform: platform, id: written.slice(at, at + match[1].length), share: null };
     }
     return null;
   }
+  function infoOf(parts) {
+    loadRules();
+    var host = platformHost(parts.host), path = parts.path, written = parts.written || parts.path;
+    var found = rulesOf(host, path, written, parts.query);
+    while (found === null && RULES.subpaths.indexOf(path.slice(path.lastIndexOf("/") + 1)) >= 0) {
+      path = path.slice(0, path.lastIndexOf("/"));
+      written = written.slice(0, path.length);
+      found = rulesOf(host, path, written, parts.query);
+    }
+    return found || { url: (host + path).toLowerCase(), host: host, platform: null, id: null, share: null };
+  }
+  function hostKeys(host) {
+    var labels = platformHost(host).split("."), out = [];
+    for (var i = 0; i < labels.length - 1; i++) out.push(["host:" + labels.slice(i).join("."), "website"]);
+    return out;
+  }
+  // This portal's addresses (site_gen/lookup.py sites_of): the configured one and where the
+  // page is served from; their a/<code>/ links name accounts.
+  function sites() {
+    loadRules();
+    var form = document.getElementById("verify-form");
+    var root = new URL(form ? form.getAttribute("data-root") || "./" : "./", window.location.href);
+    return RULES.sites.concat([platformHost(root.hostname) + root.pathname.replace(/\/+$/, "")]);
+  }
+  function siteCode(parts, siteList) {
+    var where = platformHost(parts.host) + parts.path;
+    for (var i = 0; i < siteList.length; i++) {
+      var prefix = siteList[i].replace(/\/+$/, "") + "/a/";
+      if (where.indexOf(prefix) !== 0) continue;
+      var code = where.slice(prefix.length).replace(/\.json$/, "").replace(/\/+$/, "");
+      if (CODE.test(code)) return code;
+    }
+    return null;
+  }
+  function linkItem(text, start, end, siteList) {
+    var item = { text: text.slice(start, end), start: start, end: end, kind: "link", keys: [], share: null };
+    var parts = urlParts(item.text);
+    if (!parts || (parts.scheme !== "http" && parts.scheme !== "https")) return item;
+    var code = siteCode(parts, siteList);
+    if (code !== null) { item.kind = "code"; item.keys = [["code:" + code, null]]; return item; }
+    var info = infoOf(parts);
+    if (info.id) item.keys.push(["id:" + idKey(info.id), info.platform]);
+    item.keys.push(["url:" + info.url, null]);
+    if (info.platform === null && !info.share) item.keys = item.keys.concat(hostKeys(parts.host));
+    if (info.share) item.share = [info.share, info.how || ""];
+    return item;
+  }
+  function idKeys(value, platform) {
+    var keys = [["id:" + idKey(value), platform]];
+    if (platform === null && CODE.test(value)) keys.push(["code:" + value, null]);
+    if ((platform === null || platform === "website") && stripBoth(value, ".").indexOf(".") >= 0) keys = keys.concat(hostKeys(value));
+    return keys;
+  }
+  function blank(text, start, end) { return text.slice(0, start) + " ".repeat(end - start) + text.slice(end); }
 
-  function queryKeys(query) { return unique(parseQuery(query).keys.map(function (k) { return k[0]; })); }
+  function parseItems(query, siteList) {
+    loadRules();
+    var text = queryText(query), low = lowered(text), compact = low.replace(/ /g, "");
+    var spans = linkSpans(text);
+    if (compact && urlCharsOnly(compact) && looksLikeLink(compact) && /:\/\/|[/?#]/.test(compact) &&
+        spans.length <= 1 && compact.split("://").length <= 2) {
+      // One link broken by stray spaces or line breaks (a screenshot's text, a chat).
+      var whole = text.replace(/ /g, "");
+      return { text: whole, items: [linkItem(whole, 0, whole.length, siteList)], name: "" };
+    }
+    var items = spans.map(function (span) { return linkItem(text, span[0], span[1], siteList); });
+    var rest = low, m;
+    items.forEach(function (item) { rest = blank(rest, item.start, item.end); });
+    ITEM_LABEL_RE.lastIndex = 0;
+    var labelled = [];
+    while ((m = ITEM_LABEL_RE.exec(rest)) !== null) labelled.push([m.index, m[0].length, m[1], m[2], m.index + m[0].length - m[2].length]);
+    labelled.forEach(function (found) {
+      var platform = ITEM_LABELS[found[2].replace(/ /g, "")], value = stripEnd(found[3], ITEM_TRAILING), keys;
+      if (platform === "@code") {
+        if (!CODE.test(value)) return;
+        keys = [["code:" + value, null]];
+      } else {
+        var rule = RULES.ids[platform];
+        if (rule && !new RegExp(rule[0], rule[1]).test(value)) return;
+        keys = idKeys(value, platform || null);
+      }
+      items.push({ text: text.slice(found[4], found[4] + value.length), start: found[4], end: found[4] + value.length, kind: "id", keys: keys, share: null });
+      rest = blank(rest, found[0], found[0] + found[1]);
+    });
+    if (!items.length) {
+      if (compact && urlCharsOnly(compact)) {
+        items.push({ text: text, start: 0, end: text.length, kind: "id", keys: idKeys(compact.replace(/^@+/, ""), null), share: null });
+      } else {
+        ASCII_RUN.lastIndex = 0;
+        while ((m = ASCII_RUN.exec(rest)) !== null) {
+          var value = stripBoth(m[0], ITEM_TRAILING + "@");
+          if (value.length >= 2 && urlCharsOnly(value) && /[a-z0-9]/.test(value)) {
+            var at = m.index + m[0].indexOf(value);
+            items.push({ text: text.slice(at, at + value.length), start: at, end: at + value.length, kind: "id", keys: idKeys(value, null), share: null });
+          }
+        }
+      }
+    }
+    items.sort(function (a, b) { return a.start - b.start; });
+    return { text: text, items: items, name: items.length ? "" : nameKey(text) };
+  }
+
+  function judge(item, found) {
+    var records = [];
+    for (var i = 0; i < item.keys.length; i++) {
+      var key = item.keys[i][0], platform = item.keys[i][1];
+      records = (found[key] || []).filter(function (r) { return platform === null || r.c === platform; });
+      if (records.length) break;
+    }
+    var verdict = ["counterfeit", "official", "deregistered"].filter(function (v) { return records.some(function (r) { return r.s === v; }); })[0] || "unknown";
+    var account = records.filter(function (r) { return r.s === verdict; })[0] || null;
+    return { text: item.text, kind: item.kind, verdict: verdict, account: account };
+  }
+  function sameAccount(a, b) { return (a.k !== undefined && a.k !== null && a.k === b.k) || same(a, b); }
+
+  function queryKeys(query, siteList) {
+    var parsed = parseItems(query, siteList || sites()), keys = [];
+    parsed.items.forEach(function (item) { item.keys.forEach(function (k) { keys.push(k[0]); }); });
+    if (parsed.name) keys.push("name:" + parsed.name);
+    return unique(keys);
+  }
+
 
   function bigrams(name) {
     var chars = Array.from(name), out = [];
@@ -188,13 +306,6 @@
   }
 
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
-  function isStrong(key) { return STRONG.some(function (p) { return key.indexOf(p) === 0; }); }
-  function addAll(matches, records, platform) {
-    (records || []).forEach(function (r) {
-      if ((platform === null || r.c === platform) && !matches.some(function (m) { return same(m, r); })) matches.push(r);
-    });
-  }
-
   function shareHint(share) {
     if (!share) return null;
     return "这是" + share[0] + "，登记库里没有与它对应的账号，从链接本身也看不出它属于哪个账号。" + share[1];
@@ -208,16 +319,26 @@
     return out;
   }
 
-  function decide(query, found) {
-    var parsed = parseQuery(query), matches = [];
-    parsed.keys.forEach(function (k) { if (isStrong(k[0])) addAll(matches, found[k[0]], k[1]); });
-    var statuses = ["official", "deregistered", "counterfeit"];
-    for (var s = 0; s < statuses.length; s++) {
-      if (matches.some(function (m) { return m.s === statuses[s]; })) return { status: statuses[s], matches: matches, similar: [], hint: null, advice: [] };
+  function decide(query, found, siteList) {
+    var parsed = parseItems(query, siteList || sites());
+    var items = parsed.items.map(function (item) { return judge(item, found); });
+    var matches = [];
+    items.forEach(function (j) { if (j.account !== null && !matches.some(function (m) { return same(m, j.account); })) matches.push(j.account); });
+    var share = null;
+    for (var i = 0; i < items.length; i++) { if (parsed.items[i].share && items[i].verdict === "unknown") { share = parsed.items[i].share; break; } }
+    if (items.length) {
+      var known = items.filter(function (j) { return j.account !== null; }), status;
+      if (items.some(function (j) { return j.verdict === "counterfeit"; })) status = "counterfeit";
+      else if (known.length && known.length === items.length && known.every(function (j) { return sameAccount(j.account, known[0].account); })) status = known[0].verdict;
+      else status = known.length ? "mixed" : "unknown";
+      var ordered = items.map(function (j, n) { return [j.verdict !== "unknown" ? 1 : 0, n, j]; });
+      ordered.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; });
+      return { status: status, items: ordered.map(function (x) { return x[2]; }), matches: matches, similar: [],
+        hint: status === "unknown" || status === "mixed" ? shareHint(share) : null, advice: [] };
     }
-    parsed.keys.forEach(function (k) { if (!isStrong(k[0])) addAll(matches, found[k[0]], null); });
-    if (matches.length) return { status: "name_only", matches: matches, similar: [], hint: null, advice: idAdvice(matches) };
-    return { status: "unknown", matches: [], similar: [], hint: shareHint(parsed.share), advice: [] };
+    matches = parsed.name ? (found["name:" + parsed.name] || []).slice() : [];
+    if (matches.length) return { status: "name_only", items: [], matches: matches, similar: [], hint: null, advice: idAdvice(matches) };
+    return { status: "unknown", items: [], matches: [], similar: [], hint: null, advice: [] };
   }
 
   function similar(folded, found) {
@@ -255,11 +376,12 @@
     });
   }
 
-  function lookup(query, base, shardCount) {
+  function lookup(query, base, shardCount, siteList) {
     var found = {};
-    return fetchKeys(queryKeys(query), base, shardCount, found).then(function () {
-      var answer = decide(query, found);
-      var name = parseQuery(query).name;
+    siteList = siteList || sites();
+    return fetchKeys(queryKeys(query, siteList), base, shardCount, found).then(function () {
+      var answer = decide(query, found, siteList);
+      var name = parseItems(query, siteList).name;
       if (answer.status !== "unknown" || !name) return answer;
       var grams = queryBigrams(name).map(function (g) { return "bg:" + g; });
       return fetchKeys(grams, base, shardCount, found).then(function () {
@@ -317,6 +439,16 @@
     if (named) {
       var fake = !answer.matches.some(function (m) { return m.s !== "counterfeit"; });
       out.appendChild(el("p", {}, [fake ? wording().name_only_fake : wording().name_only]));
+    } else if (answer.status === "mixed") {
+      // Item by item, the unknown ones first (site_gen/lookup.py item_line).
+      out.appendChild(el("p", {}, [h[2].replace("{count}", String(answer.items.length))]));
+      out.appendChild(el("ol", { "class": "verify-items" }, answer.items.map(function (item, n) {
+        var said = wording().verdicts[item.verdict], a = item.account;
+        if (a && item.verdict !== "counterfeit") said += "（" + a.p + "：" + a.n + "，" + a.u + "）";
+        var numbers = Array.from(wording().numbers);
+        return el("li", { "class": "verify-item verify-item-" + item.verdict }, [
+          (n < numbers.length ? numbers[n] : "(" + (n + 1) + ")") + " ", el("code", {}, [item.text]), "：" + said]);
+      })));
     } else {
       out.appendChild(el("p", {}, [h[2]]));
     }
@@ -329,6 +461,7 @@
         return el("li", {}, [a.p + "：" + a.t]);
       })));
     }
+    if (answer.status === "mixed" && answer.hint) out.appendChild(el("p", { "class": "verify-hint" }, [answer.hint]));
     if (answer.status === "unknown") {
       if (answer.hint) out.appendChild(el("p", { "class": "verify-hint" }, [answer.hint]));
       if (answer.similar.length) {
@@ -493,7 +626,7 @@
     if (q) { input.value = q; run(); }
   }
 
-  window.siteGenVerify = { queryKeys: queryKeys, parseQuery: parseQuery, decide: decide, lookup: lookup,
+  window.siteGenVerify = { queryKeys: queryKeys, parseItems: parseItems, sites: sites, decide: decide, lookup: lookup,
     fnv1a: fnv1a, fetchKeys: fetchKeys, accountInText: accountInText, looksLikeLink: looksLikeLink,
     fold: fold, idKey: idKey, accountKey: accountKey };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
