@@ -50,6 +50,8 @@ def changes_since(root: Path, ref: str) -> Changes:
     repo = open_repo(root)
     if repo is None:
         raise NotPossible(f"--since 需要在 Git 仓库中运行，{root} 不是。")
+    if ref.startswith("-") or not ref.strip():
+        raise NotPossible(f"--since 要写一个 Git 引用（分支、标签或提交），例如 origin/main，现在是“{ref}”。")
     try:
         base = repo.git.merge_base(ref, "HEAD").strip()
     except git.GitCommandError:

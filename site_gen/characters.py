@@ -22,8 +22,14 @@ def table() -> dict[str, Any]:
 
 
 def _class(ranges: list[tuple[str, str]]) -> str:
-    return "".join(f"\\u{first}" if first == last else f"\\u{first}-\\u{last}"
+    """A character class for JavaScript (``u`` flag: ``\\u{1D173}`` reaches past U+FFFF)."""
+    return "".join(f"\\u{{{first}}}" if first == last else f"\\u{{{first}}}-\\u{{{last}}}"
                    for first, last in ranges)
+
+
+def _python_class(ranges: list[tuple[str, str]]) -> str:
+    return "".join(re.escape(chr(int(first, 16))) + ("" if first == last else
+                   "-" + re.escape(chr(int(last, 16)))) for first, last in ranges)
 
 
 def _ranges(value: bool) -> list[tuple[str, str]]:
@@ -34,19 +40,20 @@ def _ranges(value: bool) -> list[tuple[str, str]]:
 
 
 @cache
-def _pattern(value: bool) -> re.Pattern[str]:
-    return re.compile(f"[{_class(_ranges(value))}]")
+def pattern(value: bool) -> re.Pattern[str]:
+    """The class of refused characters (``value``: in a parsed value, CR too)."""
+    return re.compile(f"[{_python_class(_ranges(value))}]")
 
 
 def find(text: str, value: bool = False) -> Iterator[tuple[int, str]]:
     """(offset, character) of each refused character in ``text``; ``value``: a parsed value,
     where a carriage return is refused too."""
-    for match in _pattern(value).finditer(text):
+    for match in pattern(value).finditer(text):
         yield match.start(), match.group()
 
 
 def first(text: str) -> str | None:
-    match = _pattern(True).search(text)
+    match = pattern(True).search(text)
     return match.group() if match else None
 
 

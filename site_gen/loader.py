@@ -276,6 +276,13 @@ class _Builder:
         if char is not None:
             self.problems.append(problem("E-READ-CONTROL", self.shown_as, *_mark(event),
                                          char=characters.describe(char)))
+        # A key spelt with escapes ("\\x41GE-SECRET-KEY-1…") is a key all the same.
+        value = event.value.encode("utf-8", "replace")
+        if _SECRET.search(value):
+            line = _mark(event)[0]
+            kind = "age 私钥" if b"AGE-" in value.upper() else "私钥"
+            self.problems.append(problem("E-READ-SECRET", self.shown_as, *_mark(event),
+                                         row=line, kind=kind))
 
     def _resolve(self, event: Any) -> Any:
         text: str = event.value

@@ -51,6 +51,7 @@ from .platforms import (
     url_parts,
 )
 from .public import PublicAccount, PublicCounterfeit, PublicRegistry, unit_href
+from .reporters import text_lines
 from .wording import ANSWERS, NAME_ONLY, NAME_ONLY_FAKE, NUMBERS, UNCHECKED, VERDICTS
 
 STRONG = ("id:", "url:", "host:", "code:")
@@ -462,4 +463,4 @@ def format_answer(answer: Answer) -> str:
     if answer.similar:
         lines.append("名称相近的官方账号（注意辨别）：")
         lines += [f"- {s['n']}（{s['u']}）" for s in answer.similar]
-    return "\n".join(lines) + "\n"
+    return text_lines(lines)  # a filed name can never start a line of its own

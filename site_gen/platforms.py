@@ -84,9 +84,8 @@ def normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-@cache
 def _refused() -> re.Pattern[str]:
-    return re.compile("[" + characters.form_data()["value"] + "]")
+    return characters.pattern(True)
 
 
 @cache

@@ -10,6 +10,7 @@ import click
 from mkdocs.exceptions import Abort, MkDocsException
 
 from ..build import build_site, forge_settings, generated_files, load_site_config
+from ..errors import UsageError
 from . import registry_root
 from .progress import reading
 
@@ -20,6 +21,9 @@ def run_build(root: Path, out: Path) -> int:
     The portal is built in a folder beside ``out`` and replaces it only once it is whole:
     a failed build leaves the last good site as it was."""
     out = out.resolve()
+    refused = unsafe_output(root, out)
+    if refused:
+        raise UsageError(refused)
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
     config = load_site_config(registry_root(root), staging)
     forge = forge_settings(config["extra"].get("forge"))
@@ -39,6 +43,24 @@ def run_build(root: Path, out: Path) -> int:
         shutil.rmtree(staging, ignore_errors=True)
     click.echo(f"已生成门户：{out}（生成了 {made} 个页面）。")
     return 0
+
+
+def unsafe_output(root: Path, out: Path) -> str | None:
+    """Why ``out`` may not be replaced by a portal (the build deletes what was there), or
+    None: never the registry, its filings, docs or Git folder, nor anything holding them,
+    nor a folder with other content than a portal."""
+    top = root.resolve()
+    kept = [top / "filings", top / "docs", top / ".git", top]
+    for place in kept:
+        if out == place or out in place.parents or place in out.parents and place != top:
+            return (f"--out {out} 不能是登记库本身、filings/、docs/、.git 或包含它们的目录："
+                    "生成门户会清空这个目录。请换一个目录，例如 site。")
+    if out.is_file():
+        return f"--out {out} 是一个文件，不是目录。"
+    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():
+        return (f"--out {out} 里已有别的内容（不是以前生成的门户）：生成门户会清空这个目录。"
+                "请换一个空目录，或先把里面的文件移走。")
+    return None
 
 
 def _replace(built: Path, out: Path) -> None:

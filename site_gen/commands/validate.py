@@ -31,6 +31,8 @@ def _relative_targets(root: Path, paths: Sequence[str]) -> list[str]:
             raise UsageError(f"{given} 不在登记库 {root} 里。") from None
         if not absolute.exists():
             raise UsageError(f"找不到文件 {given}。")
+        if relative.parts[:1] != ("filings",):
+            raise UsageError(f"{given} 不在 filings/ 里：只检查备案文件（filings/ 下的文件和文件夹）。")
         if absolute.is_dir():
             targets.extend(p.relative_to(root.resolve()).as_posix()
                            for p in sorted(absolute.rglob("*")) if p.is_file())

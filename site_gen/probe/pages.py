@@ -104,6 +104,9 @@ def _commercial(host: str) -> bool:
     return any(host == h or host.endswith("." + h) for h in COMMERCIAL_HOSTS)
 
 
+EARLIEST = date(1994, 1, 1)
+
+
 def date_of(value: str) -> date | None:
     try:
         return email.utils.parsedate_to_datetime(value.strip()).date()
@@ -120,7 +123,8 @@ def dates_in(text: str) -> list[date]:
             found.append(date.fromisoformat(value))
         except ValueError:
             continue
-    return found
+    # Dates before the Web came to China (0001-01-01, a placeholder) say nothing of activity.
+    return [d for d in found if d >= EARLIEST]
 
 
 def _icp_key(match: re.Match[str]) -> str:

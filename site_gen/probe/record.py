@@ -21,13 +21,19 @@ class Site:
     findings: list[dict[str, str]] = field(default_factory=list)  # {"rule", "detail"}
 
     def add(self, rule: str, detail: str) -> None:
-        self.findings.append({"rule": rule, "detail": detail})
+        self.findings.append({"rule": rule, "detail": clean(detail)})
+
+
+def clean(text: str) -> str:
+    """Text a website gave, made printable: a lone surrogate (``"\\ud800"`` in its JSON) is
+    no character and would stop the record or the output from being written."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def record(sites: Iterable[Site], today: date) -> str:
     """The probe record: what ``site-gen audit --probe`` reads."""
-    return json.dumps({"probed_on": today.isoformat(), "sites": [vars(s) for s in sites]},
-                      ensure_ascii=False, indent=1) + "\n"
+    return clean(json.dumps({"probed_on": today.isoformat(), "sites": [vars(s) for s in sites]},
+                            ensure_ascii=False, indent=1) + "\n")
 
 
 def read_record(text: str) -> dict[str, Site]:
