@@ -28,7 +28,7 @@ from . import file_stem
 SUFFIX = ".zip.age"
 # A bundle holds a few workbooks; a province's is some tens of MB. Anything far larger is
 # not one of ours (or is a zip bomb): refused before it is written out.
-MAX_CONTENT = 2 * 1024**3
+MAX_CONTENT = 512 * 1024**2  # a province's workbooks are tens of MB; more is no report of ours
 
 
 class BundleError(Exception):
