@@ -4,8 +4,9 @@ Each rule is a catalogue entry (``A-…`` codes in ``catalogue.py``, listed in d
 with its severity and Chinese template; deadlines and thresholds live in
 ``rules/policy.py``. Messages are addressed to the supervising bureau's officer.
 
-* ``zombie``: an active account whose last reported post (``last_post_on``) is 60 days or
-  more ago, with its step on seed 001's ladder and what the bureau does at that step.
+* ``zombie``: an active account whose last reported post (``last_post_on``) is more than 2
+  calendar months ago, with its step on seed 001's ladder (``rules/policy.zombie_ladder``:
+  calendar months, month ends clamped) and what the bureau does at that step.
 * ``unreported``: an active account that did not report its activity (last post, this
   year's posts, followers): left blank in the forms, never counted as inactivity or as 0.
 * ``late_filing``, ``duplicate_platform``, ``annual_review_due``, ``lookalike_name``
@@ -21,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from .catalogue import AUDIT_RULES, RULES, SEVERITY_TEXT
 from .labels import PLATFORMS
@@ -32,8 +33,8 @@ from .rules.policy import (
     FILING_DEADLINE_WORKING_DAYS,
     NO_FOLLOWERS,
     PUBLIC_STAGES,
-    ZOMBIE_STAGES,
     annual_review_due,
+    calendar_gaps,
     duplicate_platform_groups,
     late_filing_days,
     lookalikes,
@@ -41,6 +42,12 @@ from .rules.policy import (
 )
 
 RULE_TEXT = {key: rule.title for key, rule in AUDIT_RULES.items()}
+# Findings about the registry's upkeep for whoever holds a key (contacts that key cannot open,
+# or opens to something invalid): they depend on the key a run is given, so they stay in the
+# audit's own sheet and are never an account's problem in 附件1 or a count in 附件2.
+# Likewise the holiday calendar lacking a year: the registry's upkeep, not the account's.
+KEY_HOLDER_RULES = frozenset({"contacts_unreadable", "contacts_invalid"})
+MAINTENANCE_RULES = KEY_HOLDER_RULES | {"calendar_year_missing"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,12 @@ class Finding:
     @property
     def title(self) -> str:
         return RULES[self.code].title
+
+    @property
+    def maintenance(self) -> bool:
+        """The registry's upkeep (``MAINTENANCE_RULES``: contacts for the key holder, the
+        holiday calendar), never a problem of the account in the forms."""
+        return self.rule in MAINTENANCE_RULES
 
 
 def _finding(code: str, account: Account, registry: Registry, details: dict[str, object],
@@ -93,16 +106,17 @@ def _activity(registry: Registry, accounts: list[Account], today: date,
             continue  # unknown is not inactive
         since = date.fromisoformat(a.last_post_on)
         days = (today - since).days
-        stage = zombie_stage(days)
-        if stage is None:
+        step = zombie_stage(since, today)
+        if step is None:
             continue
-        later = [s for s in ZOMBIE_STAGES if s.days > stage.days]
-        deadline = (since + timedelta(days=later[0].days)).isoformat() if later else ""
+        stage, next_begins = step
+        deadline = next_begins.isoformat() if next_begins else ""
         values = {"unit": registry.units[a.unit].name, "name": a.name,
                   "platform": PLATFORMS[a.platform], "since": a.last_post_on, "days": days,
                   "deadline": deadline}
         yield _finding("A-ZOMBIE", a, registry,
-                       {"stage": stage.name, "days": days, "deadline": deadline or None,
+                       {"stage": stage.name, "since": a.last_post_on, "days": days,
+                        "deadline": deadline or None,
                         "activity_from": "probe" if measured else "filing"},
                        since=a.last_post_on, days=days, stage=stage.name,
                        action=stage.action.format(**values))
@@ -115,6 +129,11 @@ def _late(registry: Registry, accounts: list[Account]) -> Iterator[Finding]:
             yield _finding("A-LATE-FILING", a, registry, {"working_days": days},
                            opened_on=a.opened_on, filed_on=a.filed_on, days=days,
                            limit=FILING_DEADLINE_WORKING_DAYS)
+        gaps = calendar_gaps(registry, a)
+        if gaps:  # counted by weekends only: said, never silent
+            yield _finding("A-CALENDAR-YEAR", a, registry, {"years": gaps},
+                           opened_on=a.opened_on, filed_on=a.filed_on,
+                           years="、".join(map(str, gaps)))
 
 
 def _duplicates(registry: Registry, accounts: list[Account]) -> Iterator[Finding]:

@@ -147,6 +147,10 @@ RULES: dict[str, Rule] = _rules(
     Rule("W-LATE-FILING", WARNING, "逾期备案",
          "开通于 {opened_on}，备案于 {filed_on}，相隔 {days} 个工作日，超过规定的 5 个工作日。"
          "今后新开账号请在 5 个工作日内备案。"),
+    Rule("W-CALENDAR-YEAR", WARNING, "节假日安排缺少年份",
+         "开通（{opened_on}）到备案（{filed_on}）之间有 {years} 年的日子，但节假日安排里没有这一年："
+         "工作日只能按周末计算，逾期备案的判断可能不准。请更新 site-gen，或在登记库根目录的 "
+         "holidays.yaml 中补上该年的法定节假日和调休上班日（见“规则审计”的“节假日”一节）。"),
     Rule("W-DUPLICATE-PLATFORM", WARNING, "同一平台多个账号",
          "本单位在{platform_label}上有 {count} 个在用账号（{others}）。"
          "按“集约”要求，一个平台原则上只开设一个账号，请考虑整合或注销。"),
@@ -214,6 +218,11 @@ RULES: dict[str, Rule] = _rules(
          key="site_filed_not_listed"),
     Rule("A-SITE-LISTING", LOW, "网站的账号清单格式不对",
          "网站“{name}”：{detail}。请督促{unit}按“账号核验”中的格式修改。", key="site_listing"),
+    Rule("A-CALENDAR-YEAR", LOW, "节假日安排缺少年份",
+         "“{name}”开通（{opened_on}）到备案（{filed_on}）之间有 {years} 年的日子，节假日安排里没有这一年："
+         "是否逾期备案只能按周末计算，可能不准。请更新 site-gen，或在登记库根目录的 holidays.yaml 中"
+         "补上该年的法定节假日和调休上班日（见“规则审计”的“节假日”一节）。",
+         key="calendar_year_missing"),
     Rule("A-CONTACTS-UNREADABLE", HIGH, "联系人无法解密",
          "{what}的联系人无法解密：{detail}报表中这些栏目显示“无法解密”。", key="contacts_unreadable"),
     Rule("A-CONTACTS-INVALID", MEDIUM, "联系人不合规",

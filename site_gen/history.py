@@ -5,9 +5,13 @@ first-parent line of HEAD: each commit on it is one approved change, and a merge
 commit's diff against its first parent is everything that pull request brought in.
 
 * ``open``: the file was added. Its date is the filing's own ``filed_on`` when that is
-  earlier (a filing entered on paper before the registry existed keeps its date).
-* ``change``: the file was modified or moved.
-* ``deregister``: the change added ``status: deregistered``.
+  earlier (a filing entered on paper before the registry existed keeps its date). A change
+  that takes ``status: deregistered`` away again is an ``open`` too, marked ``reopen``:
+  开设（恢复）, never a second 注销.
+* ``change``: the file was modified or moved. Whether it is a 变更 is decided by what it
+  changed (``MEANINGFUL``, ``meaningful_fields``): the filing's meaning, never ciphertext,
+  proof records, QR content, codes or statistics.
+* ``deregister``: the change set ``status: deregistered``.
 
 Each event names the commit on the main line (the merge that approved it, or the direct
 commit), the author of the change, and for a merge the person who merged it.
@@ -39,6 +43,8 @@ class Event:
     author: str
     approved_by: str | None = None  # who merged, when the commit is a merge
     blobs: tuple[str, str] | None = None  # a change's file before and after (Git blob ids)
+    reopen: bool = False  # an ``open`` that took ``status: deregistered`` away again
+    moved: bool = False  # a change that moved the file to another unit's folder
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class History:
 
 
 HISTORY_TYPES = {"open": "开设", "change": "变更", "deregister": "注销"}
+REOPEN_LABEL = "开设（恢复）"  # seed 002's 备案类型 has 开设, 变更, 注销: a reopening is 开设
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +73,12 @@ class HistoryEvent:
     type: str  # open, change or deregister
     commit: str | None = None
     blobs: tuple[str, str] | None = None
+    reopen: bool = False
+    moved: bool = False
 
     @property
     def label(self) -> str:
-        return HISTORY_TYPES[self.type]
+        return REOPEN_LABEL if self.reopen else HISTORY_TYPES[self.type]
 
 
 def account_history(account: Account, history: History) -> tuple[HistoryEvent, ...]:
@@ -83,8 +92,9 @@ def account_history(account: Account, history: History) -> tuple[HistoryEvent, .
         if account.deregistered_on:
             events.append(HistoryEvent(account.deregistered_on, "deregister"))
         return tuple(events)
-    events = [HistoryEvent(min(e.date, account.filed_on) if e.type == "open" else e.date,
-                           e.type, e.commit, e.blobs) for e in found]
+    events = [HistoryEvent(min(e.date, account.filed_on) if e.type == "open" and not e.reopen
+                           else e.date, e.type, e.commit, e.blobs, e.reopen, e.moved)
+              for e in found]
     if account.deregistered_on and not any(e.type == "deregister" for e in events):
         # Entered the registry already deregistered: its deregistration predates Git.
         events.append(HistoryEvent(account.deregistered_on, "deregister", found[0].commit))
@@ -100,62 +110,134 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: data}
 
 
-# Edits that update figures, not the filing: not a 变更 in 附件4 (seed 002 附件4 备案类型)
-# nor in the portal's history of an account.
-STATISTICS_ONLY = ("posts", "followers", "last_post_on", "posting_frequency",
-                   "annual_review_on", "inspection", "note", "filed_on")
+# What a filing *means* (SPEC §3 "Lifecycle and history"): a change of one of these is a
+# 变更 in 附件4, 附件3 and the portal's history of an account. Everything else is not: figures
+# (posts, followers, last post, frequency, 年审, self-inspection), proof records, QR content,
+# notes, codes, filing dates, website/app filing numbers, and the sealed contacts' ciphertext
+# (a re-seal or rekey changes no person). An allow-list, so a new field is not a 变更 until it
+# is put here. The first part of a dotted path is matched (``contacts`` covers every person).
+MEANINGFUL = (
+    "name", "account_id", "url",  # 名称, 账号 ID/网址, 链接
+    "platform", "wechat_kind",  # 平台和类型
+    "department",  # 开设部门 (the unit itself: the file's folder, ``moved``)
+    "content_scope",  # 内容范围
+    "outsourced_to",  # 委托运营单位
+    "verified", "certified_subject", "opened_on",  # 认证, 开通时间: 附件4's own columns
+    "contacts",  # the people, compared after opening (``changed_fields``)
+)
+PEOPLE = "contacts"
+
+
+def meaningful_fields(fields: frozenset[str] | None,
+                      people: bool = True) -> frozenset[str] | None:
+    """The changed ``fields`` (dotted paths) that change the filing's meaning (``MEANINGFUL``;
+    without ``people``, the contacts are left out too, as the public never sees them); None
+    when the fields are unknown (a version could not be read)."""
+    if fields is None:
+        return None
+    return frozenset(f for f in fields if f.split(".")[0] in MEANINGFUL
+                     and (people or f.split(".")[0] != PEOPLE))
+
+
+def is_change(event: HistoryEvent, fields: frozenset[str] | None, people: bool = True) -> bool:
+    """Whether a ``change`` event is a 变更: it moved the filing to another unit, changed a
+    meaningful field, or changed what cannot be read (``fields`` None: it may have)."""
+    found = meaningful_fields(fields, people)
+    return event.moved or found is None or bool(found)
 
 
 def statistics_only(fields: frozenset[str] | None, also: tuple[str, ...] = ()) -> bool:
-    """Whether a change touched figures alone, or fields in ``also`` (unknown fields: it may
-    not have)."""
-    ignored = STATISTICS_ONLY + also
-    return fields is not None and all(f.split(".")[0] in ignored for f in fields)
+    """Whether a change touched nothing meaningful (``MEANINGFUL``) outside ``also``
+    (unknown fields: it may have)."""
+    found = meaningful_fields(fields)
+    return found is not None and all(f.split(".")[0] in also for f in found)
 
 
-def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
-        tuple[str, str], frozenset[str] | None]:
-    """For each change event's (old, new) blobs: the dotted paths of the fields whose values
-    differ (``contacts.ops_lead.phone``), or None when a version cannot be read. The blobs
-    of all events are read in one ``git cat-file --batch``."""
-    from .loader import Document, parse_document
-    from .schemas import coerce_plain_numbers
-    from .sealing import is_sealed, open_contacts
-
-    pairs = {e.blobs for e in events if e.blobs}
-    if not pairs or history.root is None:
+def _read_blobs(root: Path, shas: Iterable[str]) -> dict[str, bytes | None]:
+    """The contents of Git blobs, in one ``git cat-file --batch`` (None: not a blob)."""
+    wanted = sorted(set(shas))
+    if not wanted:
         return {}
-    shas = sorted({sha for pair in pairs for sha in pair})
-    done = subprocess.run(["git", "-C", str(history.root), "cat-file", "--batch"],
-                          input="\n".join(shas).encode() + b"\n", capture_output=True, check=True)
-    contents: dict[str, dict[str, Any] | None] = {}
+    done = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"],
+                          input="\n".join(wanted).encode() + b"\n", capture_output=True,
+                          check=True)
+    contents: dict[str, bytes | None] = {}
     out, at = done.stdout, 0
-    for sha in shas:
+    for sha in wanted:
         end = out.index(b"\n", at)
         header = out[at:end].split()
         if len(header) < 3 or header[1] != b"blob":
             contents[sha], at = None, end + 1
             continue
         size = int(header[2])
-        raw = out[end + 1:end + 1 + size]
+        contents[sha] = out[end + 1:end + 1 + size]
         at = end + 1 + size + 1
-        doc = parse_document(raw, sha)
-        if isinstance(doc, Document) and isinstance(doc.data, dict):
-            coerce_plain_numbers(doc, "account")
-            if history.identities and is_sealed(doc.data.get("contacts")):
-                # Compare what was sealed, not the ciphertext: a rekey changes no contact.
-                opened = open_contacts(doc.data["contacts"], history.identities, "account", sha)
-                if isinstance(opened, dict):
-                    doc.data["contacts"] = opened
-            contents[sha] = _flatten(doc.data)
-        else:
-            contents[sha] = None
+    return contents
+
+
+def _parsed(raw: bytes | None, sha: str) -> dict[str, Any] | None:
+    from .loader import Document, parse_document
+    from .schemas import coerce_plain_numbers
+
+    if raw is None:
+        return None
+    doc = parse_document(raw, sha)
+    if isinstance(doc, Document) and isinstance(doc.data, dict):
+        coerce_plain_numbers(doc, "account")
+        return doc.data
+    return None
+
+
+def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
+        tuple[str, str], frozenset[str] | None]:
+    """For each change event's (old, new) blobs: the dotted paths of the fields whose values
+    differ (``contacts.ops_lead.phone``), or None when a version cannot be read. The blobs
+    of all events are read in one ``git cat-file --batch``.
+
+    Sealed contacts are compared by what they hold, opened with the history's keys; when
+    either version's contacts stay sealed (no key, or not one that opens them), the people
+    are not compared at all: a changed ciphertext says nothing (a re-seal, a rekey)."""
+    from .sealing import is_sealed, open_contacts
+
+    pairs = {e.blobs for e in events if e.blobs}
+    if not pairs or history.root is None:
+        return {}
+    raw = _read_blobs(history.root, (sha for pair in pairs for sha in pair))
+    contents: dict[str, dict[str, Any] | None] = {}
+    readable: dict[str, bool] = {}  # whether the version's people can be compared
+    for sha, blob in raw.items():
+        data = _parsed(blob, sha)
+        readable[sha] = True
+        if data is not None and is_sealed(data.get(PEOPLE)):
+            opened = (open_contacts(data[PEOPLE], history.identities, "account", sha)
+                      if history.identities else None)
+            if isinstance(opened, dict):
+                data[PEOPLE] = opened
+            else:
+                readable[sha] = False
+        contents[sha] = None if data is None else _flatten(data)
     found: dict[tuple[str, str], frozenset[str] | None] = {}
     for old, new in pairs:
         before, after = contents.get(old), contents.get(new)
-        found[(old, new)] = None if before is None or after is None else frozenset(
-            key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+        if before is None or after is None:
+            found[(old, new)] = None
+            continue
+        keys = before.keys() | after.keys()
+        if not (readable.get(old) and readable.get(new)):
+            keys = {k for k in keys if k.split(".")[0] != PEOPLE}
+        found[(old, new)] = frozenset(k for k in keys if before.get(k) != after.get(k))
     return found
+
+
+def _statuses(root: Path, blobs: Iterable[tuple[str, str]]) -> dict[str, str | None]:
+    """The ``status`` of each version (blob) of a filing (None when it cannot be read)."""
+    raw = _read_blobs(root, (sha for pair in blobs for sha in pair))
+    statuses: dict[str, str | None] = {}
+    for sha, blob in raw.items():
+        data = _parsed(blob, sha)
+        status = data.get("status") if data is not None else None
+        statuses[sha] = status if isinstance(status, str) else None
+    return statuses
 
 
 NO_HISTORY = History(available=False)
@@ -181,23 +263,35 @@ def read_history(root: Path, identities: tuple[str, ...] = ()) -> History:
     second_parents = [parents[1] for _, parents, *_ in commits if len(parents) > 1]
     authors = _authors(repo, second_parents)
     events: dict[str, list[Event]] = defaultdict(list)
+    # Changes whose diff touches a ``status: deregistered`` line: each version's status says
+    # whether the filing was deregistered, reopened, or only changed around that line.
+    touching = [blobs for sha, _, _, _, _, changes in commits for status, paths, blobs in changes
+                if (sha, paths[-1]) in deregistrations and not status.startswith(("A", "D"))]
+    statuses = _statuses(root, touching)
     for sha, parents, author, day, committer, changes in commits:
         merged = len(parents) > 1
         made_by = authors.get(parents[1], author) if merged else author
         approved = committer if merged else None
         for status, paths, blobs in changes:
             path = paths[-1].removeprefix(prefix)
+            moved = False
             if status.startswith("R"):
                 old = paths[0].removeprefix(prefix)
                 events[path] = events.pop(old, [])
+                moved = Path(old).parent != Path(path).parent
             if status.startswith("D"):
                 events.pop(path, None)
                 continue
             kind = "open" if status.startswith("A") or not events[path] else "change"
+            reopen = False
             if kind == "change" and (sha, paths[-1]) in deregistrations:
-                kind = "deregister"
+                before, after = statuses.get(blobs[0]), statuses.get(blobs[1])
+                if after == "deregistered" and before != "deregistered":
+                    kind = "deregister"
+                elif before == "deregistered" and after != "deregistered":
+                    kind, reopen = "open", True
             events[path].append(Event(day, kind, sha, made_by, approved,
-                                      blobs if kind != "open" else None))
+                                      blobs if kind == "change" else None, reopen, moved))
     return History({path: tuple(found) for path, found in events.items()}, root=root,
                    identities=identities)
 

@@ -20,7 +20,7 @@ from .history import (
     HistoryEvent,
     account_history,
     changed_fields,
-    statistics_only,
+    is_change,
 )
 from .identity import account_code
 from .labels import (
@@ -206,14 +206,15 @@ def public_registry(registry: Registry, history: History = NO_HISTORY) -> Public
     root = units.get(ROOT)
     public_units = {path: _unit(units[path]) for path in sorted(units)}
     events = {a.file: account_history(a, history) for a in registry.accounts}
-    # An edit of figures alone (posts, followers…) is not a 变更, here as in 附件4; nor, for
-    # the public, an edit of contacts alone (never shown, and sealed ones change on a rekey).
+    # A 变更 is a change of the filing's meaning, here as in 附件4 (``history.MEANINGFUL``):
+    # not figures, proof, QR content or ciphertext; nor, for the public, the people (never
+    # shown). A reopening reads 开设（恢复）.
     fields = changed_fields(history, [e for found in events.values() for e in found
                                       if e.type == "change"])
     for file, found in events.items():
         events[file] = tuple(e for e in found if not (
             e.type == "change" and e.blobs
-            and statistics_only(fields.get(e.blobs), also=("contacts",))))
+            and not is_change(e, fields.get(e.blobs), people=False)))
     accounts = tuple(sorted((_account(a, units, events[a.file]) for a in registry.accounts),
                             key=lambda a: (a.unit, a.platform, a.account_id)))
     children: dict[str, list[PublicUnit]] = defaultdict(list)

@@ -58,13 +58,13 @@ def findings(root: Path, today: str, rule: str | None = None) -> list:
 
 
 @pytest.mark.parametrize("today,stage", [
-    ("2026-02-28", None),          # 59 days after 2025-12-31
-    ("2026-03-01", "整改通知"),     # 60
-    ("2026-03-02", "整改通知"),     # 61
-    ("2026-03-30", "整改通知"),     # 89
-    ("2026-03-31", "公开通报"),     # 90
-    ("2026-04-29", "公开通报"),     # 119
-    ("2026-04-30", "关停"),        # 120
+    ("2026-02-28", None),          # two calendar months after 2025-12-31: not more
+    ("2026-03-01", "整改通知"),     # more than two months
+    ("2026-03-02", "整改通知"),
+    ("2026-03-31", "整改通知"),
+    ("2026-04-01", "公开通报"),     # a month after the notice
+    ("2026-04-30", "公开通报"),
+    ("2026-05-01", "关停"),        # a month after the public notice
 ])
 def test_zombie_ladder(root: Path, today: str, stage: str | None) -> None:
     account(root, "school", "1", last_post_on="2025-12-31", annual_review_on="2026-01-01")
@@ -89,12 +89,12 @@ def test_unknown_activity_is_unreported_never_a_zombie(root: Path) -> None:
 def test_each_step_of_the_ladder_says_what_the_bureau_does(root: Path) -> None:
     account(root, "school", "1", last_post_on="2025-12-31", annual_review_on="2026-01-01")
     by_stage = {}
-    for day in ("2026-03-01", "2026-03-31", "2026-04-30"):
+    for day in ("2026-03-01", "2026-04-01", "2026-05-01"):
         (finding,) = findings(root, day, "zombie")
         by_stage[finding.details["stage"]] = finding
     notice, public, shutdown = by_stage["整改通知"], by_stage["公开通报"], by_stage["关停"]
-    assert "发出整改通知" in notice.message and "2026-03-31 前恢复更新" in notice.message
-    assert "通报可写" in public.message and "2026-04-30 前完成整改" in public.message
+    assert "发出整改通知" in notice.message and "2026-04-01 前恢复更新" in notice.message
+    assert "通报可写" in public.message and "2026-05-01 前完成整改" in public.message
     assert "关停" in shutdown.message and "备案文件保留" in shutdown.message
     assert shutdown.details["deadline"] is None
     assert len({f.message.split("阶段。")[1] for f in by_stage.values()}) == 3

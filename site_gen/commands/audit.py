@@ -9,6 +9,7 @@ import click
 
 from ..audit import FORMATS, audit
 from ..rules import check_registry
+from ..workdays import CalendarError, registry_calendar
 from . import registry_root, sealed_notes, unit_argument
 from .contacts import identities
 from .probe import probe_record
@@ -21,11 +22,16 @@ def run_audit(root: Path, today: date, unit_path: str | None, output_format: str
     exit status."""
     keys = identities(identity)
     probed = probe_record(probe_file)
-    with reading() as progress:
-        outcome = check_registry(registry_root(root), progress=progress, identities=keys)
-    top = unit_argument(outcome.registry, unit_path)
-    click.echo(FORMATS[output_format](audit(outcome.registry, today, top, probed), today.isoformat()),
-               nl=False)
+    try:  # the registry's own holiday file (holidays.yaml), with the bundled calendar
+        with registry_calendar(registry_root(root)):
+            with reading() as progress:
+                outcome = check_registry(root, progress=progress, identities=keys)
+            top = unit_argument(outcome.registry, unit_path)
+            click.echo(FORMATS[output_format](audit(outcome.registry, today, top, probed),
+                                              today.isoformat()), nl=False)
+    except CalendarError as exc:  # only reading the holiday file raises it
+        click.echo(str(exc), err=True)
+        return 1
     for note in sealed_notes(outcome.registry, keys):
         click.echo(f"注意：{note}", err=True)
     if outcome.errors:

@@ -11,6 +11,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from ..build import build_site, forge_settings, generated_files, load_site_config
 from ..errors import UsageError
+from ..workdays import CalendarError, registry_calendar
 from . import registry_root
 from .progress import reading
 
@@ -27,8 +28,13 @@ def run_build(root: Path, out: Path) -> int:
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
     config = load_site_config(registry_root(root), staging)
     forge = forge_settings(config["extra"].get("forge"))
-    with reading() as progress:
-        result = generated_files(root, config["site_name"], forge, progress, config["site_url"])
+    try:  # the registry's own holiday file (holidays.yaml), with the bundled calendar
+        with registry_calendar(root), reading() as progress:
+            result = generated_files(root, config["site_name"], forge, progress,
+                                     config["site_url"])
+    except CalendarError as exc:
+        click.echo(str(exc), err=True)
+        return 1
     click.echo(result.report, nl=False)
     if not result.ok:
         click.echo("登记库有错误，没有生成门户；原有的门户保持不变。", err=True)

@@ -19,6 +19,7 @@ from ..reporters import format_text
 from ..rules import check_registry
 from ..spreadsheets import legacy, write_reports
 from ..spreadsheets.sealed import seal_bundle, unsealable
+from ..workdays import CalendarError, registry_calendar
 from . import registry_root, sealed_notes, unit_argument
 from .contacts import identities
 from .probe import probe_record
@@ -38,7 +39,20 @@ def run_report(root: Path, out: Path, as_of: date, unit_path: str | None,
                identity: Path | None = None, probe_file: Path | None = None,
                seal: bool | None = None) -> int:
     """Validate, then write the spreadsheets (sealed per bureau when asked or under CI);
-    return the exit status."""
+    return the exit status. The registry's own holiday file (``holidays.yaml``) is used
+    with the bundled calendar throughout."""
+    try:  # only reading the holiday file raises CalendarError
+        with registry_calendar(registry_root(root)):
+            return _run_report(root, out, as_of, unit_path, output_format, sent_on, identity,
+                               probe_file, seal)
+    except CalendarError as exc:
+        click.echo(f"{exc}\n没有生成报表。", err=True)
+        return 1
+
+
+def _run_report(root: Path, out: Path, as_of: date, unit_path: str | None,
+                output_format: str, sent_on: date, identity: Path | None,
+                probe_file: Path | None, seal: bool | None) -> int:
     cut_off, sending = as_of.isoformat(), sent_on.isoformat()
     keys = identities(identity)
     probed = probe_record(probe_file)

@@ -16,6 +16,7 @@ from ..model import Facts
 from ..reporters import FORMATS, format_markdown
 from ..rules import Outcome, check_registry
 from ..rules.incremental import check_changed
+from ..workdays import CalendarError, registry_calendar
 from . import registry_root
 from .progress import reading
 
@@ -54,11 +55,16 @@ def run_validate(root: Path, paths: Sequence[str], output_format: str,
         extra = changes.problems
     # Given files (a pull request): read only those, the rest from the blob-keyed index.
     outcome: Outcome[Facts[Any]] | None = None
-    if targets is not None:
-        outcome = check_changed(root, targets, clock.today())
-    if outcome is None:
-        with reading() as progress:
-            outcome = check_registry(root, targets, progress=progress)
+    try:  # the registry's own holiday file (holidays.yaml), with the bundled calendar
+        with registry_calendar(root):
+            if targets is not None:
+                outcome = check_changed(root, targets, clock.today())
+            if outcome is None:
+                with reading() as progress:
+                    outcome = check_registry(root, targets, progress=progress)
+    except CalendarError as exc:
+        click.echo(str(exc), err=True)
+        return 1
     for note in outcome.notes:
         click.echo(f"注意：{note}", err=True)
     problems = sorted({*outcome.problems, *extra})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import heapq
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 from ..catalogue import Problem, problem
@@ -14,7 +15,7 @@ from ..identity import account_key, folded_name_of, name_key
 from ..labels import PLATFORMS
 from ..loader import Document
 from ..model import AccountFacts, Facts, within
-from ..workdays import working_days_after
+from ..workdays import uncovered_years, working_days_after
 
 # Every deadline and threshold of the notices, in one place (the catalogue's templates and
 # docs/audit.md name them; nothing else repeats them).
@@ -29,29 +30,65 @@ T = TypeVar("T", bound=AccountFacts)
 
 @dataclass(frozen=True)
 class ZombieStage:
-    """A step of seed 001's ladder (第五条（四）): more than 2 months without an update, a
-    rectification notice; 1 month later a public notice; 1 month after that, shutdown.
-    ``action`` is what the supervising bureau does, with {unit}, {name}, {platform},
-    {since}, {days} and {deadline} (the day the next step begins) filled in."""
+    """A step of seed 001's ladder (第五条（四）): 超过2个月未更新, a rectification notice;
+    收到整改通知1个月后仍未更新, a public notice; 公开通报后1个月, shutdown. ``months`` is how
+    many calendar months after the previous step (for the first, after the last post) it
+    begins (``zombie_ladder``). ``action`` is what the supervising bureau does, with {unit},
+    {name}, {platform}, {since}, {days} and {deadline} (the day the next step begins)."""
 
-    days: int
+    months: int
     name: str
     action: str
 
 
 ZOMBIE_STAGES = (
-    ZombieStage(60, "整改通知",
+    ZombieStage(2, "整改通知",
                 "请以主管部门名义向{unit}发出整改通知：要求在 {deadline} 前恢复更新，并在备案中更新"
                 "最近发布日期（last_post_on）；不再使用的，停用后申请注销。逾期仍未更新的，将予以公开通报。"),
-    ZombieStage(90, "公开通报",
+    ZombieStage(1, "公开通报",
                 "请予以公开通报。通报可写：“{unit}开设的{platform}“{name}”自 {since} 起已 {days} 天未更新，"
                 "现予通报，请于 {deadline} 前完成整改，逾期将予以关停。”登记库可在门户上公布本阶段的账号"
                 "（根单位设置 public_notices: true）。"),
-    ZombieStage(120, "关停",
+    ZombieStage(1, "关停",
                 "请责令{unit}关停该账号，或由主管部门会同技术部门关停；关停后在备案中改为注销"
                 "（status: deregistered，填写注销日期和原因）。备案文件保留，门户显示为已注销。"),
 )
 PUBLIC_STAGES = ("公开通报", "关停")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later; past the end of a shorter month, its
+    last day (2026-08-31 + 2 → 2026-10-31; 2026-12-31 + 2 → 2027-02-28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def zombie_ladder(last_post: date) -> list[tuple[ZombieStage, date]]:
+    """Each step of the ladder with the first day it applies. 超过2个月: the 整改通知 step
+    begins the day after the day two calendar months after the last post (last post
+    2026-08-31: 2026-10-31 is two months, 2026-11-01 more than two). Each later step begins
+    the day one calendar month after the previous one began (收到整改通知1个月后, 公开通报后1个月):
+    the notice is taken as sent on the first day of its step."""
+    steps = []
+    begins = add_months(last_post, ZOMBIE_STAGES[0].months) + timedelta(days=1)
+    for index, stage in enumerate(ZOMBIE_STAGES):
+        if index:
+            begins = add_months(begins, stage.months)
+        steps.append((stage, begins))
+    return steps
+
+
+def zombie_stage(last_post: date, today: date) -> tuple[ZombieStage, date | None] | None:
+    """The ladder's step on ``today`` and the day the next step begins (None at the last
+    step), or None when ``today`` is before the first step."""
+    ladder = zombie_ladder(last_post)
+    reached = [i for i, (_, begins) in enumerate(ladder) if begins <= today]
+    if not reached:
+        return None
+    index = reached[-1]
+    return ladder[index][0], ladder[index + 1][1] if index + 1 < len(ladder) else None
 
 
 def annual_review_due(last: date) -> date:
@@ -62,9 +99,21 @@ def annual_review_due(last: date) -> date:
         return last.replace(year=last.year + 1, day=28)
 
 
-def zombie_stage(days: int) -> ZombieStage | None:
-    """The ladder's step after ``days`` without an update, if any."""
-    return next((s for s in reversed(ZOMBIE_STAGES) if days >= s.days), None)
+def _exempt(registry: Facts[AccountFacts], account: AccountFacts) -> bool:
+    """Opened before the unit's ``filing_required_since`` (the nearest unit up the tree that
+    sets it): filed when the registry began, never late."""
+    since = next((u.filing_required_since for u in registry.ancestors(account.unit)
+                  if u.filing_required_since), None)
+    return since is not None and account.opened_on < since
+
+
+def calendar_gaps(registry: Facts[AccountFacts], account: AccountFacts) -> list[int]:
+    """The years between opening and filing whose holidays the calendar does not know
+    (``workdays.uncovered_years``): the late-filing count there is by weekends only."""
+    if _exempt(registry, account):
+        return []
+    return uncovered_years(date.fromisoformat(account.opened_on),
+                           date.fromisoformat(account.filed_on))
 
 
 def late_filing_days(registry: Facts[AccountFacts], account: AccountFacts) -> int | None:
@@ -73,9 +122,7 @@ def late_filing_days(registry: Facts[AccountFacts], account: AccountFacts) -> in
     Accounts opened before the unit's ``filing_required_since`` (the nearest unit up
     the tree that sets it) were filed when the registry began: they are not late.
     """
-    since = next((u.filing_required_since for u in registry.ancestors(account.unit)
-                  if u.filing_required_since), None)
-    if since is not None and account.opened_on < since:
+    if _exempt(registry, account):
         return None
     days = working_days_after(date.fromisoformat(account.opened_on),
                               date.fromisoformat(account.filed_on))
@@ -89,11 +136,16 @@ def check_late_filing(registry: Facts[AccountFacts], docs: Mapping[str, Document
         if changed and account.file not in changed:
             continue  # about one file only: only the files under review
         days = late_filing_days(registry, account)
+        line, column = docs[account.file].position(("filed_on",))
         if days is not None:
-            line, column = docs[account.file].position(("filed_on",))
             found.append(problem("W-LATE-FILING", account.file, line, column,
                                  opened_on=account.opened_on, filed_on=account.filed_on,
                                  days=days))
+        gaps = calendar_gaps(registry, account)
+        if gaps:
+            found.append(problem("W-CALENDAR-YEAR", account.file, line, column,
+                                 opened_on=account.opened_on, filed_on=account.filed_on,
+                                 years="、".join(map(str, gaps))))
     return found
 
 

@@ -20,7 +20,7 @@ bundle, ``S<简称>新媒体(网站)报表.zip.age`` (``sealed.py``).
 
 from __future__ import annotations
 
-import shutil
+import os
 import tempfile
 import zipfile
 from collections import defaultdict
@@ -107,13 +107,28 @@ def write_unit_forms(registry: Registry, top: str, as_of: str, sent_on: str,
     return written
 
 
+# Report files hold personal data (contacts, in the clear when a key opened them): readable by
+# their owner only. They are made in a private folder (mode 0700) and copied out with this mode,
+# so no moment exists when another user could read them.
+PRIVATE_MODE = 0o600
+
+
+def private_copy(source: Path, target: Path) -> Path:
+    """``source``'s bytes at ``target``, created (or truncated) with mode 0600."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE)
+    with os.fdopen(fd, "wb") as out:
+        os.fchmod(out.fileno(), PRIVATE_MODE)  # an older file of that name kept its mode
+        out.write(source.read_bytes())
+    return target
+
+
 def write_reports(registry: Registry, history: History, tops: list[Unit], as_of: str,
                   sent_on: str, out: Path, xls: bool, unit_path: str | None,
                   probed: Mapping[str, Site] | None = None) -> Written:
     """Every bureau's workbooks (``tops``), and with ``unit_path`` the units' own forms.
     The audit (with a probe record, ``probed``) is made once for all bureaus; LibreOffice
-    runs once for all conversions. Raises ``legacy.ConversionError`` when ``xls`` is asked
-    for and cannot be made."""
+    runs once for all conversions. Every file is written with mode 0600 (``private_copy``).
+    Raises ``legacy.ConversionError`` when ``xls`` is asked for and cannot be made."""
     out.mkdir(parents=True, exist_ok=True)
     findings = audit(registry, date.fromisoformat(as_of), probed=probed)
     by_file: dict[str, list[Finding]] = defaultdict(list)  # 附件1 reports the audit's problems
@@ -127,6 +142,10 @@ def write_reports(registry: Registry, history: History, tops: list[Unit], as_of:
                            lambda event: event.account.unit)
     findings_of = per_bureau(registry, tops, findings, lambda finding: finding.unit_path)
     done = Written()
+
+    def publish(unit: str, made: Path) -> None:
+        done.add(unit, private_copy(made, out / made.name))
+
     with tempfile.TemporaryDirectory(prefix="site-gen-report-") as tmp:
         work = Path(tmp)
         staged = [(unit, *_workbooks(registry, unit, as_of, sent_on, work,
@@ -134,30 +153,33 @@ def write_reports(registry: Registry, history: History, tops: list[Unit], as_of:
                   for unit in tops]
         # LibreOffice (one process, one core) converts while the audit workbooks are written.
         if xls:
-            sources, target = [p for _, *pair in staged for p in pair], out
+            sources = [p for _, *pair in staged for p in pair]
         else:
             for unit, stats, summary in staged:
                 for made in (stats, summary):
-                    done.add(unit.path, Path(shutil.copy(made, out / made.name)))
-            sources, target = [stats for _, stats, _ in staged], work / "xls"
-            target.mkdir()
+                    publish(unit.path, made)
+            sources = [stats for _, stats, _ in staged]
+        target = work / "xls"
+        target.mkdir()
         with legacy.Conversion(sources, target, required=xls) as conversion:
             for unit, _, _ in staged:
-                checked = out / (file_stem(unit, sent_on, "审计") + ".xlsx")
+                checked = work / (file_stem(unit, sent_on, "审计") + ".xlsx")
                 xlsx.write_audit(checked, unit, as_of, findings_of[unit.path])
-                done.add(unit.path, checked)
+                publish(unit.path, checked)
             converted, notes = conversion.finish()
         done.notes += notes
         if xls:  # two per unit, in the order of ``sources``
             for index, (unit, _, _) in enumerate(staged):
                 for made in converted[2 * index:2 * index + 2]:
-                    done.add(unit.path, made)
+                    publish(unit.path, made)
         stats_xls = converted[0::2] if xls else converted
         for (unit, _, _), made in zip(staged, stats_xls, strict=False):
-            bundle = out / (file_stem(unit, sent_on, "统计") + ".zip")
+            bundle = work / (file_stem(unit, sent_on, "统计") + ".zip")
             _bundle(bundle, [made], sent_on)
-            done.add(unit.path, bundle)
-    if unit_path is not None:  # then ``tops`` is this one unit
-        for made in write_unit_forms(registry, unit_path, as_of, sent_on, out):
-            done.add(unit_path, made)
+            publish(unit.path, bundle)
+        if unit_path is not None:  # then ``tops`` is this one unit
+            forms_folder = work / "forms"
+            forms_folder.mkdir()
+            for made in write_unit_forms(registry, unit_path, as_of, sent_on, forms_folder):
+                publish(unit_path, made)
     return done

@@ -7,9 +7,11 @@ The rules (also in docs/reports.md):
   year began. An account deregistered during the year stays listed, with 备注 saying so.
 * 问题排查情况 is one truth with the audit: the self-inspection's problem (自查：…) and every
   audit finding of the account as of the as-of date, worded as the audit words it, with
-  the audit's codes in 备注. 是否整改: 是 only when every problem is a self-reported one that
-  was rectified (an audit finding stands until the filing changes), or the account was
-  deregistered.
+  the details in 备注 in Chinese (never a rule code). Findings about contacts a key cannot
+  open or opens to something invalid are the key holder's, in the audit's own sheet only:
+  nothing in 附件1–4 but the contact cells depends on the key. 是否整改: 是 only when every
+  problem is a self-reported one that was rectified (an audit finding stands until the
+  filing changes), or the account was deregistered.
 * Unknown is not zero: an account that did not report this year's posts gets a blank cell.
 * 附件2 is counted from exactly those rows, per 附件2 column (``FORM_COLUMNS``):
   开设 = rows still active at the as-of date and not personal accounts; 个人账号 = active
@@ -17,8 +19,11 @@ The rules (also in docs/reports.md):
   互动/审核/委托 = among the 开设 rows.
 * 附件4 has one row per filing event in the as-of year up to the as-of date, from Git
   history where it is available (see ``history.py``), from the filing's dates otherwise.
-  A change is 变更 only when it changes an item the forms report; an edit of statistics
-  alone (``STATISTICS_ONLY``) is not. The items a change touched are marked.
+  A change is 变更 only when it changes the filing's meaning (``history.MEANINGFUL``: name,
+  ID/URL, platform and type, unit and department, content scope, operator, certification,
+  opening date, the people compared after opening); statistics, proof, QR content, notes and
+  a sealed ciphertext are not. A reopening is 开设（恢复）. The items a change touched are
+  named by their Chinese titles and their 附件4 cells marked.
 """
 
 from __future__ import annotations
@@ -29,14 +34,16 @@ from dataclasses import dataclass
 from ..audit import Finding
 from ..history import (
     NO_HISTORY,
-    STATISTICS_ONLY,
     History,
+    HistoryEvent,
     account_history,
     changed_fields,
-    statistics_only,
+    is_change,
+    meaningful_fields,
 )
 from ..labels import yes_no
 from ..model import Account, AccountContacts, Person, Registry, Sealed, Unit, within
+from ..rules.policy import FILING_DEADLINE_WORKING_DAYS
 from ..schemas import bundled_schema, field_schemas
 
 # 类型 as the forms write it.
@@ -142,8 +149,32 @@ def finding_label(finding: Finding) -> str:
     return finding.title + (f"（{stage}阶段）" if stage else "")
 
 
+def finding_remark(finding: Finding) -> str | None:
+    """What 附件1's 备注 adds to a finding's title, in words a bureau signs (never a rule
+    code): the zombie's stage and since when, the late filing's working days…; None when the
+    title in 问题排查情况 says it all."""
+    d = finding.details
+    if finding.rule == "zombie":
+        return f"僵尸号：{d['stage']}阶段（自 {d['since']} 起未更新）"
+    if finding.rule == "late_filing":
+        return (f"逾期备案：开通后 {d['working_days']} 个工作日才备案"
+                f"（规定 {FILING_DEADLINE_WORKING_DAYS} 个工作日内）")
+    if finding.rule == "duplicate_platform":
+        return f"同一平台有 {d['count']} 个在用账号"
+    if finding.rule == "annual_review_due":
+        return f"年审到期：应于 {d['due']} 前年审"
+    if finding.rule == "unreported":
+        missing = d.get("missing")
+        return f"未填报：{'、'.join(map(str, missing))}" if isinstance(missing, list) else None
+    return None
+
+
 def statistics_row(account: Account, unit: Unit, year: str, as_of: str,
                    findings: list[Finding]) -> StatisticsRow:
+    # Contacts a key cannot open (or opens to something invalid) are the key holder's upkeep,
+    # in the audit's own sheet: the row must not depend on the key the run was given. So is a
+    # year missing from the holiday calendar.
+    findings = [f for f in findings if not f.maintenance]
     inspection = account.inspection
     active = active_at(account, as_of)
     self_reported = inspection.result if inspection and inspection.result != "无问题" else None
@@ -154,8 +185,9 @@ def statistics_row(account: Account, unit: Unit, year: str, as_of: str,
     rectified = problem and (not active or (not audited and bool(inspection and inspection.rectified)))
     result = "；".join(parts) if parts else ("无问题" if inspection else NO_SELF_INSPECTION)
     remark = [account.note] if account.note else []
-    if findings:
-        remark.insert(0, "审计：" + "、".join(dict.fromkeys(f.code for f in findings)))
+    explained = [text for f in findings if (text := finding_remark(f))]
+    if explained:
+        remark.insert(0, "；".join(dict.fromkeys(explained)))
     if not active:
         remark.insert(0, f"已于 {account.deregistered_on} 注销：{account.deregister_reason}")
     if account.personal_capacity:
@@ -205,27 +237,40 @@ class FilingEvent:
     columns: frozenset[int] = frozenset()  # 附件4 columns to mark as changed
 
 
-def _title(path: str) -> str:
+UNIT_TITLE = "开设单位"  # a filing moved to another unit's folder
+
+
+def field_title(path: str) -> str:
+    """A changed field's Chinese title from the schema (``contacts.ops_lead.phone`` →
+    运维负责人·联系电话): the last two titles along the path, never an internal name."""
     chain = field_schemas("account", tuple(path.split(".")))
-    titles = [step["title"] for step in chain if "title" in step and step.get("type") != "array"]
-    return "·".join(titles[-2:]) if titles else path
+    titles = [step["title"] for step in chain if "title" in step]
+    if titles:
+        return "·".join(titles[-2:])
+    top = field_schemas("account", (path.split(".")[0],))  # a key the schema does not know
+    return str(top[0].get("title", "其他项目")) if top else "其他项目"
 
 
-def _reported(fields: frozenset[str] | None) -> tuple[tuple[str, ...], frozenset[int]] | None:
-    """(titles, 附件4 columns) of the reported items among the changed ``fields``; when the
-    fields are unknown (a version could not be read), a 变更 without detail; None when the
-    change touched statistics only (it is not a 变更)."""
-    if fields is None:
-        return (), frozenset()
-    if statistics_only(fields):
+def _reported(event: HistoryEvent, fields: frozenset[str] | None
+              ) -> tuple[tuple[str, ...], frozenset[int]] | None:
+    """(titles, 附件4 columns) of the meaningful items a change touched (``MEANINGFUL``);
+    when the fields are unknown (a version could not be read), a 变更 without detail; None
+    when the change touched nothing meaningful (it is not a 变更)."""
+    if not is_change(event, fields):
         return None
+    found = meaningful_fields(fields)
+    if found is None:
+        return (UNIT_TITLE,) if event.moved else (), frozenset({3} if event.moved else ())
     order = list(bundled_schema("account")["properties"])  # the form's order
-    reported = sorted((f for f in fields if f.split(".")[0] not in STATISTICS_ONLY),
-                      key=lambda f: (order.index(f.split(".")[0]) if f.split(".")[0] in order
-                                     else len(order), f))
-    columns = frozenset(column for f in reported for key, column in ANNEX4_COLUMN_OF.items()
-                        if f == key or f.startswith(key + "."))
-    return tuple(dict.fromkeys(_title(f) for f in reported)), columns
+    reported = sorted(found, key=lambda f: (order.index(f.split(".")[0])
+                                            if f.split(".")[0] in order else len(order), f))
+    columns = {column for f in reported for key, column in ANNEX4_COLUMN_OF.items()
+               if f == key or f.startswith(key + ".")}
+    titles = [field_title(f) for f in reported]
+    if event.moved:
+        titles.insert(0, UNIT_TITLE)
+        columns.add(3)
+    return tuple(dict.fromkeys(titles)), frozenset(columns)
 
 
 def filing_events(registry: Registry, top: str, as_of: str,
@@ -244,8 +289,9 @@ def filing_events(registry: Registry, top: str, as_of: str,
         if event.type != "change":
             events.append(FilingEvent(account, event.date, event.label))
             continue
-        reported = _reported(fields.get(event.blobs) if event.blobs else None)
+        reported = _reported(event, fields.get(event.blobs) if event.blobs else None)
         if reported is not None:
             events.append(FilingEvent(account, event.date, event.label, *reported))
+    # A stable sort: one account's events of one day stay in the order of their commits.
     return sorted(events, key=lambda e: (e.date, e.account.unit, e.account.platform,
-                                         e.account.account_id, e.kind))
+                                         e.account.account_id))
