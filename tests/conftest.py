@@ -1,7 +1,14 @@
-"""Shared fixtures: the real command line, and registries built from case folders."""
+"""Shared fixtures: the command line (run in this process), registries built from case folders,
+the demo's portal and reports made once per session.
+
+``site-gen`` is called in this process (``invoke``): an interpreter start-up costs more than
+most commands. ``tests/test_entry_point.py`` runs the real entry point in new processes."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import re
 import shutil
 import subprocess
@@ -21,6 +28,8 @@ DEMO_KEY = REPO / "demo-keys" / "shili-jyj.agekey"  # 示例市教育局: opens 
 DISTRICT_KEY = REPO / "demo-keys" / "dongcheng.agekey"  # 东城区教育局: its subtree only
 LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): "
                   r"(?P<code>[EW]-[A-Z-]+) (?P<message>.+)$")
+# The date of the shared demo reports (``demo_reports``).
+DEMO_AS_OF = "2026-11-23"
 
 
 @dataclass
@@ -38,27 +47,121 @@ class Run:
                 f"--- stdout\n{self.stdout}--- stderr\n{self.stderr}")
 
 
+def invoke(*args: object, cwd: Path | None = None, input: str | None = None) -> Run:
+    """``site-gen ARGS`` run by its entry point (``site_gen.commands.cli.main``) in this
+    process, as a new process would see it: standard output and error are UTF-8 streams that
+    are no terminal (strict on stdout, as a pipe is), standard input is ``input`` (empty:
+    a prompt ends in 已取消), ``cwd`` is the working directory for the run. Whatever the run
+    changes in ``os.environ`` (a library's import may) is put back afterwards.
+
+    Environment variables for a run are set by the caller with ``monkeypatch`` (or
+    ``pytest.MonkeyPatch.context()``), never passed in."""
+    from site_gen.commands.cli import main
+
+    argv = [str(a) for a in args]
+    environ = dict(os.environ)
+    out, err = io.BytesIO(), io.BytesIO()
+    stdout = io.TextIOWrapper(out, encoding="utf-8", errors="strict", write_through=True)
+    stderr = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace",
+                              write_through=True)
+    with pytest.MonkeyPatch.context() as patch:
+        if cwd is not None:
+            patch.chdir(cwd)
+        patch.setattr(sys, "argv", ["site-gen", *argv])
+        patch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((input or "").encode("utf-8")),
+                                                     encoding="utf-8"))
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = main(argv)
+            except SystemExit as exit:  # as the interpreter turns it into a status
+                code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+        for name in set(os.environ) - set(environ):
+            del os.environ[name]
+        os.environ.update({k: v for k, v in environ.items() if os.environ.get(k) != v})
+    # Not closed: a library's logging handler made during the run may still hold them.
+    return Run(argv, int(code), out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
+
+
 @pytest.fixture(scope="session", autouse=True)
-def outside_ci() -> Iterator[None]:
+def outside_ci(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The tests run as on a clerk's computer, with and without ``CI`` set around them:
     under CI, ``site-gen report`` seals its workbooks by default (docs/contacts.md), and the
     tests that read them want them in the clear. The tests of that default set ``CI``
-    themselves (``monkeypatch.setenv``). Collection-time checks (``skipif``) still see it."""
+    themselves (``monkeypatch.setenv``). Collection-time checks (``skipif``) still see it.
+    A key in ``SITE_GEN_AGE_IDENTITY`` is not seen either. The pull-request index of the
+    session's shared fixtures goes to a temporary cache (each test gets its own:
+    ``private_cache``), never the user's home."""
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("CI", raising=False)
+        patch.delenv("SITE_GEN_AGE_IDENTITY", raising=False)
+        patch.setenv("SITE_GEN_CACHE", str(tmp_path_factory.mktemp("session-cache")))
         yield
+
+
+@pytest.fixture(autouse=True)
+def private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test's pull-request index in a cache folder of its own (not in ``tmp_path``,
+    whose contents some tests list)."""
+    monkeypatch.setenv("SITE_GEN_CACHE", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture
 def run_cli():
-    """Run the real entry point (``python -m site_gen``) and return its output."""
+    """``site-gen``'s entry point, called in this process (``invoke``): ``run_cli(*args,
+    cwd=None, input=None)`` returns a ``Run``."""
+    return invoke
 
-    def run(*args: str, cwd: Path | None = None, timeout: float = 60) -> Run:
-        done = subprocess.run([sys.executable, "-m", "site_gen", *args], cwd=cwd,
-                              capture_output=True, text=True, timeout=timeout)
-        return Run(list(args), done.returncode, done.stdout, done.stderr)
 
-    return run
+@pytest.fixture(scope="session")
+def no_libreoffice_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A ``PATH`` with every program of this one except LibreOffice (each linked from one
+    folder)."""
+    folder = tmp_path_factory.mktemp("path-without-libreoffice")
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        with contextlib.suppress(OSError), os.scandir(directory or ".") as entries:
+            for entry in entries:
+                target = folder / entry.name
+                if entry.name in ("soffice", "libreoffice") or os.path.lexists(target):
+                    continue
+                if entry.is_file() and os.access(entry.path, os.X_OK):
+                    target.symlink_to(entry.path)
+    return str(folder)
+
+
+@pytest.fixture
+def without_libreoffice(monkeypatch: pytest.MonkeyPatch, no_libreoffice_path: str) -> None:
+    """LibreOffice off ``PATH`` for this test: ``site-gen report`` then writes every .xlsx as
+    always and only leaves out the .zip of .xls (saying why). For tests that read the .xlsx
+    only, so that just the tests about the .xls pay for starting LibreOffice."""
+    monkeypatch.setenv("PATH", no_libreoffice_path)
+
+
+def invoke_without_libreoffice(path: str, *args: object) -> Run:
+    """``invoke(*args)`` with ``PATH`` set to ``path`` (``no_libreoffice_path``), for session
+    and module fixtures (tests use ``without_libreoffice``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", path)
+        return invoke(*args)
+
+
+@pytest.fixture(scope="session")
+def demo_report_run(tmp_path_factory: pytest.TempPathFactory, no_libreoffice_path: str) -> Run:
+    """``site-gen report`` on the demo registry as the README runs it (with the demo key),
+    as of and sent on ``DEMO_AS_OF``, made once. Without LibreOffice (so no .zip of .xls):
+    the tests of the .xls make their own."""
+    out = tmp_path_factory.mktemp("demo-reports")
+    done = invoke_without_libreoffice(
+        no_libreoffice_path, "--root", REPO, "report", "--out", out, "--as-of", DEMO_AS_OF,
+        "--sent-on", DEMO_AS_OF, "--identity", DEMO_KEY)
+    assert done.returncode == 0, done
+    return done
+
+
+@pytest.fixture(scope="session")
+def demo_reports(demo_report_run: Run) -> Path:
+    """The folder of the shared demo workbooks (``demo_report_run``): read them, never
+    change them."""
+    return Path(demo_report_run.args[demo_report_run.args.index("--out") + 1])
 
 
 def build_case(case: Path, dest: Path) -> Path:
@@ -78,12 +181,12 @@ def demo_registry(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo registry's portal, built once by the real ``site-gen build``."""
+    """The demo registry's portal, built once by ``site-gen build``: read it, never change it."""
     from .portal_helpers import build, portal_source
 
     root = portal_source(tmp_path_factory.mktemp("demo"), REPO / "filings")
     done = build(root, root / "site")
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == 0, done
     return root / "site"
 
 
@@ -110,25 +213,16 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def run_inprocess(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
-    """The same entry point as ``run_cli``, called in this process (no interpreter start-up):
-    for tests that run the command line many times. The pull-request index goes to a
-    temporary cache, never the user's home."""
-    import contextlib
-    import io
-
-    from site_gen.commands.cli import main
-
-    monkeypatch.setenv("SITE_GEN_CACHE", str(tmp_path_factory.mktemp("cache")))
-
-    def run(*args: str) -> Run:
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(args))
-        return Run(list(args), code, out.getvalue(), err.getvalue())
-
-    return run
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The ``slow`` tests first: with ``-n``, a worker starts on them at once instead of
+    finishing the run alone. A test that uses Chromium must be marked ``browser`` (so that
+    ``-m "not browser"`` leaves it out)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
+    unmarked = [item.nodeid for item in items
+                if "browser" in getattr(item, "fixturenames", ()) and
+                item.get_closest_marker("browser") is None]
+    if unmarked:
+        raise pytest.UsageError("mark these tests @pytest.mark.browser: " + ", ".join(unmarked))
 
 
 def git_case(case: Path, dest: Path) -> Path:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .conftest import REPO
+import pytest
+
+from .conftest import REPO, Run, invoke
 
 FIXED_EPOCH = "1790000000"
 
@@ -27,13 +26,14 @@ def portal_source(dest: Path, filings: Path) -> Path:
     return dest
 
 
-def build(root: Path, out: Path, epoch: str | None = FIXED_EPOCH) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if epoch:
-        env["SOURCE_DATE_EPOCH"] = epoch
-    return subprocess.run([sys.executable, "-m", "site_gen", "--root", str(root), "build",
-                           "--out", str(out)], capture_output=True, text=True, env=env,
-                          timeout=600)
+def build(root: Path, out: Path, epoch: str | None = FIXED_EPOCH) -> Run:
+    """``site-gen --root ROOT build --out OUT``, in this process, built at ``epoch``
+    (``SOURCE_DATE_EPOCH``; None: now)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NO_MKDOCS_2_WARNING", "1")
+        if epoch:
+            patch.setenv("SOURCE_DATE_EPOCH", epoch)
+        return invoke("--root", root, "build", "--out", out)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -43,16 +43,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1; yields the base URL."""
-    with serve_on(directory, 0) as url:
-        yield url
-
-
-@contextmanager
-def serve_on(directory: Path, port: int) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1:``port`` (0: any free port); yields the base URL."""
+    """Serve ``directory`` on 127.0.0.1, on a port the system picks (bound before the URL is
+    known, so nothing can take it in between); yields the base URL. The folder may be made
+    after the server starts: each request looks it up."""
     handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from site_gen.identity import CODE_ALPHABET, account_code
@@ -64,6 +65,7 @@ def test_every_account_has_its_page_and_every_active_one_its_qr(demo_site: Path)
     assert "核验码" in csv_text.splitlines()[0] and checked["code"] in csv_text
 
 
+@pytest.mark.browser
 def test_the_printed_code_decodes_to_the_page_and_the_page_fits_a_phone(
         browser: Any, site_url: str, demo_site: Path) -> None:
     registry = json.loads((demo_site / "data" / "registry.json").read_text("utf-8"))
@@ -90,6 +92,7 @@ def test_the_printed_code_decodes_to_the_page_and_the_page_fits_a_phone(
     context.close()
 
 
+@pytest.mark.browser
 def test_the_verify_answer_says_what_was_checked(browser: Any, site_url: str,
                                                  run_cli) -> None:
     context, page, watch = new_page(browser)
@@ -110,24 +113,23 @@ def test_the_verify_answer_says_what_was_checked(browser: Any, site_url: str,
     context.close()
 
 
+@pytest.mark.browser
 def test_the_verify_pages_reader_opens_a_posters_code_on_this_portal(
         browser: Any, tmp_path: Path) -> None:
     """A 核验二维码 photographed from a poster, read by this portal's verify page, opens the
     account's page here (a code of another site is looked up like any link)."""
-    import socket
+    from .portal_helpers import build, portal_source, serve
 
-    from .portal_helpers import build, portal_source, serve_on
-
-    with socket.socket() as probe:  # a free port, so that site_url can name it
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     root = portal_source(tmp_path / "repo", REPO / "filings")
-    config = root / "mkdocs.yml"
-    config.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: http://127.0.0.1:{port}/",
-                             config.read_text("utf-8")), "utf-8")
-    assert build(root, root / "site").returncode == 0
     code = account_code("douyin", "shili1z_official")
-    with serve_on(root / "site", port) as url:
+    # Served first (on a port the system picks), so that the site's site_url can name it;
+    # the pages are there by the time they are asked for.
+    with serve(root / "site") as url:
+        config = root / "mkdocs.yml"
+        config.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {url}",
+                                 config.read_text("utf-8")), "utf-8")
+        done = build(root, root / "site")
+        assert done.returncode == 0, done
         context, page, watch = new_page(browser)
         page.goto(f"{url}a/{code}/")
         image = tmp_path / "poster.png"

@@ -48,12 +48,13 @@ def test_valid_case(case: Path, tmp_path: Path, run_cli) -> None:
     assert "没有发现问题" in result.stdout, result
 
 
+@pytest.mark.git
 @pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
-def test_invalid_case_in_a_pull_request(case: Path, tmp_path: Path, run_inprocess) -> None:
+def test_invalid_case_in_a_pull_request(case: Path, tmp_path: Path, run_cli) -> None:
     """Parity: the pull-request check (only the changed files read, the rest from the index)
     finds exactly what the full check finds."""
     root = git_case(case, tmp_path / "registry")
-    result = run_inprocess("--root", str(root), "validate", "--since", "HEAD")
+    result = run_cli("--root", str(root), "validate", "--since", "HEAD")
     found = sorted(f"{m['code']} {m['file']}:{m['line']}" for m in result.problems())
     assert found == expected_of(case), result
     errors = any(code.startswith("E-") for code in (e.split()[0] for e in expected_of(case)))

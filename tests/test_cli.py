@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from site_gen import clock
@@ -32,14 +29,6 @@ def test_demo_registry_validates_with_its_four_warnings(run_cli) -> None:
         ("W-LATE-FILING", "filings/xicheng/hongqi-xiaoxue/douyin--xchqxx_2026.yaml"),
     ], result
     assert result.stdout.endswith("0 个错误，4 个警告。警告不影响通过，但请尽快处理。\n")
-
-
-def test_console_script_is_installed() -> None:
-    script = Path(sys.executable).with_name("site-gen")
-    done = subprocess.run([str(script), "--root", str(REPO), "validate", "--format", "json"],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["errors"] == 0
 
 
 def test_json_format(tmp_path: Path, run_cli) -> None:
@@ -192,18 +181,17 @@ def test_new_refuses_an_account_filed_anywhere_before_writing(tmp_path: Path, ru
     assert sorted(p.name for p in (root / "filings").rglob("*.yaml")) == before
 
 
-def test_a_wrong_option_is_refused_not_asked_again(tmp_path: Path) -> None:
+def test_a_wrong_option_is_refused_not_asked_again(tmp_path: Path, run_cli) -> None:
     root = build_case(CASES / "valid" / "minimal", tmp_path)
     options = [*NEW_OPTIONS]
     options[options.index("2024-05-06")] = "2024-13-01"
-    done = subprocess.run([sys.executable, "-m", "site_gen", "--root", str(root), "new", *options],
-                          input="2024-05-06\n", capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2, done.stdout + done.stderr
+    done = run_cli("--root", str(root), "new", *options, input="2024-05-06\n")
+    assert done.returncode == 2, done
     assert "--opened-on：日历上没有 2024-13-01 这一天" in done.stderr
     assert "开通时间" not in done.stdout  # not asked
 
 
-def test_new_filing_asks_for_what_is_missing(tmp_path: Path) -> None:
+def test_new_filing_asks_for_what_is_missing(tmp_path: Path, run_cli) -> None:
     root = build_case(CASES / "valid" / "minimal", tmp_path)
     answers = ["school",
                "WeChat", "微信",                    # not a platform; then 微信
@@ -216,10 +204,8 @@ def test_new_filing_asks_for_what_is_missing(tmp_path: Path) -> None:
                "2024.11.1",                          # last post, written with dots
                "也许", "是", "",                     # not yes/no; yes; the default
                "张三", "办公室电话", "020-12345678", "李四", "13900002222"]
-    done = subprocess.run([sys.executable, "-m", "site_gen", "--root", str(root), "new"],
-                          input="\n".join(answers) + "\n", capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_cli("--root", str(root), "new", input="\n".join(answers) + "\n")
+    assert done.returncode == 0, done
     text = (root / "filings" / "school" / "wechat_official--ceshi_1z.yaml").read_text("utf-8")
     assert 'wechat_kind: "subscription"' in text and "url" not in text
     assert 'opened_on: "2024-05-06"' in text and 'phone: "020-12345678"' in text
@@ -251,35 +237,3 @@ def test_unwritable_outputs_are_explained_not_crashed(tmp_path: Path, run_cli) -
     assert empty.returncode == 0, empty
     report = run_cli("--root", str(REPO), "report", "--out", str(blocked / "reports"))
     assert report.returncode == 1 and "无法读写文件" in report.stderr, report
-
-
-def test_long_runs_show_progress_on_a_terminal_and_one_line_in_logs() -> None:
-    import fcntl
-    import os
-    import pty
-    import struct
-    import termios
-
-    env = {**os.environ, "SITE_GEN_PROGRESS_FROM": "10"}
-    logged = subprocess.run([sys.executable, "-m", "site_gen", "validate"], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=60)
-    assert re.fullmatch(r"读取备案文件：64 个文件，用时 \d+\.\d 秒。\n", logged.stderr), logged.stderr
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    done = subprocess.run([sys.executable, "-m", "site_gen", "validate"], cwd=REPO, env=env,
-                          stdout=subprocess.DEVNULL, stderr=follower, timeout=60)
-    os.close(follower)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(leader)
-    assert done.returncode == 0
-    shown = seen.decode("utf-8", "replace")
-    assert "读取备案文件:" in shown and "/64 [" in shown  # the bar, drawn on the terminal
-    assert "读取备案文件：64 个文件" in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +38,16 @@ def test_docs_build_strictly_without_third_party_requests(tmp_path: Path) -> Non
     assert "E-READ-BOM" in html and 'lang="zh"' in html
     for page in (tmp_path / "site").rglob("*.html"):
         assert "fonts.googleapis.com" not in page.read_text("utf-8"), page
+
+
+def test_ci_runs_the_readme_quick_start() -> None:
+    """``.ci/run`` runs the README's two commands as written (in both languages' quick start),
+    so that what a newcomer types is what CI checks."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    quick = [block for block in re.findall(r"```bash\n(.*?)```", readme, re.S)
+             if "pip install -e" in block]
+    assert len(quick) == 2 and quick[0] == quick[1], quick
+    install, tests = quick[0].strip().splitlines()
+    ci = (REPO / ".ci" / "run").read_text("utf-8").splitlines()
+    assert install in ci
+    assert f"{tests} || status=$?" in ci

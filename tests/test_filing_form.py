@@ -77,6 +77,7 @@ def registry(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.browser
 def test_a_demo_filing_typed_into_the_form_validates(browser: Any, site_url: str, registry: Path,
                                                      run_cli) -> None:
     original = data_of((REPO / SOURCE).read_text("utf-8"))
@@ -114,6 +115,7 @@ def test_a_demo_filing_typed_into_the_form_validates(browser: Any, site_url: str
     context.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("field,bad", [
     ("contacts.ops_lead.phone", "1390000x"),
     ("opened_on", "2099-01-01"),
@@ -163,6 +165,7 @@ def test_what_the_validator_refuses_the_form_refuses_in_its_words(
 
 
 # The same account as site_gen/identity.py account_key says: case, width, a website's www.
+@pytest.mark.browser
 @pytest.mark.parametrize("platform,account_id", [("weibo", "6012300001"),
                                                  ("weibo", "６０１２３００００１"),
                                                  ("website", "WWW.jyj.shili.example")])
@@ -185,6 +188,7 @@ def apply_change(original: str, produced: str) -> str:
     return produced + original.split(INTERNAL_LANDMARK + "\n", 1)[1]
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("mode,edit,changed", [
     ("change", {"name": "示例一中抖音号"}, {"name"}),
     ("deregister", {"deregister_reason": "整合到学校公众号"},
@@ -244,6 +248,7 @@ FORGES = {
 }
 
 
+@pytest.mark.browser
 def test_forge_addresses_and_file_names(browser: Any, site_url: str) -> None:
     context, page, watch = new_page(browser)
     page.goto(site_url + "file/")

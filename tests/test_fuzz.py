@@ -32,6 +32,8 @@ from site_gen.schemas import bundled_schema
 
 from .conftest import CASES, REPO
 
+pytestmark = pytest.mark.slow  # about a minute together: started first (conftest.py)
+
 TODAY = date(2026, 12, 1)
 FILES = {"account": "filings/school/weibo--1234567890.yaml", "unit": "filings/school/_unit.yaml",
          "counterfeits": "filings/school/_counterfeits.yaml"}

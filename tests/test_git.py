@@ -53,6 +53,7 @@ def account_text() -> str:
     return (CASES / "valid" / "minimal" / WEIBO).read_text("utf-8")
 
 
+@pytest.mark.git
 def test_open_change_deregister_are_three_events(registry: Path, tmp_path: Path) -> None:
     (registry / WEIBO).write_text(account_text(), "utf-8")
     opened = commit(registry, "开设", user="李填报")
@@ -78,6 +79,7 @@ def test_open_change_deregister_are_three_events(registry: Path, tmp_path: Path)
     assert "李填报" not in json.dumps(data) and "王审核" not in page  # authors stay internal
 
 
+@pytest.mark.git
 def test_an_edit_of_figures_alone_is_not_a_change_on_the_portal(registry: Path) -> None:
     """Updating posts or the last post date (as every clerk does each month) is not a 变更:
     the portal's history, like 附件4, shows only the edits of the filing itself."""
@@ -96,6 +98,7 @@ def test_an_edit_of_figures_alone_is_not_a_change_on_the_portal(registry: Path) 
         ("open", opened), ("change", renamed)]
 
 
+@pytest.mark.git
 def test_history_follows_merges(registry: Path) -> None:
     git(registry, "checkout", "-q", "-b", "feature")
     (registry / WEIBO).write_text(account_text(), "utf-8")
@@ -111,6 +114,7 @@ def test_history_follows_merges(registry: Path) -> None:
         "open", merge, "李填报", "赵主管")
 
 
+@pytest.mark.git
 def test_renames_keep_history(registry: Path) -> None:
     (registry / WEIBO).write_text(account_text(), "utf-8")
     opened = commit(registry, "开设")
@@ -123,6 +127,7 @@ def test_renames_keep_history(registry: Path) -> None:
     assert [(e.type, e.commit) for e in events] == [("open", opened), ("change", moved)]
 
 
+@pytest.mark.git
 def test_since_refuses_a_removed_filing(registry: Path, run_cli) -> None:
     (registry / WEIBO).write_text(account_text(), "utf-8")
     commit(registry, "开设")
@@ -136,6 +141,7 @@ def test_since_refuses_a_removed_filing(registry: Path, run_cli) -> None:
     assert "deregistered" in problem["message"] and "不能删除" in problem["message"]
 
 
+@pytest.mark.git
 def test_since_refuses_a_rename_that_changes_the_account(registry: Path, run_cli) -> None:
     (registry / WEIBO).write_text(account_text(), "utf-8")
     commit(registry, "开设")
@@ -150,6 +156,7 @@ def test_since_refuses_a_rename_that_changes_the_account(registry: Path, run_cli
     assert "1234567890" in result.stdout and "1234567891" in result.stdout
 
 
+@pytest.mark.git
 def test_since_checks_only_what_changed(registry: Path, run_cli, tmp_path: Path) -> None:
     (registry / WEIBO).write_text(account_text(), "utf-8")
     commit(registry, "开设")
@@ -169,6 +176,7 @@ def test_since_checks_only_what_changed(registry: Path, run_cli, tmp_path: Path)
     assert bad_ref.returncode == 2 and "找不到 no-such-branch" in bad_ref.stderr
 
 
+@pytest.mark.git
 def test_shallow_clones_are_detected(registry: Path, tmp_path: Path) -> None:
     (registry / WEIBO).write_text(account_text(), "utf-8")
     commit(registry, "开设")
@@ -183,6 +191,7 @@ def test_shallow_clones_are_detected(registry: Path, tmp_path: Path) -> None:
     assert done.returncode == 0 and "浅克隆" in done.stdout
 
 
+@pytest.mark.git
 def test_codeowners(registry: Path, run_cli) -> None:
     edit(registry, "filings/_unit.yaml", "kind: bureau\n", "kind: bureau\nreviewers:\n  - \"@city/review\"\n")
     (registry / "filings" / "school" / "dept").mkdir()
@@ -263,6 +272,7 @@ def test_workflows_are_safe() -> None:
     assert keyed == [["audit"], ["report"]]
 
 
+@pytest.mark.git
 def test_since_sees_files_with_chinese_names(registry: Path, run_cli) -> None:
     git(registry, "checkout", "-q", "-b", "pr")
     (registry / "filings" / "school" / "新账号.yaml").write_text(account_text(), "utf-8")
@@ -276,6 +286,7 @@ def test_since_sees_files_with_chinese_names(registry: Path, run_cli) -> None:
     assert [e.type for e in history.of("filings/school/新账号.yaml")] == ["open"]
 
 
+@pytest.mark.git
 def test_a_duplicate_id_blames_the_pull_request_not_the_original(registry: Path,
                                                                   run_cli) -> None:
     (registry / WEIBO).write_text(account_text(), "utf-8")
@@ -296,6 +307,7 @@ def test_a_duplicate_id_blames_the_pull_request_not_the_original(registry: Path,
     assert blamed == [("E-UNIQUE-ACCOUNT", WEIBO)], result
 
 
+@pytest.mark.git
 def test_the_index_never_gives_a_stale_answer(registry: Path, run_cli, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The pull-request check reads only changed files and takes the rest from an index keyed

@@ -154,7 +154,7 @@ def test_probe_reports_each_problem_with_its_file_and_feeds_the_audit(
                 "xc.jyj.shili.example": big, "www.dc.jyj.shili.example": moved}
         args = [arg for host, server in maps.items() for arg in ("--map", f"{host}={server.base}")]
         result = run_cli("--root", str(registry), "probe", *args, "--timeout", "1",
-                         "--retries", "0", "--delay", "0", timeout=120)
+                         "--retries", "0", "--delay", "0")
         agents = school.agents + city.agents
     assert result.returncode == 0, result
     lines = result.stdout.splitlines()
@@ -327,8 +327,7 @@ def probe_all(run_cli, registry: Path, servers: dict[str, Any], *options: str) -
     assert set(servers) == set(HOSTS)
     args = [arg for file, server in servers.items()
             for arg in ("--map", f"{HOSTS[file]}={server.base}")]
-    return run_cli("--root", str(registry), "probe", *args, "--delay", "0", *options,
-                   timeout=120)
+    return run_cli("--root", str(registry), "probe", *args, "--delay", "0", *options)
 
 
 def findings(result: Any, file: str, code: str) -> list[str]:
@@ -379,7 +378,7 @@ def test_a_site_that_trickles_is_stopped_by_its_deadline_retries_included(
     with raw_site(trickles) as trickle:
         result = run_cli("--root", str(registry), "probe", "--unit", "kaoshiyuan",
                          "--map", f"www.ksy.shili.example={trickle.base}", "--delay", "0",
-                         "--timeout", "1", "--retries", "10", timeout=120)
+                         "--timeout", "1", "--retries", "10")
         connections = trickle.connections
     assert result.returncode == 0, result
     [line] = findings(result, EXAM, "A-SITE-UNREACHABLE")

@@ -11,8 +11,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -35,13 +33,15 @@ from site_gen.sealing import (
 )
 from site_gen.spreadsheets.sealed import zip_bytes
 
-from .conftest import CASES, DEMO_KEY, DISTRICT_KEY, REPO, Run
+from .conftest import CASES, DEMO_KEY, DISTRICT_KEY, REPO, invoke, invoke_without_libreoffice
 from .portal_helpers import new_page, portal_source
 
 SENT = "2026-11-23"
 CITY, EAST, WEST = "示例市教育局", "东城区教育局", "西城区教育局"
 CITY_PUBLIC = "age16nnp4cckknyk5agqtwhmdsm3hf5jgjv9xhss8mxnn56rx38lluhsv5ceel"
 WORKBOOKS = ("统计.xlsx", "统计.zip", "备案汇总表.xlsx", "审计.xlsx")
+# The bundles of ``sealed``, made without LibreOffice: all but the .zip of .xls.
+XLSX = ("统计.xlsx", "备案汇总表.xlsx", "审计.xlsx")
 
 
 def bundle(short: str) -> str:
@@ -52,12 +52,7 @@ def members(short: str, kinds: tuple[str, ...] = WORKBOOKS) -> list[str]:
     return sorted(f"20261123{short}新媒体(网站){kind}" for kind in kinds)
 
 
-def cli(*args: object, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-    """The real entry point, as ``run_cli`` (usable from module-scoped fixtures too)."""
-    done = subprocess.run([sys.executable, "-m", "site_gen", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300,
-                          env=env if env is not None else dict(os.environ))
-    return Run(list(map(str, args)), done.returncode, done.stdout, done.stderr)
+cli = invoke  # as ``run_cli``, and usable from module-scoped fixtures too
 
 
 def keys(path: Path) -> tuple[str, ...]:
@@ -81,11 +76,15 @@ def private_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def sealed(tmp_path_factory: pytest.TempPathFactory, private_keys: dict[str, Path]) -> Path:
-    """The demo registry's reports, sealed, made once by the real command line."""
+def sealed(tmp_path_factory: pytest.TempPathFactory, private_keys: dict[str, Path],
+           no_libreoffice_path: str) -> Path:
+    """The demo registry's reports, sealed, made once. Without LibreOffice: the bundles hold
+    the .xlsx only (``XLSX``); ``test_with_unit_the_bundle_holds_the_units_forms`` checks a
+    bundle with the .zip of .xls."""
     out = tmp_path_factory.mktemp("sealed")
-    done = cli("--root", REPO, "report", "--seal", "--out", out, "--as-of", SENT,
-               "--sent-on", SENT, "--identity", private_keys["city"])
+    done = invoke_without_libreoffice(
+        no_libreoffice_path, "--root", REPO, "report", "--seal", "--out", out, "--as-of", SENT,
+        "--sent-on", SENT, "--identity", private_keys["city"])
     assert done.returncode == 0, done
     assert "警告" not in done.stderr, done  # a private key file: no warning
     return out
@@ -100,7 +99,7 @@ def test_every_bureau_gets_one_sealed_bundle_and_nothing_in_the_clear(sealed: Pa
         data = (sealed / bundle(short)).read_bytes()
         assert data.startswith(b"age-encryption.org/v1\n")  # binary age, for age -d
         with zipfile.ZipFile(io.BytesIO(open_bytes(data, city))) as archive:
-            assert archive.namelist() == members(short)  # sorted: a deterministic order
+            assert archive.namelist() == members(short, XLSX)  # sorted: a deterministic order
             assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in archive.infolist())
             assert all(i.date_time[:3] == (2026, 11, 23) for i in archive.infolist())
     # The workbooks inside are the full ones, contacts opened with the key.
@@ -134,6 +133,7 @@ def test_the_zip_is_deterministic(tmp_path: Path) -> None:
     assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["a.xlsx", "b.xlsx", "c.zip"]
 
 
+@pytest.mark.libreoffice
 def test_with_unit_the_bundle_holds_the_units_forms(tmp_path: Path,
                                                      private_keys: dict[str, Path]) -> None:
     done = cli("--root", REPO, "report", "--seal", "--unit", "dongcheng", "--out", tmp_path,
@@ -149,6 +149,7 @@ def test_with_unit_the_bundle_holds_the_units_forms(tmp_path: Path,
 
 @pytest.mark.skipif(not os.environ.get("CI") and shutil.which("soffice") is None,
                     reason="needs LibreOffice (.ci/run installs it; under CI this never skips)")
+@pytest.mark.libreoffice
 def test_sealed_xls_reports(tmp_path: Path, private_keys: dict[str, Path]) -> None:
     done = cli("--root", REPO, "report", "--seal", "--format", "xls", "--unit", "xicheng",
                "--out", tmp_path, "--as-of", SENT, "--sent-on", SENT,
@@ -162,7 +163,8 @@ def test_sealed_xls_reports(tmp_path: Path, private_keys: dict[str, Path]) -> No
 
 
 def test_sealing_is_the_default_under_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         private_keys: dict[str, Path]) -> None:
+                                         private_keys: dict[str, Path],
+                                         without_libreoffice: None) -> None:
     monkeypatch.setenv("CI", "true")
     args = ("--root", REPO, "report", "--unit", "xicheng", "--as-of", SENT, "--sent-on", SENT,
             "--identity", private_keys["city"])
@@ -229,7 +231,7 @@ def test_contacts_open_extracts_private_files(sealed: Path, tmp_path: Path,
         if name.endswith(".xlsx"):
             load_workbook(folder / name)
     # Never overwritten without saying: refused (nothing touched), or --force, which says so.
-    changed = folder / members(EAST)[0]
+    changed = folder / members(EAST, XLSX)[0]
     changed.write_bytes(b"edited")
     again = cli("contacts", "open", source, "--identity", private_keys["district"], cwd=tmp_path)
     assert again.returncode == 1 and "没有覆盖" in again.stderr and "--force" in again.stderr
@@ -242,7 +244,8 @@ def test_contacts_open_extracts_private_files(sealed: Path, tmp_path: Path,
 
 
 def test_contacts_open_refuses_in_one_sentence(sealed: Path, tmp_path: Path,
-                                               private_keys: dict[str, Path]) -> None:
+                                               private_keys: dict[str, Path],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     wrong = cli("contacts", "open", sealed / bundle(CITY), "--identity", private_keys["district"],
                 "--out", out)
@@ -255,11 +258,11 @@ def test_contacts_open_refuses_in_one_sentence(sealed: Path, tmp_path: Path,
     for damaged in (cut, junk):
         done = cli("contacts", "open", damaged, "--identity", private_keys["district"], "--out", out)
         assert done.returncode == 1 and "已损坏" in done.stderr and done.stderr.count("\n") == 1, done
-    env = {k: v for k, v in os.environ.items() if k != "SITE_GEN_AGE_IDENTITY"}
-    no_key = cli("contacts", "open", sealed / bundle(EAST), "--out", out, env=env)
+    monkeypatch.delenv("SITE_GEN_AGE_IDENTITY", raising=False)
+    no_key = cli("contacts", "open", sealed / bundle(EAST), "--out", out)
     assert no_key.returncode == 2 and "--identity" in no_key.stderr, no_key
-    env["SITE_GEN_AGE_IDENTITY"] = DISTRICT_KEY.read_text("utf-8")
-    assert cli("contacts", "open", sealed / bundle(EAST), "--out", out, env=env).returncode == 0
+    monkeypatch.setenv("SITE_GEN_AGE_IDENTITY", DISTRICT_KEY.read_text("utf-8"))
+    assert cli("contacts", "open", sealed / bundle(EAST), "--out", out).returncode == 0
     for run in (wrong, no_key):
         assert "Traceback" not in run.stderr and "内部错误" not in run.stderr
 
@@ -335,7 +338,8 @@ def test_contact_problems_name_fields_never_values() -> None:
 
 def test_the_audit_of_invalid_contacts_names_the_field_only(demo_registry: Path,
                                                            private_keys: dict[str, Path],
-                                                           tmp_path: Path) -> None:
+                                                           tmp_path: Path,
+                                                           without_libreoffice: None) -> None:
     from site_gen.loader import read_document
 
     units = check_registry(demo_registry).registry.units
@@ -402,16 +406,17 @@ def open_in_page(browser: Any, site_url: str, source: Path, key: Path) -> tuple[
     return status, message, saved
 
 
+@pytest.mark.browser
 def test_the_open_page_saves_what_contacts_open_extracts(browser: Any, site_url: str,
                                                          sealed: Path, tmp_path: Path,
                                                          private_keys: dict[str, Path]) -> None:
     status, message, saved = open_in_page(browser, site_url, sealed / bundle(CITY), DEMO_KEY)
-    assert status == "ok" and "4 个文件" in message, message
+    assert status == "ok" and "3 个文件" in message, message
     out = tmp_path / "cli"
     assert cli("contacts", "open", sealed / bundle(CITY), "--identity", private_keys["city"],
                "--out", out).returncode == 0
     assert saved == {p.name: p.read_bytes() for p in out.iterdir()}
-    assert sorted(saved) == members(CITY)
+    assert sorted(saved) == members(CITY, XLSX)
     for name, data in saved.items():
         if name.endswith(".xlsx"):
             assert load_workbook(io.BytesIO(data)).sheetnames
@@ -421,9 +426,10 @@ def test_the_open_page_saves_what_contacts_open_extracts(browser: Any, site_url:
     status, message, saved = open_in_page(browser, site_url, sealed / bundle(CITY), DISTRICT_KEY)
     assert status == "error" and "这个私钥打不开" in message and saved == {}, message
     status, message, saved = open_in_page(browser, site_url, sealed / bundle(EAST), DISTRICT_KEY)
-    assert status == "ok" and sorted(saved) == members(EAST), message
+    assert status == "ok" and sorted(saved) == members(EAST, XLSX), message
 
 
+@pytest.mark.browser
 def test_the_open_page_explains_wrong_files(browser: Any, site_url: str, sealed: Path,
                                             tmp_path: Path) -> None:
     cut = tmp_path / "cut.zip.age"
@@ -562,7 +568,8 @@ def test_the_publish_lock_pins_every_dependency_with_hashes() -> None:
 
 # ---- the publish run, step by step, on the demo ----
 
-def test_the_publish_steps_leave_no_contact_in_any_upload_or_line(tmp_path: Path) -> None:
+def test_the_publish_steps_leave_no_contact_in_any_upload_or_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, without_libreoffice: None) -> None:
     """publish.yml's build and reports jobs run here as the runner runs them (CI set, the key
     in SITE_GEN_AGE_IDENTITY for audit and report only): what is uploaded (site/ and
     dist/reports/*.zip.age) and what is printed hold no decrypted name, phone or WeChat ID;
@@ -570,17 +577,20 @@ def test_the_publish_steps_leave_no_contact_in_any_upload_or_line(tmp_path: Path
     from .test_contacts import demo_values
 
     root = portal_source(tmp_path / "repo", REPO / "filings")
-    env = {**os.environ, "CI": "true", "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SITE_GEN_AGE_IDENTITY", None)
-    keyed = {**env, "SITE_GEN_AGE_IDENTITY": DEMO_KEY.read_text("utf-8")}
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.delenv("SITE_GEN_AGE_IDENTITY", raising=False)
     printed = []
-    for args, environment in (
-            (["build", "--out", "site"], env),
-            (["probe", "--out", "dist/probe.json", "--format", "markdown", "--timeout", "2"], env),
-            (["audit", "--probe", "dist/probe.json", "--format", "markdown"], keyed),
+    for args, keyed in (
+            (["build", "--out", "site"], False),
+            (["probe", "--out", "dist/probe.json", "--format", "markdown", "--timeout", "2"], False),
+            (["audit", "--probe", "dist/probe.json", "--format", "markdown"], True),
             (["report", "--seal", "--out", "dist/reports", "--probe", "dist/probe.json",
-              "--sent-on", SENT, "--as-of", SENT], keyed)):
-        done = cli("--root", root, *args, cwd=root, env=environment)
+              "--sent-on", SENT, "--as-of", SENT], True)):
+        with pytest.MonkeyPatch.context() as step:
+            if keyed:
+                step.setenv("SITE_GEN_AGE_IDENTITY", DEMO_KEY.read_text("utf-8"))
+            done = cli("--root", root, *args, cwd=root)
         assert done.returncode == 0, done
         printed.append(done.stdout + done.stderr)
     uploaded = [p for p in (root / "site").rglob("*") if p.is_file()]
@@ -600,5 +610,5 @@ def test_the_publish_steps_leave_no_contact_in_any_upload_or_line(tmp_path: Path
                               (DISTRICT_KEY, EAST, True), (DISTRICT_KEY, CITY, False),
                               (DISTRICT_KEY, WEST, False)):
         done = cli("contacts", "open", reports / bundle(short), "--identity", key,
-                   "--out", tmp_path / f"{key.stem}-{short}", env=env)
+                   "--out", tmp_path / f"{key.stem}-{short}")
         assert (done.returncode == 0) is opens, done
