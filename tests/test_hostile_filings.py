@@ -199,3 +199,11 @@ def test_a_website_answer_that_is_no_text_still_makes_a_record() -> None:
     text = record([site], date(2026, 12, 1))
     text.encode("utf-8")  # a lone surrogate would fail here
     assert read_record(text)["filings/x.yaml"].findings
+
+
+@pytest.mark.parametrize("args", [["audit", "--as-of", "2026/11/01"],
+                                  ["report", "--sent-on", "下周一"]])
+def test_a_date_option_is_refused_in_chinese(repo: Path, run_cli, args: list[str]) -> None:
+    done = run_cli("--root", str(repo), *args)
+    assert done.returncode == 2 and "应写成 YYYY-MM-DD" in done.stderr, done
+    assert "Invalid value" not in done.stderr

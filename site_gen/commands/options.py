@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from .. import clock
+from ..errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +27,8 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"应写成 YYYY-MM-DD，现在是“{value}”。") from None
+        name = param.opts[0] if param.opts else "日期"
+        raise UsageError(f"{name} 应写成 YYYY-MM-DD，现在是“{value}”。") from None
 
 
 def day_option(name: str, help: str) -> Callable[[F], F]:
