@@ -52,7 +52,16 @@ from .platforms import (
 )
 from .public import PublicAccount, PublicCounterfeit, PublicRegistry, unit_href
 from .reporters import text_lines
-from .wording import ANSWERS, NAME_ONLY, NAME_ONLY_FAKE, NUMBERS, UNCHECKED, VERDICTS
+from .wording import (
+    ANSWERS,
+    NAME_ONLY,
+    NAME_ONLY_FAKE,
+    NUMBERS,
+    SHARE_HINT,
+    SIMILAR,
+    UNCHECKED,
+    VERDICTS,
+)
 
 STRONG = ("id:", "url:", "host:", "code:")
 BIGRAM_CAP = 50  # names kept per bigram: enough for suggestions, bounded shard sizes
@@ -324,7 +333,7 @@ def share_hint(share: tuple[str, str] | None) -> str | None:
     if share is None:
         return None
     what, how = share
-    return f"这是{what}，登记库里没有与它对应的账号，从链接本身也看不出它属于哪个账号。{how}"
+    return SHARE_HINT.format(what=what, how=how)
 
 
 def id_advice(matches: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -461,6 +470,6 @@ def format_answer(answer: Answer) -> str:
     if answer.hint:
         lines.append(answer.hint)
     if answer.similar:
-        lines.append("名称相近的官方账号（注意辨别）：")
+        lines.append(SIMILAR)
         lines += [f"- {s['n']}（{s['u']}）" for s in answer.similar]
     return text_lines(lines)  # a filed name can never start a line of its own

@@ -8,6 +8,10 @@ UNCHECKED = "未核验：还没有核对本单位掌握这个账号的证明"
 NAME_ONLY = "名称与以下官方账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。"
 NAME_ONLY_FAKE = "名称与以下已举报的假冒账号相同或相近，名称可以被冒用：请核对账号 ID 或主页链接。"
 
+# An unknown post link, short link or QR code: what it is, and how to reach the account.
+SHARE_HINT = "这是{what}，登记库里没有与它对应的账号，从链接本身也看不出它属于哪个账号。{how}"
+SIMILAR = "名称相近的官方账号（注意辨别，名称相近不代表是同一个账号）："
+
 # Each answer: its mark on the page, its heading, and the sentence under it.
 ANSWERS: dict[str, tuple[str, str, str | None]] = {
     "official": ("✅", "官方账号", "账号 ID 或链接与登记库中的备案一致：这是已备案的官方账号。"),
@@ -35,4 +39,5 @@ def page_table() -> dict[str, object]:
     """The table as the verify page reads it."""
     return {"unchecked": UNCHECKED, "name_only": NAME_ONLY, "name_only_fake": NAME_ONLY_FAKE,
             "answers": {status: list(answer) for status, answer in ANSWERS.items()},
-            "verdicts": VERDICTS, "numbers": NUMBERS}
+            "verdicts": VERDICTS, "numbers": NUMBERS, "share_hint": SHARE_HINT,
+            "similar": SIMILAR}

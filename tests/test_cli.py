@@ -134,7 +134,7 @@ def test_lookup_text(run_cli) -> None:
                for line in lines), lines
     assert any(line.startswith("如何找到微博的账号 ID：") for line in lines)
     result = run_cli("lookup", "示列一中", cwd=REPO)
-    assert result.stdout == "未收录\n名称相近的官方账号（注意辨别）：\n- 示例一中（示例市第一中学）\n"
+    assert result.stdout == "未收录\n名称相近的官方账号（注意辨别，名称相近不代表是同一个账号）：\n- 示例一中（示例市第一中学）\n"
 
 
 def test_messages_for_the_commonest_clerk_mistakes(tmp_path: Path, run_cli) -> None:

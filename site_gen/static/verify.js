@@ -308,7 +308,7 @@
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
   function shareHint(share) {
     if (!share) return null;
-    return "这是" + share[0] + "，登记库里没有与它对应的账号，从链接本身也看不出它属于哪个账号。" + share[1];
+    return wording().share_hint.replace("{what}", share[0]).replace("{how}", share[1]);
   }
 
   function idAdvice(matches) {
@@ -465,7 +465,7 @@
     if (answer.status === "unknown") {
       if (answer.hint) out.appendChild(el("p", { "class": "verify-hint" }, [answer.hint]));
       if (answer.similar.length) {
-        out.appendChild(el("p", {}, ["名称相近的官方账号（注意辨别，名称相近不代表是同一个账号）："]));
+        out.appendChild(el("p", {}, [wording().similar]));
         out.appendChild(el("ul", { "class": "verify-similar" }, answer.similar.map(function (s) {
           return el("li", {}, [s.n + "（", link(s.u, root + s.h), s.s === "deregistered" ? "，已注销）" : "）"]);
         })));
