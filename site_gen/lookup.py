@@ -63,7 +63,7 @@ from .wording import (
     VERDICTS,
 )
 
-STRONG = ("id:", "url:", "host:", "code:")
+STRONG = ("id:", "url:", "host:", "sub:", "code:")
 BIGRAM_CAP = 50  # names kept per bigram: enough for suggestions, bounded shard sizes
 SIMILAR_CAP = 10
 STATUSES = ("official", "deregistered", "counterfeit", "mixed", "name_only", "unknown")
@@ -72,7 +72,10 @@ Key = tuple[str, str | None]  # (index key, the platform a match must be on, or 
 
 CODE = re.compile(r"^[0-9a-hjkmnp-tv-z]{12}$")  # identity.CODE_ALPHABET, CODE_LENGTH
 _BREAKS = re.compile(r"[ ,，。！？、；;:：!?()（）【】《》“”‘’\"'<>「」『』#]+")
-_ASCII_RUN = re.compile(r"[!-~]+")
+# Tokens: ASCII runs, split at what never belongs to an ID (VX：id, 客服Q：id, mailto:…).
+_TOKEN = re.compile(r"[a-z0-9._~/?#@$&*+=%\[\]\\-]+")
+_DECIMAL = re.compile(r"^[0-9]+\.[0-9]+$")  # 7.94 at the head of a Douyin share text
+_WHOLE = 5  # beside other items, a token this long (or a domain) is an ID
 
 
 @dataclass
@@ -108,10 +111,12 @@ def sites_of(*addresses: str | None) -> tuple[str, ...]:
 
 
 def _host_keys(host: str) -> list[Key]:
-    """A website is its filed host or any subdomain of it: the host and each parent domain
-    (never a bare top-level name), longest first."""
-    labels = platform_host(host).split(".")
-    return [(f"host:{'.'.join(labels[i:])}", "website") for i in range(len(labels) - 1)]
+    """A website is its filed host (``www.`` or not) or a subdomain of the host as filed:
+    the host itself, then each parent domain as a ``sub:`` key (never a bare top-level name),
+    longest first. A sibling of a filed ``www.`` host is not the website."""
+    labels = host.strip(".").split(".")
+    keys: list[Key] = [(f"host:{platform_host('.'.join(labels))}", "website")]
+    return keys + [(f"sub:{'.'.join(labels[i:])}", "website") for i in range(1, len(labels) - 1)]
 
 
 def _site_code(parts: Parts, sites: tuple[str, ...]) -> str | None:
@@ -121,7 +126,7 @@ def _site_code(parts: Parts, sites: tuple[str, ...]) -> str | None:
     for site in sites:
         rest = where.removeprefix(site.rstrip("/") + "/a/") if where.startswith(
             site.rstrip("/") + "/a/") else None
-        code = (rest or "").removesuffix(".json").rstrip("/")
+        code = (rest or "").removesuffix("/index.html").removesuffix(".json").rstrip("/")
         if CODE.match(code):
             return code
     return None
@@ -168,12 +173,12 @@ def parse_query(query: str, sites: tuple[str, ...] = ()) -> Parsed:
     each bare ID; and the name to look for when there is none."""
     text = query_text(query)
     low = lowered(text)
-    compact = low.replace(" ", "")
+    compact = low.replace(" ", "").rstrip(TRAILING)
     spans = link_spans(text)
     if compact and url_chars_only(compact) and looks_like_link(compact) and re.search(
             r"://|[/?#]", compact) and len(spans) <= 1 and compact.count("://") <= 1:
         # One link broken by stray spaces or line breaks (a screenshot's text, a chat).
-        whole = text.replace(" ", "")
+        whole = text.replace(" ", "").rstrip(TRAILING)
         return Parsed(whole, [_link_item(whole, 0, len(whole), sites)], "")
     items = [_link_item(text, a, b, sites) for a, b in spans]
     rest = low
@@ -195,16 +200,27 @@ def parse_query(query: str, sites: tuple[str, ...] = ()) -> Parsed:
         start = match.start(2)
         items.append(Item(text[start:start + len(value)], start, start + len(value), "id", keys))
         rest = rest[:match.start()] + " " * (match.end() - match.start()) + rest[match.end():]
-    if not items:
-        if compact and url_chars_only(compact):
-            items.append(Item(text, 0, len(text), "id", _id_keys(compact.lstrip("@"), None)))
-        else:
-            for run in _ASCII_RUN.finditer(rest):
-                value = run.group().strip(TRAILING + "@")
-                if len(value) >= 2 and url_chars_only(value) and re.search(r"[a-z0-9]", value):
-                    start = run.start() + run.group().index(value)
-                    items.append(Item(text[start:start + len(value)], start,
-                                      start + len(value), "id", _id_keys(value, None)))
+    # An ID broken by spaces (6012 3000 01) is one ID; several whole IDs are several items.
+    parts = low.split()
+    if not items and compact and url_chars_only(compact) and (
+            len(parts) == 1 or max(map(len, parts)) < _WHOLE):
+        items.append(Item(text, 0, len(text), "id", _id_keys(compact.lstrip("@"), None)))
+    else:
+        # Every other token that could be an ID or an address counts, beside links and
+        # labelled IDs too: a counterfeit or unknown one is never left out of the answer.
+        alone = not items
+        for run in _TOKEN.finditer(rest):
+            value = run.group().strip(TRAILING + "@/")
+            if not value or not url_chars_only(value) or not re.search(r"[a-z0-9]", value) \
+                    or _DECIMAL.match(value):
+                continue
+            if not alone and len(value) < _WHOLE and "." not in value.strip("."):
+                continue  # a short word in a share text (TA, Dou, App) is no ID
+            if alone and len(value) < 2:
+                continue
+            start = run.start() + run.group().index(value)
+            items.append(Item(text[start:start + len(value)], start, start + len(value), "id",
+                              _id_keys(value, None)))
     items.sort(key=lambda i: i.start)
     name = "" if items else name_key(text)
     return Parsed(text, items, name)
@@ -246,6 +262,7 @@ def _keys_of(platform: str, account_id: str | None, links: tuple[str | None, ...
         keys.append(f"id:{id_key(account_id)}")
         if platform == "website":
             keys.append(f"host:{account_key(platform, account_id)[1]}")
+            keys.append(f"sub:{account_id.strip().strip('.').lower()}")
     for link in links:
         info = link_info(normal(link)) if link else None
         if info is None:

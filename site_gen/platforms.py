@@ -108,8 +108,8 @@ def lowered(text: str) -> str:
 # A link in a text: a scheme (with any user info, which the URL standard drops), or a bare
 # host followed by a path. A host label is letters and digits of any script and hyphens;
 # labels are joined by "." or the ideographic full stop, which browsers read as a dot.
-_LABEL = r"(?:[^\W_]|-)+"
-_HOST = _LABEL + r"(?:[.\u3002]" + _LABEL + r")+"
+_LABEL = r"(?:[^\W_]|[-%])+"  # % too: an encoded dot (%2e) is a dot to the browser
+_HOST = _LABEL + r"(?:[.\u3002]+" + _LABEL + r")+"
 _AFTER = r"[A-Za-z0-9._~:/?#@!$&*+,;=%()\[\]\\-]*"  # ASCII: a path ends at any other character
 LINK_PATTERN = (r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^ /?#@]*@)?" + _HOST + r"(?::[0-9]{1,5})?(?:[/?#\\]"
                 + _AFTER + ")?" + "|" + _HOST + r"(?::[0-9]{1,5})?[/?#]" + _AFTER)
@@ -161,10 +161,10 @@ def url_chars_only(folded: str) -> bool:
 
 
 def _query_value(query: str, name: str) -> str | None:
-    for key, values in parse_qs(query).items():
-        if key.lower() == name and values[0]:
-            return values[0]
-    return None
+    """The one value of a parameter; None when it is missing or given twice differently (a
+    link that names two accounts names none)."""
+    values = {v for key, found in parse_qs(query).items() if key.lower() == name for v in found}
+    return values.pop() if len(values) == 1 else None
 
 
 def link_info(link: str) -> LinkInfo | None:
@@ -195,6 +195,11 @@ def info_of(parts: Parts) -> LinkInfo:
     return found or LinkInfo((host + path).lower(), host)
 
 
+def _other_sec_uid(path: str, value: str) -> bool:
+    """A Douyin sec_uid in the path that is not the one in the query: the link names two."""
+    return any(found != value.lower() for found in re.findall(r"ms4wljabaaaa[0-9a-z_-]+", path))
+
+
 def _rules_of(host: str, path: str, written: str, query: str) -> LinkInfo | None:
     url = host + path
     for entry, pattern in _links():
@@ -208,7 +213,7 @@ def _rules_of(host: str, path: str, written: str, query: str) -> LinkInfo | None
             return LinkInfo(url, host, platform, share=entry["share"], how=entry.get("how"))
         if "query" in entry:
             value = _query_value(query, entry["query"])
-            if value is None:
+            if value is None or _other_sec_uid(path, value):
                 continue
             if entry.get("key") == "url":
                 return LinkInfo(f"{host}/?{entry['query']}={value}".lower(), host, platform)

@@ -44,15 +44,19 @@
     try { return decodeURIComponent(text.replace(/\+/g, " ")); } catch (e) { return text; }
   }
 
+  // site_gen/platforms.py _query_value: the one value of a parameter (none when given twice).
   function queryValue(query, name) {
-    var pairs = query.split("&");
-    for (var i = 0; i < pairs.length; i++) {
-      var eq = pairs[i].indexOf("=");
-      if (eq < 0) continue;
-      var value = decode(pairs[i].slice(eq + 1));
-      if (decode(pairs[i].slice(0, eq)).toLowerCase() === name && value) return value;
-    }
-    return null;
+    var values = [];
+    query.split(/[&;]/).forEach(function (pair) {
+      var eq = pair.indexOf("=");
+      if (eq < 0) return;
+      var value = decode(pair.slice(eq + 1));
+      if (decode(pair.slice(0, eq)).toLowerCase() === name && value && values.indexOf(value) < 0) values.push(value);
+    });
+    return values.length === 1 ? values[0] : null;
+  }
+  function otherSecUid(path, value) {
+    return (path.match(/ms4wljabaaaa[0-9a-z_-]+/g) || []).some(function (found) { return found !== value.toLowerCase(); });
   }
 
   function labelledIds(text) {
@@ -86,10 +90,14 @@
   /* ---- site_gen/lookup.py parse_query and decide: every link and ID judged on its own ---- */
   var CODE = /^[0-9a-hjkmnp-tv-z]{12}$/;
   var ITEM_TRAILING = ".,;:!?)]}'";
-  var LINK_RE = new RegExp("[A-Za-z][A-Za-z0-9+.-]*://(?:[^ /?#@]*@)?" + "(?:[\\p{L}\\p{N}]|-)+(?:[.\\u3002](?:[\\p{L}\\p{N}]|-)+)+" +
+  // A host label: letters and digits of any script, "-", and "%" (an encoded dot is a dot).
+  var HOST_SRC = "(?:[\\p{L}\\p{N}]|[-%])+(?:[.\\u3002]+(?:[\\p{L}\\p{N}]|[-%])+)+";
+  var LINK_RE = new RegExp("[A-Za-z][A-Za-z0-9+.-]*://(?:[^ /?#@]*@)?" + HOST_SRC +
     "(?::[0-9]{1,5})?(?:[/?#\\\\][A-Za-z0-9._~:/?#@!$&*+,;=%()\\[\\]\\\\-]*)?" +
-    "|(?:[\\p{L}\\p{N}]|-)+(?:[.\\u3002](?:[\\p{L}\\p{N}]|-)+)+(?::[0-9]{1,5})?[/?#][A-Za-z0-9._~:/?#@!$&*+,;=%()\\[\\]\\\\-]*", "gu");
-  var ASCII_RUN = /[!-~]+/g;
+    "|" + HOST_SRC + "(?::[0-9]{1,5})?[/?#][A-Za-z0-9._~:/?#@!$&*+,;=%()\\[\\]\\\\-]*", "gu");
+  var TOKEN_RE = /[a-z0-9._~/?#@$&*+=%[\]\\-]+/g;
+  var DECIMAL = /^[0-9]+\.[0-9]+$/;
+  var WHOLE = 5;
   var URL_CHARS_ASCII = /^[a-z0-9._~:/?#@!$&'*+,;=%()[\]-]+$/i;
 
   function queryText(text) {
@@ -134,7 +142,7 @@
       if (entry.share) return { url: url, host: host, platform: platform, id: null, share: entry.share, how: entry.how || "" };
       if (entry.query) {
         var value = queryValue(query, entry.query);
-        if (value === null) continue;
+        if (value === null || otherSecUid(path, value)) continue;
         if (entry.key === "url") return { url: (host + "/?" + entry.query + "=" + value).toLowerCase(), host: host, platform: platform, id: null, share: null };
         return { url: url, host: host, platform: platform, id: value, share: null };
       }
@@ -155,9 +163,10 @@
     }
     return found || { url: (host + path).toLowerCase(), host: host, platform: null, id: null, share: null };
   }
+  // site_gen/lookup.py _host_keys: the filed host, or a subdomain of the host as filed.
   function hostKeys(host) {
-    var labels = platformHost(host).split("."), out = [];
-    for (var i = 0; i < labels.length - 1; i++) out.push(["host:" + labels.slice(i).join("."), "website"]);
+    var labels = stripBoth(host, ".").split("."), out = [["host:" + platformHost(labels.join(".")), "website"]];
+    for (var i = 1; i < labels.length - 1; i++) out.push(["sub:" + labels.slice(i).join("."), "website"]);
     return out;
   }
   // This portal's addresses (site_gen/lookup.py sites_of): the configured one and where the
@@ -173,7 +182,7 @@
     for (var i = 0; i < siteList.length; i++) {
       var prefix = siteList[i].replace(/\/+$/, "") + "/a/";
       if (where.indexOf(prefix) !== 0) continue;
-      var code = where.slice(prefix.length).replace(/\.json$/, "").replace(/\/+$/, "");
+      var code = where.slice(prefix.length).replace(/\/index\.html$/, "").replace(/\.json$/, "").replace(/\/+$/, "");
       if (CODE.test(code)) return code;
     }
     return null;
@@ -201,12 +210,12 @@
 
   function parseItems(query, siteList) {
     loadRules();
-    var text = queryText(query), low = lowered(text), compact = low.replace(/ /g, "");
+    var text = queryText(query), low = lowered(text), compact = stripEnd(low.replace(/ /g, ""), ITEM_TRAILING);
     var spans = linkSpans(text);
     if (compact && urlCharsOnly(compact) && looksLikeLink(compact) && /:\/\/|[/?#]/.test(compact) &&
         spans.length <= 1 && compact.split("://").length <= 2) {
       // One link broken by stray spaces or line breaks (a screenshot's text, a chat).
-      var whole = text.replace(/ /g, "");
+      var whole = stripEnd(text.replace(/ /g, ""), ITEM_TRAILING);
       return { text: whole, items: [linkItem(whole, 0, whole.length, siteList)], name: "" };
     }
     var items = spans.map(function (span) { return linkItem(text, span[0], span[1], siteList); });
@@ -228,18 +237,21 @@
       items.push({ text: text.slice(found[4], found[4] + value.length), start: found[4], end: found[4] + value.length, kind: "id", keys: keys, share: null });
       rest = blank(rest, found[0], found[0] + found[1]);
     });
-    if (!items.length) {
-      if (compact && urlCharsOnly(compact)) {
-        items.push({ text: text, start: 0, end: text.length, kind: "id", keys: idKeys(compact.replace(/^@+/, ""), null), share: null });
-      } else {
-        ASCII_RUN.lastIndex = 0;
-        while ((m = ASCII_RUN.exec(rest)) !== null) {
-          var value = stripBoth(m[0], ITEM_TRAILING + "@");
-          if (value.length >= 2 && urlCharsOnly(value) && /[a-z0-9]/.test(value)) {
-            var at = m.index + m[0].indexOf(value);
-            items.push({ text: text.slice(at, at + value.length), start: at, end: at + value.length, kind: "id", keys: idKeys(value, null), share: null });
-          }
-        }
+    // An ID broken by spaces is one ID; several whole IDs are several items (site_gen/lookup.py).
+    var parts = low.split(" ").filter(function (p) { return p; });
+    if (!items.length && compact && urlCharsOnly(compact) &&
+        (parts.length === 1 || Math.max.apply(null, parts.map(function (p) { return p.length; })) < WHOLE)) {
+      items.push({ text: text, start: 0, end: text.length, kind: "id", keys: idKeys(compact.replace(/^@+/, ""), null), share: null });
+    } else {
+      var alone = !items.length;
+      TOKEN_RE.lastIndex = 0;
+      while ((m = TOKEN_RE.exec(rest)) !== null) {
+        var value = stripBoth(m[0], ITEM_TRAILING + "@/");
+        if (!value || !urlCharsOnly(value) || !/[a-z0-9]/.test(value) || DECIMAL.test(value)) continue;
+        if (!alone && value.length < WHOLE && stripBoth(value, ".").indexOf(".") < 0) continue;
+        if (alone && value.length < 2) continue;
+        var at = m.index + m[0].indexOf(value);
+        items.push({ text: text.slice(at, at + value.length), start: at, end: at + value.length, kind: "id", keys: idKeys(value, null), share: null });
       }
     }
     items.sort(function (a, b) { return a.start - b.start; });
