@@ -207,3 +207,11 @@ def test_a_date_option_is_refused_in_chinese(repo: Path, run_cli, args: list[str
     done = run_cli("--root", str(repo), *args)
     assert done.returncode == 2 and "应写成 YYYY-MM-DD" in done.stderr, done
     assert "Invalid value" not in done.stderr
+
+
+@pytest.mark.parametrize("out", [".", "filings", "filings/school", "docs"])
+def test_report_never_writes_personal_data_into_the_registry(repo: Path, run_cli,
+                                                             out: str) -> None:
+    done = run_cli("--root", str(repo), "report", "--no-seal", "--out", str(repo / out))
+    assert done.returncode == 2 and "报表含个人信息" in done.stderr, done
+    assert not list(repo.rglob("*.xlsx"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import UsageError
 from ..history import SHALLOW_WARNING, read_history
 from ..reporters import format_text
 from ..rules import check_registry
@@ -54,6 +55,11 @@ def _run_report(root: Path, out: Path, as_of: date, unit_path: str | None,
                 output_format: str, sent_on: date, identity: Path | None,
                 probe_file: Path | None, seal: bool | None) -> int:
     cut_off, sending = as_of.isoformat(), sent_on.isoformat()
+    top, place = root.resolve(), out.resolve()
+    if place == top or any(place == top / kept or top / kept in place.parents
+                           for kept in ("filings", "docs", ".git")):
+        raise UsageError(f"--out {out} 在登记库的 filings/、docs/ 或根目录里：报表含个人信息，"
+                         "写在这里会被一起提交。请用 dist/reports（已在 .gitignore 中）或仓库外的目录。")
     keys = identities(identity)
     probed = probe_record(probe_file)
     with reading() as progress:
