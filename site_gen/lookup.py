@@ -5,20 +5,22 @@ is the one table of cases both are checked against. Keep the two in step. Which 
 name which account, and what each platform's IDs look like, is data shared by both
 (``site_gen/platforms.py``).
 
-A query (a name, an account ID, a link, a share text, a QR code's content) becomes a
-list of *keys*, each perhaps bound to a platform:
+A query (a name, an account ID, a link, a share text, an SMS, a QR code's content) is split
+into *items* (``parse_query``): every link, every ID written after a label (抖音号：…), and
+each other token that could be an ID or an address. Each item is judged alone by its keys,
+each perhaps bound to a platform:
 
-* ``id:<id>``     an account ID, lower case, without a leading ``@``: the query itself
-                   when it is one token, an ID a link carries (bound to the link's
-                   platform), or one written after a label (抖音号：…);
-* ``url:<link>``  a link's key (see ``platforms.link_info``);
-* ``host:<host>`` the host of a link or a bare domain, without ``www.``: a website;
-* ``name:<name>`` the name folded: NFKC, lower case, only letters and digits — width,
-                   spaces, punctuation, emoji and symbols do not count.
+* ``id:<id>``     an account ID as ``identity.id_key`` reads it;
+* ``url:<link>``  a link's key (see ``platforms.info_of``);
+* ``host:<host>`` a website's host without ``www.``; ``sub:<host>`` a filed host whose
+                   subdomains are the website too;
+* ``code:<code>`` the portal's 核验码, bare or in this portal's a/<code>/ address.
 
-Only the first three *identify* an account. A name does not: counterfeits copy names,
-so a query that matches by name alone is answered ``name_only``, listing the accounts
-whose IDs the reader must compare, never as official.
+The answer (``decide``) is official only when every item is one official account; a
+counterfeit anywhere makes it counterfeit; anything unknown or another account beside a
+known one makes it ``mixed``. A query without items is looked up by ``name:<name>`` (the
+name folded: NFKC, lower case, only letters and digits): counterfeits copy names, so a name
+match is ``name_only``, listing the accounts whose IDs the reader must compare.
 
 The index maps each key to the records it finds. Names also go under ``bg:<bigram>``
 for lookalike suggestions. The index is sharded by the FNV-1a hash of the key, so the
