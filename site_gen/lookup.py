@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from .identity import account_key, id_key, name_key
@@ -41,6 +40,7 @@ from .platforms import (
     Parts,
     id_rules,
     info_of,
+    labels_in,
     link_info,
     link_spans,
     looks_like_link,
@@ -48,7 +48,6 @@ from .platforms import (
     normal,
     platform_host,
     query_text,
-    table,
     url_chars_only,
     url_parts,
 )
@@ -154,13 +153,6 @@ def _link_item(text: str, start: int, end: int, sites: tuple[str, ...]) -> Item:
     return item
 
 
-@cache
-def _label_pattern() -> re.Pattern[str]:
-    labels = sorted((label for label, _ in table()["labels"]), key=len, reverse=True)
-    written = "|".join(re.escape(label).replace("\\ ", " ?") for label in labels)
-    return re.compile(r"(?<![a-z0-9])(" + written + r") ?[:=]? ?@?([a-z0-9_.-]{2,120})")
-
-
 def _id_keys(value: str, platform: str | None) -> list[Key]:
     keys: list[Key] = [(f"id:{id_key(value)}", platform)]
     if platform is None and CODE.match(value):
@@ -186,9 +178,7 @@ def parse_query(query: str, sites: tuple[str, ...] = ()) -> Parsed:
     rest = low
     for item in items:
         rest = rest[:item.start] + " " * (item.end - item.start) + rest[item.end:]
-    platforms = {label.replace(" ", ""): platform for label, platform in table()["labels"]}
-    for match in _label_pattern().finditer(rest):
-        platform = platforms[match.group(1).replace(" ", "")]
+    for match, platform in labels_in(rest):
         value = match.group(2).rstrip(TRAILING)
         if platform == "@code":
             if not CODE.match(value):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -226,15 +227,17 @@ def _rules_of(host: str, path: str, written: str, query: str) -> LinkInfo | None
 @cache
 def _label_pattern() -> re.Pattern[str]:
     labels = sorted((label for label, _ in table()["labels"]), key=len, reverse=True)
-    return re.compile("(" + "|".join(map(re.escape, labels)) + r")\s*[:=]?\s*@?([a-z0-9_.-]{2,120})",
-                      re.IGNORECASE)
+    written = "|".join(re.escape(label).replace("\\ ", " ?") for label in labels)
+    return re.compile(r"(?<![a-z0-9])(" + written + r") ?[:=]? ?@?([a-z0-9_.-]{2,120})")
 
 
-def labelled_ids(text: str) -> list[tuple[str | None, str]]:
-    """IDs written after a label in a share text: 抖音号：xxx, 小红书号: 123, UID 456."""
-    platforms = dict(table()["labels"])
-    return [(platforms[m.group(1).lower()] or None, m.group(2).rstrip(TRAILING))
-            for m in _label_pattern().finditer(text)]
+def labels_in(low: str) -> Iterator[tuple[re.Match[str], str]]:
+    """Each ID written after a label (抖音号：xxx, 小红书号 123, UID: 456; a space inside a
+    label may be left out) in a ``lowered`` text: the match (group 2 the ID) and the label's
+    platform ("" for a label of no one platform, "@code" for the portal's 核验码)."""
+    platforms = {label.replace(" ", ""): platform for label, platform in table()["labels"]}
+    for match in _label_pattern().finditer(low):
+        yield match, platforms[match.group(1).replace(" ", "")]
 
 
 def account_in_text(text: str, platform: str) -> str | None:
@@ -249,9 +252,9 @@ def account_in_text(text: str, platform: str) -> str | None:
         info = info_of(parts) if parts is not None else None
         if info and info.platform == platform and info.account_id:
             return info.account_id
-    for found_platform, value in labelled_ids(plain):
-        if found_platform in (platform, None):
-            return value
+    for match, found_platform in labels_in(lowered(plain)):
+        if found_platform in (platform, ""):  # as written: lowered() keeps positions
+            return plain[match.start(2):match.start(2) + len(match.group(2).rstrip(TRAILING))]
     return None
 
 

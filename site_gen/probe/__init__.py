@@ -65,7 +65,7 @@ from .pages import (
     listed_accounts,
     parse,
 )
-from .record import Site, clean, read_record, record
+from .record import Site, read_record, record
 
 __all__ = ["WELL_KNOWN", "Response", "Site", "fetch", "mapped", "parse", "probe", "probe_site",
            "read_record", "record", "refused_address", "shown", "text_of", "unmapped", "websites"]
@@ -103,7 +103,7 @@ def probe_site(account: Account, registry: Registry, mapping: Mapping[str, str],
     well_known = _fetch_more(site, urljoin(home, WELL_KNOWN), mapping, timeout, retries, budget)
     listed = listed_accounts(site, parsed, final, well_known)
     if listed is not None:
-        site.listed = [[clean(p), clean(i)] if i else ["url", clean(u)] for p, i, u in listed]
+        site.listed = [[p, i] if i else ["url", u] for p, i, u in listed]  # record() cleans
         _compare_lists(site, account, registry, listed)
     _activity(site, answer, parsed, final, mapping, timeout, retries, pause, today, budget)
     return site

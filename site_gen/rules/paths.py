@@ -11,7 +11,7 @@ from pathlib import Path
 from ..catalogue import Problem, problem
 from ..identity import expected_file_name, is_slug
 from ..labels import PLATFORMS
-from ..loader import Document
+from ..loader import COUNTERFEITS_SIZE_LIMIT, Document, secret_problems
 
 UNIT_FILE = "_unit.yaml"
 ROOT_UNIT_FILE = "filings/_unit.yaml"
@@ -150,8 +150,6 @@ UNREAD = frozenset({"E-PATH-EXTENSION", "E-PATH-HIDDEN", "E-PATH-RESERVED"})
 
 def unread_secrets(root: Path, layout: Layout, wanted: Collection[str] | None = None) -> list[Problem]:
     """E-READ-SECRET for every refused file (of ``wanted``, when given) holding a private key."""
-    from ..loader import COUNTERFEITS_SIZE_LIMIT, secret_problems
-
     found: list[Problem] = []
     for refused in layout.problems:
         if refused.code not in UNREAD or (wanted is not None and refused.file not in wanted):

@@ -6,11 +6,10 @@
 
   var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
   var HOSTLIKE = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]+)?(\/|$)/i;
-  var TRAILING = /[.,;:!?)\]}']+$/;
   var SIMILAR_CAP = 10;
 
   // The platform table (site_gen/data/platforms.json), embedded in the page by the build.
-  var RULES = null, LINKS = [], LABEL_RE = null, LABELS = {}, ITEM_LABELS = {}, ITEM_LABEL_RE = null, REFUSED = null, SPACES = null;
+  var RULES = null, LINKS = [], ITEM_LABELS = {}, ITEM_LABEL_RE = null, REFUSED = null, SPACES = null;
   function loadRules() {
     if (RULES) return RULES;
     var node = document.getElementById("verify-rules");
@@ -18,11 +17,10 @@
     LINKS = RULES.links.map(function (e) { return [e, e.path ? new RegExp(e.path) : null]; });
     REFUSED = new RegExp("[" + RULES.refused + "]", "gu");
     SPACES = new RegExp("[" + RULES.spaces + "]+", "gu");
-    RULES.labels.forEach(function (l) { LABELS[l[0]] = l[1]; ITEM_LABELS[l[0].replace(/ /g, "")] = l[1]; });
+    RULES.labels.forEach(function (l) { ITEM_LABELS[l[0].replace(/ /g, "")] = l[1]; });
     var labels = RULES.labels.map(function (l) { return l[0]; }).sort(function (a, b) { return b.length - a.length; });
     var escaped = labels.map(function (l) { return l.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
-    LABEL_RE = new RegExp("(" + escaped.join("|") + ")\\s*[:=]?\\s*@?([a-z0-9_.-]{2,120})", "gi");
-    // site_gen/lookup.py _label_pattern: a space inside a label may be left out.
+    // site_gen/platforms.py _label_pattern: a space inside a label may be left out.
     ITEM_LABEL_RE = new RegExp("(?<![a-z0-9])(" + escaped.map(function (l) { return l.replace(/ /g, " ?"); }).join("|") +
       ") ?[:=]? ?@?([a-z0-9_.-]{2,120})", "g");
     return RULES;
@@ -59,13 +57,12 @@
     return (path.match(/ms4wljabaaaa[0-9a-z_-]+/g) || []).some(function (found) { return found !== value.toLowerCase(); });
   }
 
-  function labelledIds(text) {
+  // site_gen/platforms.py labels_in: [match, platform] of each labelled ID in a lowered text.
+  function labelsIn(low) {
     loadRules();
     var found = [], m;
-    LABEL_RE.lastIndex = 0;
-    while ((m = LABEL_RE.exec(text)) !== null) {
-      found.push([LABELS[m[1].toLowerCase()] || null, m[2].replace(TRAILING, "")]);
-    }
+    ITEM_LABEL_RE.lastIndex = 0;
+    while ((m = ITEM_LABEL_RE.exec(low)) !== null) found.push([m, ITEM_LABELS[m[1].replace(/ /g, "")]]);
     return found;
   }
 
@@ -80,9 +77,10 @@
       var info = parts ? infoOf(parts) : null;
       if (info && info.platform === platform && info.id) return info.id;
     }
-    var labelled = labelledIds(plain);
+    var labelled = labelsIn(lowered(plain));
     for (var j = 0; j < labelled.length; j++) {
-      if (labelled[j][0] === platform || labelled[j][0] === null) return labelled[j][1];
+      var m = labelled[j][0], at = m.index + m[0].length - m[2].length;  // as written
+      if (labelled[j][1] === platform || labelled[j][1] === "") return plain.slice(at, at + stripEnd(m[2], ITEM_TRAILING).length);
     }
     return null;
   }
@@ -221,11 +219,12 @@
     var items = spans.map(function (span) { return linkItem(text, span[0], span[1], siteList); });
     var rest = low, m;
     items.forEach(function (item) { rest = blank(rest, item.start, item.end); });
-    ITEM_LABEL_RE.lastIndex = 0;
-    var labelled = [];
-    while ((m = ITEM_LABEL_RE.exec(rest)) !== null) labelled.push([m.index, m[0].length, m[1], m[2], m.index + m[0].length - m[2].length]);
+    var labelled = labelsIn(rest).map(function (f) {
+      var x = f[0];
+      return [x.index, x[0].length, f[1], x[2], x.index + x[0].length - x[2].length];
+    });
     labelled.forEach(function (found) {
-      var platform = ITEM_LABELS[found[2].replace(/ /g, "")], value = stripEnd(found[3], ITEM_TRAILING), keys;
+      var platform = found[2], value = stripEnd(found[3], ITEM_TRAILING), keys;
       if (platform === "@code") {
         if (!CODE.test(value)) return;
         keys = [["code:" + value, null]];
