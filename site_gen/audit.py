@@ -48,6 +48,9 @@ RULE_TEXT = {key: rule.title for key, rule in AUDIT_RULES.items()}
 # Likewise the holiday calendar lacking a year: the registry's upkeep, not the account's.
 KEY_HOLDER_RULES = frozenset({"contacts_unreadable", "contacts_invalid"})
 MAINTENANCE_RULES = KEY_HOLDER_RULES | {"calendar_year_missing"}
+# Findings that explain a row of 附件1 (in 备注) without being a problem of the account: an
+# account opened by the as-of day and filed after it is counted, and said to be.
+REMARK_RULES = frozenset({"filed_after_cutoff"})
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,11 @@ class Finding:
         """The registry's upkeep (``MAINTENANCE_RULES``: contacts for the key holder, the
         holiday calendar), never a problem of the account in the forms."""
         return self.rule in MAINTENANCE_RULES
+
+    @property
+    def remark_only(self) -> bool:
+        """Said in 附件1's 备注, never a problem of the account (``REMARK_RULES``)."""
+        return self.rule in REMARK_RULES
 
 
 def _finding(code: str, account: Account, registry: Registry, details: dict[str, object],
@@ -122,8 +130,12 @@ def _activity(registry: Registry, accounts: list[Account], today: date,
                        action=stage.action.format(**values))
 
 
-def _late(registry: Registry, accounts: list[Account]) -> Iterator[Finding]:
+def _late(registry: Registry, accounts: list[Account], today: date,
+          late: Mapping[str, str]) -> Iterator[Finding]:
     for a in accounts:
+        if a.file in late:  # opened by the as-of day, filed after it (``asof.py``)
+            yield _finding("A-FILED-AFTER-CUTOFF", a, registry, {"filed": late[a.file]},
+                           opened_on=a.opened_on, as_of=today.isoformat(), filed=late[a.file])
         days = late_filing_days(registry, a)
         if days is not None:
             yield _finding("A-LATE-FILING", a, registry, {"working_days": days},
@@ -228,12 +240,15 @@ def _probed(registry: Registry, accounts: list[Account],
 
 
 def audit(registry: Registry, today: date, top: str = "",
-          probed: Mapping[str, Site] | None = None) -> list[Finding]:
+          probed: Mapping[str, Site] | None = None,
+          late: Mapping[str, str] | None = None) -> list[Finding]:
     """Every finding for the accounts of ``top``'s subtree, sorted by unit, file and rule;
-    with a probe record (``probed``, by file), also what the probe saw."""
+    with a probe record (``probed``, by file), also what the probe saw; with ``late`` (the
+    registry of a past day, ``asof.Snapshot.late``), the accounts filed after that day."""
     accounts = [a for a in registry.accounts if registry.in_subtree(a, top)]
     probed = probed or {}
-    found = [*_activity(registry, accounts, today, probed), *_late(registry, accounts),
+    found = [*_activity(registry, accounts, today, probed),
+             *_late(registry, accounts, today, late or {}),
              *_duplicates(registry, accounts), *_reviews(registry, accounts, today),
              *_lookalikes(registry, accounts), *_filings(registry, accounts),
              *_contacts(registry, accounts, top), *_probed(registry, accounts, probed)]

@@ -218,6 +218,9 @@ RULES: dict[str, Rule] = _rules(
          key="site_filed_not_listed"),
     Rule("A-SITE-LISTING", LOW, "网站的账号清单格式不对",
          "网站“{name}”：{detail}。请督促{unit}按“账号核验”中的格式修改。", key="site_listing"),
+    Rule("A-FILED-AFTER-CUTOFF", LOW, "截止日后补录",
+         "“{name}”开通于 {opened_on}，截至 {as_of} 还没有备案，{filed} 才补录：它在 {as_of} 已经存在，"
+         "按首次备案的内容计入截至 {as_of} 的统计。", key="filed_after_cutoff"),
     Rule("A-CALENDAR-YEAR", LOW, "节假日安排缺少年份",
          "“{name}”开通（{opened_on}）到备案（{filed_on}）之间有 {years} 年的日子，节假日安排里没有这一年："
          "是否逾期备案只能按周末计算，可能不准。请更新 site-gen，或在登记库根目录的 holidays.yaml 中"

@@ -32,3 +32,14 @@ def build_time() -> datetime:
 
 def build_date() -> date:
     return build_time().date()
+
+
+def beijing_day(timestamp: str | int) -> str:
+    """The day (ISO) in Beijing of a Unix time (a Git ``%ct``)."""
+    return datetime.fromtimestamp(int(timestamp), CHINA).date().isoformat()
+
+
+def end_of_day(day: date) -> int:
+    """The first Unix second after ``day`` ends in Beijing: a commit made before it is of
+    that day or earlier."""
+    return int(datetime.combine(day + timedelta(days=1), datetime.min.time(), CHINA).timestamp())

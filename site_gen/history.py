@@ -13,6 +13,8 @@ commit's diff against its first parent is everything that pull request brought i
   proof records, QR content, codes or statistics.
 * ``deregister``: the change set ``status: deregistered``.
 
+An event is dated by its commit's time on the main line (the merge's, for a pull request) as a
+day in Beijing time, the same clock as ``--as-of`` (``asof.py``) and every other date.
 Each event names the commit on the main line (the merge that approved it, or the direct
 commit), the author of the change, and for a merge the person who merged it.
 A shallow clone cannot give this history: ``read_history`` says so instead of guessing.
@@ -29,6 +31,7 @@ from typing import Any
 
 import git
 
+from .clock import beijing_day
 from .model import Account
 from .rules.repository import filings_pathspec, is_shallow, open_repo, run_git
 
@@ -153,7 +156,7 @@ def statistics_only(fields: frozenset[str] | None, also: tuple[str, ...] = ()) -
     return found is not None and all(f.split(".")[0] in also for f in found)
 
 
-def _read_blobs(root: Path, shas: Iterable[str]) -> dict[str, bytes | None]:
+def read_blobs(root: Path, shas: Iterable[str]) -> dict[str, bytes | None]:
     """The contents of Git blobs, in one ``git cat-file --batch`` (None: not a blob)."""
     wanted = sorted(set(shas))
     if not wanted:
@@ -175,7 +178,7 @@ def _read_blobs(root: Path, shas: Iterable[str]) -> dict[str, bytes | None]:
     return contents
 
 
-def _parsed(raw: bytes | None, sha: str) -> dict[str, Any] | None:
+def parsed_version(raw: bytes | None, sha: str) -> dict[str, Any] | None:
     from .loader import Document, parse_document
     from .schemas import coerce_plain_numbers
 
@@ -202,11 +205,11 @@ def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
     pairs = {e.blobs for e in events if e.blobs}
     if not pairs or history.root is None:
         return {}
-    raw = _read_blobs(history.root, (sha for pair in pairs for sha in pair))
+    raw = read_blobs(history.root, (sha for pair in pairs for sha in pair))
     contents: dict[str, dict[str, Any] | None] = {}
     readable: dict[str, bool] = {}  # whether the version's people can be compared
     for sha, blob in raw.items():
-        data = _parsed(blob, sha)
+        data = parsed_version(blob, sha)
         readable[sha] = True
         if data is not None and is_sealed(data.get(PEOPLE)):
             opened = (open_contacts(data[PEOPLE], history.identities, "account", sha)
@@ -231,10 +234,10 @@ def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
 
 def _statuses(root: Path, blobs: Iterable[tuple[str, str]]) -> dict[str, str | None]:
     """The ``status`` of each version (blob) of a filing (None when it cannot be read)."""
-    raw = _read_blobs(root, (sha for pair in blobs for sha in pair))
+    raw = read_blobs(root, (sha for pair in blobs for sha in pair))
     statuses: dict[str, str | None] = {}
     for sha, blob in raw.items():
-        data = _parsed(blob, sha)
+        data = parsed_version(blob, sha)
         status = data.get("status") if data is not None else None
         statuses[sha] = status if isinstance(status, str) else None
     return statuses
@@ -245,10 +248,12 @@ SHALLOW_WARNING = ("注意：这是浅克隆（shallow clone），没有完整�
                    "请在 CI 中使用 fetch-depth: 0。\n")
 
 
-def read_history(root: Path, identities: tuple[str, ...] = ()) -> History:
+def read_history(root: Path, identities: tuple[str, ...] = (),
+                 until: str = "HEAD") -> History:
     """The history of every filing under ``root``, or ``NO_HISTORY`` outside Git or when
     the clone is shallow (then ``shallow`` is set so the caller can say why). With
-    ``identities``, changes compare sealed contacts by what they hold."""
+    ``identities``, changes compare sealed contacts by what they hold; with ``until`` (a
+    commit on the main line), the history up to that commit, by the paths files had then."""
     repo = open_repo(root)
     if repo is None:
         return NO_HISTORY
@@ -256,9 +261,9 @@ def read_history(root: Path, identities: tuple[str, ...] = ()) -> History:
         return History(shallow=True, available=False)
     pathspec, prefix = filings_pathspec(repo, root)
     log = run_git(repo, "log", "--first-parent", "-m", "--reverse", "--raw", "--no-abbrev", "-M",
-                       "--date=short", f"--format={_RECORD}%H{_FIELD}%P{_FIELD}%an{_FIELD}%cd"
-                       f"{_FIELD}%cn", "--", pathspec)
-    deregistrations = _deregistering_commits(repo, pathspec)
+                       f"--format={_RECORD}%H{_FIELD}%P{_FIELD}%an{_FIELD}%ct{_FIELD}%cn",
+                       until, "--", pathspec)
+    deregistrations = _deregistering_commits(repo, pathspec, until)
     commits = [_parse(block) for block in log.split(_RECORD) if block.strip()]
     second_parents = [parents[1] for _, parents, *_ in commits if len(parents) > 1]
     authors = _authors(repo, second_parents)
@@ -301,7 +306,8 @@ Change = tuple[str, list[str], tuple[str, str]]  # status, paths, (old blob, new
 
 def _parse(block: str) -> tuple[str, list[str], str, str, str, list[Change]]:
     header, *lines = block.strip("\n").split("\n")
-    sha, parents, author, day, committer = header.split(_FIELD)
+    sha, parents, author, stamp, committer = header.split(_FIELD)
+    day = beijing_day(stamp)
     changes = []
     for line in lines:
         if line.startswith(":"):  # :<old mode> <new mode> <old blob> <new blob> <status>\t<path>…
@@ -311,10 +317,11 @@ def _parse(block: str) -> tuple[str, list[str], str, str, str, list[Change]]:
     return sha, parents.split(), author, day, committer, changes
 
 
-def _deregistering_commits(repo: git.Repo, pathspec: str) -> set[tuple[str, str]]:
+def _deregistering_commits(repo: git.Repo, pathspec: str,
+                           until: str) -> set[tuple[str, str]]:
     """(commit, path) pairs whose change adds or removes a ``status: deregistered`` line."""
     log = run_git(repo, "log", "--first-parent", "-m", "-G^status:[[:space:]]*deregistered",
-                       "--name-only", f"--format={_RECORD}%H", "--", pathspec)
+                       "--name-only", f"--format={_RECORD}%H", until, "--", pathspec)
     found: set[tuple[str, str]] = set()
     for block in log.split(_RECORD):
         lines = [line for line in block.split("\n") if line.strip()]

@@ -145,13 +145,26 @@ def invoke_without_libreoffice(path: str, *args: object) -> Run:
 
 
 @pytest.fixture(scope="session")
-def demo_report_run(tmp_path_factory: pytest.TempPathFactory, no_libreoffice_path: str) -> Run:
+def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo registry outside Git, for runs as of a fixed past day (``DEMO_AS_OF``). The
+    project's own history is no fixture: every commit to the demo would move what such a run
+    sees (``--as-of`` restores the registry of that day from Git). Outside Git the files are
+    read as they are and dated back, and the run says so. The tests of the time-true
+    ``--as-of`` build their own dated history (test_as_of.py). Read it, never change it."""
+    root = tmp_path_factory.mktemp("demo-root")
+    shutil.copytree(REPO / "filings", root / "filings")
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_report_run(tmp_path_factory: pytest.TempPathFactory, no_libreoffice_path: str,
+                    demo_root: Path) -> Run:
     """``site-gen report`` on the demo registry as the README runs it (with the demo key),
     as of and sent on ``DEMO_AS_OF``, made once. Without LibreOffice (so no .zip of .xls):
     the tests of the .xls make their own."""
     out = tmp_path_factory.mktemp("demo-reports")
     done = invoke_without_libreoffice(
-        no_libreoffice_path, "--root", REPO, "report", "--out", out, "--as-of", DEMO_AS_OF,
+        no_libreoffice_path, "--root", demo_root, "report", "--out", out, "--as-of", DEMO_AS_OF,
         "--sent-on", DEMO_AS_OF, "--identity", DEMO_KEY)
     assert done.returncode == 0, done
     return done

@@ -183,8 +183,8 @@ def test_rules_added_from_the_seeds(root: Path) -> None:
     assert site.details["missing"] == ["ICP 备案号", "网络安全等级保护定级备案"]
 
 
-def test_demo_audit(run_cli) -> None:
-    result = run_cli("audit", "--as-of", "2026-11-23", "--format", "json", cwd=REPO)
+def test_demo_audit(run_cli, demo_root: Path) -> None:
+    result = run_cli("audit", "--as-of", "2026-11-23", "--format", "json", cwd=demo_root)
     assert result.returncode == 0, result
     report = json.loads(result.stdout)
     assert report["as_of"] == "2026-11-23"
@@ -198,11 +198,11 @@ def test_demo_audit(run_cli) -> None:
     assert zombie["details"]["stage"] == "关停" and zombie["unit"] == "示例市东城区第二中学"
 
 
-def test_audit_formats_and_options(run_cli) -> None:
-    md = run_cli("audit", "--as-of", "2026-11-23", "--format", "markdown", cwd=REPO)
+def test_audit_formats_and_options(run_cli, demo_root: Path) -> None:
+    md = run_cli("audit", "--as-of", "2026-11-23", "--format", "markdown", cwd=demo_root)
     assert md.stdout.startswith("## 规则审计（截至 2026-11-23）")
     assert "| 长期不更新（僵尸号） | 2 |" in md.stdout
-    text = run_cli("audit", "--as-of", "2026-11-23", "--unit", "xicheng", cwd=REPO)
+    text = run_cli("audit", "--as-of", "2026-11-23", "--unit", "xicheng", cwd=demo_root)
     assert text.stdout.splitlines()[-1] == "审计截至 2026-11-23：逾期备案 1 个。"
     bad = run_cli("audit", "--unit", "nowhere", cwd=REPO)
     assert bad.returncode == 2 and "找不到单位" in bad.stderr

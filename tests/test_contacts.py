@@ -123,8 +123,8 @@ def test_report_with_the_demo_key_fills_every_contact(demo_report_run: Run,
 
 
 def test_report_without_a_key_says_sealed_and_leaks_nothing(run_cli, tmp_path: Path,
-                                                            without_libreoffice: None) -> None:
-    result = run_cli("--root", str(REPO), "report", "--out", str(tmp_path), "--as-of",
+                                                            without_libreoffice: None, demo_root: Path) -> None:
+    result = run_cli("--root", str(demo_root), "report", "--out", str(tmp_path), "--as-of",
                      "2026-11-23", "--sent-on", "2026-11-23")
     assert result.returncode == 0, result
     assert "联系人已加密" in result.stderr and "Traceback" not in result.stderr
@@ -139,7 +139,7 @@ def test_report_without_a_key_says_sealed_and_leaks_nothing(run_cli, tmp_path: P
     assert any(r[7] == "已加密" for r in annex4.iter_rows(values_only=True))
     # The unit forms (附件3, 年审) say it too, in every place a person would be.
     forms = tmp_path / "forms"
-    result = run_cli("--root", str(REPO), "report", "--out", str(forms), "--as-of",
+    result = run_cli("--root", str(demo_root), "report", "--out", str(forms), "--as-of",
                      "2026-11-23", "--sent-on", "2026-11-23", "--unit", "shifan-xueyuan/tushuguan")
     assert result.returncode == 0, result
     form = load_workbook(forms / "20261123师院图书馆新媒体(网站)备案登记表.xlsx")["附件3-001"]
@@ -274,7 +274,7 @@ def test_decrypted_contacts_are_checked_in_the_audit(run_cli, demo_registry: Pat
 
 
 def test_key_problems_are_usage_errors(run_cli, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+                                       monkeypatch: pytest.MonkeyPatch, demo_root: Path) -> None:
     public = tmp_path / "public.txt"
     public.write_text("age16nnp4cckknyk5agqtwhmdsm3hf5jgjv9xhss8mxnn56rx38lluhsv5ceel\n", "utf-8")
     for given, words in ((public, "是公钥"), (tmp_path / "none.agekey", "无法读取密钥文件")):
@@ -285,7 +285,7 @@ def test_key_problems_are_usage_errors(run_cli, tmp_path: Path,
     assert done.returncode == 2 and "环境变量 SITE_GEN_AGE_IDENTITY 第 1 行不是 age 私钥" in done.stderr
     assert "NOTAKEY" not in done.stderr
     monkeypatch.setenv("SITE_GEN_AGE_IDENTITY", DEMO_KEY.read_text("utf-8"))
-    done = run_cli("--root", str(REPO), "audit", "--as-of", "2026-11-23")
+    done = run_cli("--root", str(demo_root), "audit", "--as-of", "2026-11-23")
     assert done.returncode == 0 and "已加密" not in done.stderr, done
 
 

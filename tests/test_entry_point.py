@@ -55,14 +55,14 @@ def test_build(tmp_path: Path) -> None:
 
 
 def test_without_libreoffice_the_xlsx_are_written_and_the_bundle_is_explained(
-        tmp_path: Path) -> None:
+        tmp_path: Path, demo_root: Path) -> None:
     """No LibreOffice on PATH: every .xlsx is still written, no bundle, and a note says why
     and how to install it (never a traceback)."""
     tools = tmp_path / "bin"
     tools.mkdir()
     (tools / "git").symlink_to(shutil.which("git"))
     out = tmp_path / "out"
-    done = run("--root", REPO, "report", "--out", out, "--as-of", "2026-11-23",
+    done = run("--root", demo_root, "report", "--out", out, "--as-of", "2026-11-23",
                "--sent-on", "2026-11-23", env={"PATH": str(tools)})
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in out.iterdir())

@@ -38,9 +38,9 @@ def annex1(path: Path) -> list[tuple[object, ...]]:
 
 
 def test_every_account_the_audit_flags_is_a_problem_in_annex1_and_annex2(
-        run_cli, demo_reports: Path) -> None:
+        run_cli, demo_reports: Path, demo_root: Path) -> None:
     audited = json.loads(run_cli("audit", "--as-of", AS_OF, "--format", "json",
-                                 "--identity", DEMO_KEY, cwd=REPO).stdout)["findings"]
+                                 "--identity", DEMO_KEY, cwd=demo_root).stdout)["findings"]
     assert {f["rule"] for f in audited} >= {"zombie", "unreported", "late_filing",
                                             "duplicate_platform", "unrectified"}
     rows = annex1(demo_reports / f"20261123{CITY}新媒体(网站)统计.xlsx")
@@ -64,14 +64,14 @@ def test_every_account_the_audit_flags_is_a_problem_in_annex1_and_annex2(
     assert totals["排查出有问题的新媒体（网站）数量（个）"] == len(problems)
 
 
-def test_no_form_shows_a_number_the_filings_did_not_state(run_cli, demo_reports: Path) -> None:
+def test_no_form_shows_a_number_the_filings_did_not_state(run_cli, demo_reports: Path, demo_root: Path) -> None:
     rows = annex1(demo_reports / f"20261123{CITY}新媒体(网站)统计.xlsx")
     silent = next(r for r in rows if r[1] == "示例师院图书馆座位预约")  # reports no posts
     assert silent[10] is None and "活跃情况未填报" in silent[5]
     stated = next(r for r in rows if r[1] == "示例一中" and r[4] == "抖音号")
     assert stated[10] == 118  # posts: 2026: 118 in its filing
     assert all(r[10] != 0 for r in rows)  # no filing states 0 posts
-    audit = run_cli("audit", "--as-of", AS_OF, cwd=REPO).stdout
+    audit = run_cli("audit", "--as-of", AS_OF, cwd=demo_root).stdout
     assert "自开通" not in audit and "示例师院图书馆座位预约" in audit
 
 
@@ -125,10 +125,10 @@ def test_an_empty_period_says_none(run_cli, registry: Path, tmp_path: Path,
 
 
 @pytest.mark.libreoffice
-def test_the_xls_keeps_fonts_frozen_rows_and_row_heights(run_cli, tmp_path: Path) -> None:
+def test_the_xls_keeps_fonts_frozen_rows_and_row_heights(run_cli, tmp_path: Path, demo_root: Path) -> None:
     import xlrd
 
-    run_report(run_cli, REPO, tmp_path, "--format", "xls")
+    run_report(run_cli, demo_root, tmp_path, "--format", "xls")
     book = xlrd.open_workbook(str(tmp_path / f"20261123{CITY}新媒体(网站)统计.xls"),
                               formatting_info=True)
     sheet = book.sheet_by_name("附件1")

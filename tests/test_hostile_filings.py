@@ -198,7 +198,7 @@ def test_a_website_answer_that_is_no_text_still_makes_a_record() -> None:
     site.listed = [["weibo", "\ud800"]]
     text = record([site], date(2026, 12, 1))
     text.encode("utf-8")  # a lone surrogate would fail here
-    assert read_record(text)["filings/x.yaml"].findings
+    assert read_record(text)[1]["filings/x.yaml"].findings
 
 
 @pytest.mark.parametrize("args", [["audit", "--as-of", "2026/11/01"],

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from site_gen.spreadsheets.xlsx import NOTE_SEALED
 
-from .conftest import DEMO_AS_OF, DEMO_KEY, DISTRICT_KEY, REPO
+from .conftest import DEMO_AS_OF, DEMO_KEY, DISTRICT_KEY
 
 # The contact columns (0-based) of each form's table: 账号负责人姓名/手机号/微信号 in 附件1,
 # 主管领导/运维负责人/联系电话 in 附件4.
@@ -49,14 +49,14 @@ def forms_of(folder: Path) -> dict[tuple[str, str, str], object]:
 
 @pytest.fixture(scope="module")
 def three_runs(tmp_path_factory: pytest.TempPathFactory,
-               no_libreoffice_path: str) -> dict[str, Path]:
+               no_libreoffice_path: str, demo_root: Path) -> dict[str, Path]:
     """The demo's reports with no key, the district's key and the city's key, one date."""
     from .conftest import invoke_without_libreoffice
 
     folders = {}
     for name, key in (("none", None), ("district", DISTRICT_KEY), ("city", DEMO_KEY)):
         out = tmp_path_factory.mktemp(f"report-{name}")
-        args = ["--root", REPO, "report", "--out", out, "--as-of", DEMO_AS_OF,
+        args = ["--root", demo_root, "report", "--out", out, "--as-of", DEMO_AS_OF,
                 "--sent-on", DEMO_AS_OF]
         done = invoke_without_libreoffice(no_libreoffice_path, *args,
                                           *(["--identity", key] if key else []))

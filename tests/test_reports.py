@@ -43,8 +43,8 @@ def annex1_rows(ws) -> list[list[object]]:
 
 
 @pytest.mark.libreoffice
-def test_every_bureau_gets_its_workbooks(run_cli, tmp_path: Path) -> None:
-    names = report(run_cli, REPO, tmp_path, "--as-of", "2026-11-23")
+def test_every_bureau_gets_its_workbooks(run_cli, tmp_path: Path, demo_root: Path) -> None:
+    names = report(run_cli, demo_root, tmp_path, "--as-of", "2026-11-23")
     expected = []
     for short in ("东城区教育局", CITY, "西城区教育局"):
         expected += [f"20261123{short}新媒体(网站)统计.xlsx", f"20261123{short}新媒体(网站)统计.zip",
@@ -92,8 +92,8 @@ def test_annex1_looks_like_the_form(demo_reports: Path) -> None:
     assert {r[6] for r in data} <= {"是", "否", "-"} and {r[7] for r in data} <= {"是", "否"}
 
 
-def test_annex2_agrees_with_annex1(run_cli, tmp_path: Path, without_libreoffice: None) -> None:
-    report(run_cli, REPO, tmp_path, "--as-of", "2025-12-31")
+def test_annex2_agrees_with_annex1(run_cli, tmp_path: Path, without_libreoffice: None, demo_root: Path) -> None:
+    report(run_cli, demo_root, tmp_path, "--as-of", "2025-12-31")
     wb = load_workbook(tmp_path / f"20251231{CITY}新媒体(网站)统计.xlsx")
     ws2 = wb["附件2"]
     assert ws2["A2"].value == "新媒体（网站）基本情况汇总表"
@@ -126,8 +126,8 @@ def test_annex2_agrees_with_annex1(run_cli, tmp_path: Path, without_libreoffice:
 
 
 def test_annex4_lists_the_years_filing_events(run_cli, tmp_path: Path,
-                                              without_libreoffice: None) -> None:
-    report(run_cli, REPO, tmp_path, "--as-of", "2025-12-31", "--unit", "xicheng")
+                                              without_libreoffice: None, demo_root: Path) -> None:
+    report(run_cli, demo_root, tmp_path, "--as-of", "2025-12-31", "--unit", "xicheng")
     ws = load_workbook(tmp_path / "20251231西城区教育局新媒体(网站)备案汇总表.xlsx")["附件4"]
     assert ws["A2"].value == "新媒体（网站）备案汇总表"
     assert [c.value for c in ws[3]] == ["序号", "账号（网站/APP）名称", "账号ID（网址）", "开设部门",
@@ -136,7 +136,7 @@ def test_annex4_lists_the_years_filing_events(run_cli, tmp_path: Path,
     events = [list(r) for r in ws.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     assert [(e[1], e[5], e[10]) for e in events] == [("西城教育", "微博", "注销")]
     assert ws.cell(ws.max_row, 1).value.startswith("注：备案类型包括开设、变更、注销")
-    report(run_cli, REPO, tmp_path / "y2026", "--as-of", "2026-11-23", "--unit", "xicheng")
+    report(run_cli, demo_root, tmp_path / "y2026", "--as-of", "2026-11-23", "--unit", "xicheng")
     ws26 = load_workbook(tmp_path / "y2026" / "20261123西城区教育局新媒体(网站)备案汇总表.xlsx")["附件4"]
     events = [list(r) for r in ws26.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
     assert [(e[1], e[10]) for e in events] == [("红旗小学", "开设")]
@@ -190,8 +190,8 @@ def test_cells_stay_text(run_cli, tmp_path: Path, without_libreoffice: None) -> 
 
 
 def test_unit_forms(run_cli, tmp_path: Path, demo_reports: Path,
-                    without_libreoffice: None) -> None:
-    names = report(run_cli, REPO, tmp_path, "--as-of", "2026-11-23", "--unit",
+                    without_libreoffice: None, demo_root: Path) -> None:
+    names = report(run_cli, demo_root, tmp_path, "--as-of", "2026-11-23", "--unit",
                    "filings/shifan-xueyuan")
     forms = [n for n in names if n.endswith("备案登记表.xlsx")]
     assert forms == sorted(["20261123示例师院新媒体(网站)备案登记表.xlsx",
@@ -220,9 +220,9 @@ def test_unit_forms(run_cli, tmp_path: Path, demo_reports: Path,
 
 
 @pytest.mark.libreoffice  # the .zip of .xls too
-def test_output_is_deterministic(run_cli, tmp_path: Path) -> None:
-    report(run_cli, REPO, tmp_path / "a", "--as-of", "2026-11-23", "--unit", "dongcheng")
-    report(run_cli, REPO, tmp_path / "b", "--as-of", "2026-11-23", "--unit", "dongcheng")
+def test_output_is_deterministic(run_cli, tmp_path: Path, demo_root: Path) -> None:
+    report(run_cli, demo_root, tmp_path / "a", "--as-of", "2026-11-23", "--unit", "dongcheng")
+    report(run_cli, demo_root, tmp_path / "b", "--as-of", "2026-11-23", "--unit", "dongcheng")
     for file in (tmp_path / "a").iterdir():
         assert file.read_bytes() == (tmp_path / "b" / file.name).read_bytes(), file.name
 
@@ -255,10 +255,10 @@ def test_bad_options_and_bad_data(run_cli, tmp_path: Path) -> None:
 @pytest.mark.skipif(not os.environ.get("CI") and shutil.which("soffice") is None
                     and shutil.which("libreoffice") is None,
                     reason="needs LibreOffice (.ci/run installs it; under CI this never skips)")
-def test_legacy_xls(run_cli, tmp_path: Path) -> None:
+def test_legacy_xls(run_cli, tmp_path: Path, demo_root: Path) -> None:
     import xlrd
 
-    names = report(run_cli, REPO, tmp_path, "--as-of", "2026-11-23", "--unit", "dongcheng",
+    names = report(run_cli, demo_root, tmp_path, "--as-of", "2026-11-23", "--unit", "dongcheng",
                    "--format", "xls")
     assert "20261123东城区教育局新媒体(网站)统计.xls" in names
     assert "20261123东城区教育局新媒体(网站)备案汇总表.xls" in names

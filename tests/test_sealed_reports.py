@@ -77,13 +77,13 @@ def private_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def sealed(tmp_path_factory: pytest.TempPathFactory, private_keys: dict[str, Path],
-           no_libreoffice_path: str) -> Path:
+           no_libreoffice_path: str, demo_root: Path) -> Path:
     """The demo registry's reports, sealed, made once. Without LibreOffice: the bundles hold
     the .xlsx only (``XLSX``); ``test_with_unit_the_bundle_holds_the_units_forms`` checks a
     bundle with the .zip of .xls."""
     out = tmp_path_factory.mktemp("sealed")
     done = invoke_without_libreoffice(
-        no_libreoffice_path, "--root", REPO, "report", "--seal", "--out", out, "--as-of", SENT,
+        no_libreoffice_path, "--root", demo_root, "report", "--seal", "--out", out, "--as-of", SENT,
         "--sent-on", SENT, "--identity", private_keys["city"])
     assert done.returncode == 0, done
     assert "警告" not in done.stderr, done  # a private key file: no warning
@@ -135,8 +135,8 @@ def test_the_zip_is_deterministic(tmp_path: Path) -> None:
 
 @pytest.mark.libreoffice
 def test_with_unit_the_bundle_holds_the_units_forms(tmp_path: Path,
-                                                     private_keys: dict[str, Path]) -> None:
-    done = cli("--root", REPO, "report", "--seal", "--unit", "dongcheng", "--out", tmp_path,
+                                                     private_keys: dict[str, Path], demo_root: Path) -> None:
+    done = cli("--root", demo_root, "report", "--seal", "--unit", "dongcheng", "--out", tmp_path,
                "--as-of", SENT, "--sent-on", SENT, "--identity", private_keys["district"])
     assert done.returncode == 0, done
     assert [p.name for p in tmp_path.iterdir()] == [bundle(EAST)]
@@ -150,8 +150,8 @@ def test_with_unit_the_bundle_holds_the_units_forms(tmp_path: Path,
 @pytest.mark.skipif(not os.environ.get("CI") and shutil.which("soffice") is None,
                     reason="needs LibreOffice (.ci/run installs it; under CI this never skips)")
 @pytest.mark.libreoffice
-def test_sealed_xls_reports(tmp_path: Path, private_keys: dict[str, Path]) -> None:
-    done = cli("--root", REPO, "report", "--seal", "--format", "xls", "--unit", "xicheng",
+def test_sealed_xls_reports(tmp_path: Path, private_keys: dict[str, Path], demo_root: Path) -> None:
+    done = cli("--root", demo_root, "report", "--seal", "--format", "xls", "--unit", "xicheng",
                "--out", tmp_path, "--as-of", SENT, "--sent-on", SENT,
                "--identity", private_keys["city"])
     assert done.returncode == 0, done
@@ -164,9 +164,9 @@ def test_sealed_xls_reports(tmp_path: Path, private_keys: dict[str, Path]) -> No
 
 def test_sealing_is_the_default_under_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          private_keys: dict[str, Path],
-                                         without_libreoffice: None) -> None:
+                                         without_libreoffice: None, demo_root: Path) -> None:
     monkeypatch.setenv("CI", "true")
-    args = ("--root", REPO, "report", "--unit", "xicheng", "--as-of", SENT, "--sent-on", SENT,
+    args = ("--root", demo_root, "report", "--unit", "xicheng", "--as-of", SENT, "--sent-on", SENT,
             "--identity", private_keys["city"])
     done = cli(*args, "--out", tmp_path / "default")
     assert done.returncode == 0, done

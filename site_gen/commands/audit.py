@@ -8,12 +8,11 @@ from pathlib import Path
 import click
 
 from ..audit import FORMATS, audit
-from ..rules import check_registry
 from ..workdays import CalendarError, registry_calendar
 from . import registry_root, sealed_notes, unit_argument
+from .asof import registry_of_day
 from .contacts import identities
 from .probe import probe_record
-from .progress import reading
 
 
 def run_audit(root: Path, today: date, unit_path: str | None, output_format: str,
@@ -21,14 +20,14 @@ def run_audit(root: Path, today: date, unit_path: str | None, output_format: str
     """Print the audit of ``root`` (or of one unit's subtree) as of ``today``; return the
     exit status."""
     keys = identities(identity)
-    probed = probe_record(probe_file)
+    probed = probe_record(probe_file, today)
     try:  # the registry's own holiday file (holidays.yaml), with the bundled calendar
         with registry_calendar(registry_root(root)):
-            with reading() as progress:
-                outcome = check_registry(root, progress=progress, identities=keys)
+            day = registry_of_day(root, today, keys)
+            outcome = day.outcome
             top = unit_argument(outcome.registry, unit_path)
-            click.echo(FORMATS[output_format](audit(outcome.registry, today, top, probed),
-                                              today.isoformat()), nl=False)
+            found = audit(outcome.registry, today, top, probed, day.snapshot.late)
+            click.echo(FORMATS[output_format](found, today.isoformat()), nl=False)
     except CalendarError as exc:  # only reading the holiday file raises it
         click.echo(str(exc), err=True)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -76,12 +77,18 @@ _SOURCES = {"feed": "取自网站的 RSS/Atom", "sitemap": "取自网站地图 s
             "header": "取自首页的 Last-Modified", "": ""}
 
 
-def probe_record(path: Path | None) -> dict[str, Site] | None:
-    """The probe record given to ``--probe``, read and checked."""
+def probe_record(path: Path | None, as_of: date | None = None) -> dict[str, Site] | None:
+    """The probe record given to ``--probe``, read and checked. A probe made after the
+    ``as_of`` day saw the websites later than that day: it is not used (and the run says so)."""
     if path is None:
         return None
     try:
-        return read_record(path.read_text("utf-8"))
+        probed_on, sites = read_record(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
         raise UsageError(f"--probe：无法读取探测记录 {path}（{error}）。"
                          "请用 site-gen probe --out 生成。") from None
+    if as_of is not None and probed_on and probed_on > as_of.isoformat():
+        click.echo(f"注意：探测记录 {path} 是 {probed_on} 做的，晚于统计日 {as_of}，"
+                   "不能说明当天的网站情况，本次没有使用。", err=True)
+        return None
+    return sites

@@ -15,16 +15,15 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from ..history import SHALLOW_WARNING, read_history
+from ..history import SHALLOW_WARNING
 from ..reporters import format_text
-from ..rules import check_registry
 from ..spreadsheets import legacy, write_reports
 from ..spreadsheets.sealed import seal_bundle, unsealable
 from ..workdays import CalendarError, registry_calendar
 from . import registry_root, sealed_notes, unit_argument
+from .asof import registry_of_day
 from .contacts import identities
 from .probe import probe_record
-from .progress import reading
 
 
 def sealing_wanted(seal: bool | None, has_keys: bool) -> bool:
@@ -61,12 +60,13 @@ def _run_report(root: Path, out: Path, as_of: date, unit_path: str | None,
         raise UsageError(f"--out {out} 在登记库的 filings/、docs/ 或根目录里：报表含个人信息，"
                          "写在这里会被一起提交。请用 dist/reports（已在 .gitignore 中）或仓库外的目录。")
     keys = identities(identity)
-    probed = probe_record(probe_file)
-    with reading() as progress:
-        outcome = check_registry(registry_root(root), progress=progress, identities=keys)
+    probed = probe_record(probe_file, as_of)
+    day = registry_of_day(registry_root(root), as_of, keys)
+    outcome = day.outcome
     if outcome.errors:
         click.echo(format_text(outcome.files, outcome.problems), nl=False)
-        click.echo("登记库有错误，没有生成报表。", err=True)
+        click.echo(f"登记库{'在 ' + cut_off + ' 的版本' if day.snapshot.commit else ''}有错误，"
+                   "没有生成报表。", err=True)
         return 1
     registry = outcome.registry
     if unit_path is not None:
@@ -83,13 +83,14 @@ def _run_report(root: Path, out: Path, as_of: date, unit_path: str | None,
                        "加密后没有人能打开。请先在这些单位或上级单位的 _unit.yaml 中填写 contact_keys"
                        "（见 docs/contacts.md）。没有生成任何报表。", err=True)
             return 1
-    history = read_history(root, keys)
+    history = day.history(root, keys)
     if history.shallow:
         click.echo(SHALLOW_WARNING, err=True, nl=False)
     if not sealed:
         try:
             written = write_reports(registry, history, tops, cut_off, sending, out,
-                                    output_format == "xls", unit_path, probed)
+                                    output_format == "xls", unit_path, probed,
+                                    day.snapshot.late)
         except legacy.ConversionError as exc:
             click.echo(str(exc), err=True)
             return 1
@@ -103,7 +104,8 @@ def _run_report(root: Path, out: Path, as_of: date, unit_path: str | None,
     with tempfile.TemporaryDirectory(prefix="site-gen-sealed-") as private:
         try:
             written = write_reports(registry, history, tops, cut_off, sending, Path(private),
-                                    output_format == "xls", unit_path, probed)
+                                    output_format == "xls", unit_path, probed,
+                                    day.snapshot.late)
         except legacy.ConversionError as exc:
             click.echo(str(exc), err=True)
             return 1

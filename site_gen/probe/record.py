@@ -36,9 +36,12 @@ def record(sites: Iterable[Site], today: date) -> str:
                             ensure_ascii=False, indent=1) + "\n")
 
 
-def read_record(text: str) -> dict[str, Site]:
-    """A probe record's sites by file (ValueError when it is not one)."""
+def read_record(text: str) -> tuple[str | None, dict[str, Site]]:
+    """A probe record's day (None when it has none) and its sites by file (ValueError when
+    it is not one)."""
     data = json.loads(text)
     if not isinstance(data, dict) or not isinstance(data.get("sites"), list):
         raise ValueError("不是 site-gen probe 写的记录")
-    return {s["file"]: Site(**s) for s in data["sites"]}
+    day = data.get("probed_on")
+    return (day if isinstance(day, str) else None,
+            {s["file"]: Site(**s) for s in data["sites"]})

@@ -124,13 +124,15 @@ def private_copy(source: Path, target: Path) -> Path:
 
 def write_reports(registry: Registry, history: History, tops: list[Unit], as_of: str,
                   sent_on: str, out: Path, xls: bool, unit_path: str | None,
-                  probed: Mapping[str, Site] | None = None) -> Written:
+                  probed: Mapping[str, Site] | None = None,
+                  late: Mapping[str, str] | None = None) -> Written:
     """Every bureau's workbooks (``tops``), and with ``unit_path`` the units' own forms.
-    The audit (with a probe record, ``probed``) is made once for all bureaus; LibreOffice
+    The audit (with a probe record, ``probed``, and for a past day the accounts filed after
+    it, ``late``) is made once for all bureaus; LibreOffice
     runs once for all conversions. Every file is written with mode 0600 (``private_copy``).
     Raises ``legacy.ConversionError`` when ``xls`` is asked for and cannot be made."""
     out.mkdir(parents=True, exist_ok=True)
-    findings = audit(registry, date.fromisoformat(as_of), probed=probed)
+    findings = audit(registry, date.fromisoformat(as_of), probed=probed, late=late)
     by_file: dict[str, list[Finding]] = defaultdict(list)  # 附件1 reports the audit's problems
     for finding in findings:
         by_file[finding.file].append(finding)

@@ -163,6 +163,8 @@ def finding_remark(finding: Finding) -> str | None:
         return f"同一平台有 {d['count']} 个在用账号"
     if finding.rule == "annual_review_due":
         return f"年审到期：应于 {d['due']} 前年审"
+    if finding.rule == "filed_after_cutoff":
+        return f"截止日后补录：{d['filed']} 才备案"
     if finding.rule == "unreported":
         missing = d.get("missing")
         return f"未填报：{'、'.join(map(str, missing))}" if isinstance(missing, list) else None
@@ -179,7 +181,8 @@ def statistics_row(account: Account, unit: Unit, year: str, as_of: str,
     active = active_at(account, as_of)
     self_reported = inspection.result if inspection and inspection.result != "无问题" else None
     # A-UNRECTIFIED is the self-reported problem seen by the audit: said once, as 自查.
-    audited = [f for f in findings if f.code != "A-UNRECTIFIED"]
+    # A remark-only finding (filed after the as-of day) explains the row in 备注 only.
+    audited = [f for f in findings if f.code != "A-UNRECTIFIED" and not f.remark_only]
     parts = ([f"自查：{self_reported}"] if self_reported else []) + [finding_label(f) for f in audited]
     problem = bool(parts)
     rectified = problem and (not active or (not audited and bool(inspection and inspection.rectified)))
