@@ -177,3 +177,31 @@ def test_outside_git_the_run_says_it_dates_back(run_cli, tmp_path: Path) -> None
                                    "2026-10-28"))
     findings, said = audit_of(run_cli, tmp_path, "2026-10-31")
     assert "不在 Git 仓库里" in said and "之后的变更也算在内" in said
+
+
+def annex3(out: Path, day: str) -> dict[str, object]:
+    """The unit's 附件3 sheets by account name (the 目录 lists them)."""
+    wb = load_workbook(out / f"{day.replace('-', '')}测试一中新媒体(网站)备案登记表.xlsx")
+    listed = [r for r in wb["目录"].iter_rows(min_row=3, values_only=True) if r[0]]
+    return {str(r[1]).removesuffix("（变更）"): (wb[str(r[5])], r) for r in listed}
+
+
+@pytest.mark.git
+def test_annex3_says_the_latest_filing_event_of_the_day(run_cli, dated: Path, tmp_path: Path,
+                                                        without_libreoffice: None) -> None:
+    for day in ("2026-10-31", "2026-11-30"):
+        done = run_cli("--root", str(dated), "report", "--no-seal", "--unit", "school",
+                       "--as-of", day, "--sent-on", day, "--out", str(tmp_path / day))
+        assert done.returncode == 0, done
+    before, after = annex3(tmp_path / "2026-10-31", "2026-10-31"), annex3(
+        tmp_path / "2026-11-30", "2026-11-30")
+    sheet, listed = before["东风"]
+    assert sheet["D8"].value == "开设" and sheet["B4"].value == "东风" and listed[4] == "开设"
+    assert sheet["D4"].value == "1000000001"  # the ID, not an address
+    # 11-12's rename is a 变更: the item named in 备案类型, its cell marked, the rest not.
+    sheet, listed = after["东风发布"]
+    assert sheet["D8"].value == "变更：账号/网站/APP 名称" == listed[4]
+    assert sheet["B4"].value == "东风发布（变更）" and sheet["B4"].font.b
+    assert sheet["D4"].value == "1000000001" and not sheet["D4"].font.b
+    assert after["老号"][0]["D8"].value == "注销" and after["新号"][0]["D8"].value == "开设"
+    assert before["老号"][0]["D8"].value == "开设"  # closed only on 11-30

@@ -144,8 +144,13 @@ def test_the_xls_keeps_fonts_frozen_rows_and_row_heights(run_cli, tmp_path: Path
     summary = xlrd.open_workbook(str(tmp_path / f"20261123{CITY}新媒体(网站)备案汇总表.xls"),
                                  formatting_info=True).sheet_by_name("附件4")
     assert summary.panes_are_frozen and summary.horz_split_pos == 3
-    links = [r for r in range(3, summary.nrows) if len(str(summary.cell_value(r, 2))) > 40]
-    assert links and all(summary.rowinfo_map[r].height / 20 >= 30 for r in links)  # wrapped
+    # A text wider than its column (a Chinese character is two units) wraps: two lines.
+    from site_gen.spreadsheets.xlsx import ANNEX4_WIDTHS
+
+    long = [r for r in range(3, summary.nrows) if isinstance(summary.cell_value(r, 0), float)
+            and any(2 * len(str(summary.cell_value(r, c))) > width
+                    for c, width in enumerate(ANNEX4_WIDTHS))]
+    assert long and all(summary.rowinfo_map[r].height / 20 >= 30 for r in long)  # wrapped
 
 
 def test_the_compound_file_holds_large_workbooks(tmp_path: Path) -> None:
@@ -187,3 +192,32 @@ def test_no_module_outside_commands_prints_or_asks() -> None:
              if "commands" not in path.parts and path.name != "__main__.py"
              and speaking.search(path.read_text("utf-8"))]
     assert found == []
+
+
+def test_unit_forms_print_whole(run_cli, tmp_path: Path, without_libreoffice: None) -> None:
+    """Rows grow with their content, a website shows its address, the 目录 is a bordered table
+    in the forms' fonts."""
+    from .conftest import build_case
+
+    root = build_case(CASES / "valid" / "website-url-subdomain", tmp_path / "registry")
+    site = root / "filings" / "school" / "website--ceshi1z.example.yaml"
+    address = "https://jw.ceshi1z.example/" + "xinxigongkai/" * 8 + "index.html"
+    site.write_text(site.read_text("utf-8").replace(
+        '"https://JW.ceshi1z.example/index.html"', f'"{address}"').replace(
+        "name: 测试一中", "name: 测试市第一中学教务处信息公开与招生考试服务网站"), "utf-8")
+    run_report(run_cli, root, tmp_path / "out", "--unit", "school", as_of="2024-12-31")
+    wb = load_workbook(tmp_path / "out" / f"{AS_OF.replace('-', '')}测试一中新媒体(网站)备案登记表.xlsx")
+    sheet = wb["附件3-001"]
+    assert sheet["D4"].value == address  # a website has no ID but its address
+    lines = -(-len(address) * 1.1 // (26 * 10 / 11 - 1.5))  # the address wraps this often
+    assert sheet.row_dimensions[4].height >= lines * 15 > 30
+    assert sheet.row_dimensions[5].height == 30  # short rows keep room to write by hand
+    review = wb["年审-001"]
+    assert review["B6"].value == address and review.row_dimensions[6].height > 30
+    index = wb["目录"]
+    assert index["A1"].value == "测试市第一中学新媒体（网站）备案登记表目录"
+    assert [c.value for c in index[2]] == ["序号", "账号名称", "平台", "账号 ID/网址", "备案类型",
+                                           "附件3", "年审"]
+    assert index["A2"].font.name == "黑体" and index["B3"].font.name == "宋体"
+    assert all(c.border.top.style == "thin" for c in index[3])
+    assert index.row_dimensions[3].height > 20  # the long name and address wrap

@@ -211,7 +211,10 @@ def test_unit_forms(run_cli, tmp_path: Path, demo_reports: Path,
     assert annex3["A4"].border.top.style == "thin"
     assert wb["年审-001"]["D6"].value == "—"  # a mini program has no WeChat account type
     review = wb["年审-002"]
-    assert review["A2"].value == "新媒体账号备案表（年审）"
+    # Seed 001's title, with the body it is filed with (the library's college) for the seed's.
+    assert review["A2"].value == "示例师范学院新媒体账号备案表（年审）"
+    assert [review[f"A{r}"].value for r in (11, 12, 13)] == [
+        "单位意见", "学校新闻中心\n办公室意见", "党委宣传部意见"]
     assert review["A3"].value == "创建单位" and review["B3"].value == "示例师范学院图书馆"
     assert "☑服务号" in review["D6"].value and "☐订阅号" in review["D6"].value
     assert "单位负责人签字" in review["B11"].value and "B11:D11" in review.merged_cells

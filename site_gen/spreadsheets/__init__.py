@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..audit import Finding, audit
-from ..history import History
+from ..history import NO_HISTORY, History
 from ..model import ROOT, Account, Registry, Unit
 from ..probe import Site
 from . import forms, legacy, rows, xlsx
@@ -92,17 +92,20 @@ def _workbooks(registry: Registry, unit: Unit, as_of: str, sent_on: str, work: P
 
 
 def write_unit_forms(registry: Registry, top: str, as_of: str, sent_on: str,
-                     out: Path) -> list[Path]:
-    """附件3 and 年审 workbooks for ``top`` and every unit below it that has accounts."""
+                     out: Path, history: History = NO_HISTORY) -> list[Path]:
+    """附件3 and 年审 workbooks for ``top`` and every unit below it that has accounts; 附件3's
+    备案类型 is each account's latest filing event up to ``as_of`` (from ``history``)."""
     by_unit: dict[str, list[Account]] = defaultdict(list)
     for account in rows.listed_accounts(registry, top, as_of):  # one pass, in 序号 order
         by_unit[account.unit].append(account)
+    events = rows.latest_events(registry, top, as_of, history)
     written = []
     for unit in rows.subtree_units(registry, top):
         accounts = by_unit.get(unit.path)
         if accounts:
             path = out / (file_stem(unit, sent_on, "备案登记表") + ".xlsx")
-            forms.write_forms(path, unit, accounts, as_of)
+            above = registry.units.get(unit.parent) if unit.parent is not None else None
+            forms.write_forms(path, unit, accounts, as_of, events, (above or unit).name)
             written.append(path)
     return written
 
@@ -182,6 +185,7 @@ def write_reports(registry: Registry, history: History, tops: list[Unit], as_of:
         if unit_path is not None:  # then ``tops`` is this one unit
             forms_folder = work / "forms"
             forms_folder.mkdir()
-            for made in write_unit_forms(registry, unit_path, as_of, sent_on, forms_folder):
+            for made in write_unit_forms(registry, unit_path, as_of, sent_on, forms_folder,
+                                         history):
                 publish(unit_path, made)
     return done

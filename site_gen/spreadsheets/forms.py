@@ -1,10 +1,20 @@
 """The per-account forms a unit keeps itself: 附件3 新媒体（网站）备案登记表 (seed 002)
 and 新媒体账号备案表（年审） (seed 001), one printable A4 sheet per account per form,
-with the signature and stamp boxes left blank for ink."""
+with the signature and stamp boxes left blank for ink.
+
+* 附件3's 备案类型 is the account's latest filing event up to the as-of day, from Git history
+  (``rows.latest_events``): 开设, 变更 (with the items it changed, each also marked
+  “（变更）” in its own cell, as seed 002 asks) or 注销. 账号 ID/网址 is the ID; a website
+  shows its address (``rows.id_or_address``).
+* The 年审 form keeps seed 001's title, with the unit's supervising unit (the body the form is
+  filed with, as the seed's 郑州西亚斯学院 for its departments) in place of the seed's
+  name, and its three opinion rows as the seed names them.
+* Rows grow with their content (``sheetxml.row_height``), so nothing is clipped in print; the
+  目录 sheet has the forms' fonts and borders."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -14,15 +24,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..labels import PLATFORMS, yes_no
 from ..model import Account, Person, Unit
-from .rows import person, staff
-from .sheetxml import BOX, TITLE, save
+from .rows import CHANGED, UNIT_TITLE, FilingEvent, id_or_address, person, staff
+from .sheetxml import BOX, TITLE, row_height, save
 
 # The printed forms use 11-point text (the wide bureau tables use 10); borders are shared.
 BODY = Font(name="宋体", size=11)
 HEAD = Font(name="黑体", size=11)
+MARKED = Font(name="宋体", size=11, bold=True)  # a cell a 变更 changed
 WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 WIDTHS = (18, 26, 18, 26)
+# row_height reckons in 10-point text; these forms print 11-point: the columns hold less.
+FITS = tuple(width * 10 / 11 for width in WIDTHS)
+LINE = 15.0  # one line of 11-point 宋体, with leading
+ROW = 30.0  # the forms' least row height (room to write by hand)
 WECHAT_BOXES = (("subscription", "订阅号"), ("service", "服务号"), ("enterprise", "企业号"))
 
 
@@ -65,57 +80,110 @@ def _page(ws: Worksheet, label: str, title: str) -> None:
     ws.row_dimensions[2].height = 36
 
 
-def filing_kind(account: Account) -> str:
-    return "注销" if account.deregistered_on else "开设"
+def _grow(ws: Worksheet, first: int, last: int) -> None:
+    """Each row from ``first`` to ``last`` high enough for its text (at least ``ROW``)."""
+    for row in range(first, last + 1):
+        values = [ws.cell(row, column).value for column in range(1, 5)]
+        ws.row_dimensions[row].height = max(ROW, row_height(values, FITS, LINE))
 
 
-def annex3_sheet(ws: Worksheet, unit: Unit, account: Account) -> None:
-    """附件3 新媒体（网站）备案登记表."""
+# The 附件3 cell that shows each reported field (a dotted path's first part, or the whole
+# path for the people), marked “（变更）” when a 变更 changed it.
+ANNEX3_CELL_OF = {"name": "B4", "account_id": "D4", "url": "D4", "certified_subject": "D5",
+                  "verified": "D5", "platform": "B6", "wechat_kind": "B6", "opened_on": "D6",
+                  "department": "B8", "contacts.supervisor": "B10", "contacts.ops_lead": "B11"}
+STAFF_ROWS = 5
+
+
+def _marked(event: FilingEvent | None) -> set[str]:
+    """The 附件3 cells a 变更 changed (its fields, and 开设部门 when the filing moved)."""
+    if event is None:
+        return set()
+    cells = {ref for path in event.fields for key, ref in ANNEX3_CELL_OF.items()
+             if path == key or path.startswith(key + ".")}
+    if any(path.startswith("contacts.staff") for path in event.fields):
+        cells.add("staff")  # the staff list changed: every filled place is marked
+    if event.moved or UNIT_TITLE in event.changed:
+        cells.add("B5")
+    return cells
+
+
+def filing_kind(event: FilingEvent | None, account: Account) -> str:
+    """备案类型: the latest event's kind, a 变更 with the items it changed."""
+    if event is None:
+        return "注销" if account.deregistered_on else "开设"
+    return f"{event.kind}：{'、'.join(event.changed)}" if event.changed else event.kind
+
+
+def annex3_sheet(ws: Worksheet, unit: Unit, account: Account,
+                 event: FilingEvent | None = None) -> None:
+    """附件3 新媒体（网站）备案登记表; ``event`` is the account's latest filing event."""
     _page(ws, "附件3", "新媒体（网站）备案登记表")
     _put(ws, "A3", f"填报部门（盖章）：{unit.name}", BODY, TOP_LEFT, "B3")
     _put(ws, "C3", "填表时间：　　　年　　月　　日", BODY, TOP_LEFT, "D3")
     platform = PLATFORMS[account.platform]
     if account.website and account.website.icp:
         platform += f"／{account.website.icp}"
-    rows = (("账号/网站/APP 名称", account.name, "账号 ID/网址", account.url or account.account_id),
+    rows = (("账号/网站/APP 名称", account.name, "账号 ID/网址", id_or_address(account)),
             ("开设部门", unit.name, "认证主体", account.certified_subject or "未认证"),
             ("开通平台/网站 ICP", platform, "开通时间", account.opened_on),
             ("粉丝量（关注数）", "" if account.followers is None else str(account.followers),
              "发布频次", account.posting_frequency or ""),
-            ("责任部门", account.department or "", "备案类型", filing_kind(account)))
+            ("责任部门", account.department or "", "备案类型", filing_kind(event, account)))
     _pairs(ws, 4, rows)
     for col, text in zip("ABCD", ("相关人员", "姓　名", "职　务", "电　话"), strict=True):
         _put(ws, f"{col}9", text, HEAD)
     contacts = account.contacts
     people: list[tuple[str, Person | None]] = [("主管领导", person(contacts, "supervisor")),
                                                ("运维负责人", person(contacts, "ops_lead"))]
-    people += [(f"工作人员 {i + 1}", who) for i, who in enumerate(staff(contacts, 5))]
+    people += [(f"工作人员 {i + 1}", who) for i, who in enumerate(staff(contacts, STAFF_ROWS))]
     for offset, (role, who) in enumerate(people):
         row = 10 + offset
         _put(ws, f"A{row}", role, HEAD)
         _put(ws, f"B{row}", who.name if who else "")
         _put(ws, f"C{row}", (who.title or "") if who else "")
         _put(ws, f"D{row}", who.phone if who else "")
+    marked = _marked(event)
+    if "staff" in marked:
+        marked.remove("staff")
+        filled = [f"B{12 + i}" for i in range(STAFF_ROWS) if ws[f"B{12 + i}"].value]
+        marked.update(filled or ["B12"])
+    for ref in sorted(marked):
+        ws[ref].value = f"{ws[ref].value or ''}{CHANGED}"
+        ws[ref].font = MARKED
     _put(ws, "A17", "主管部门意见：\n\n\n\n\n　　　　　　　　　　　　　　　　　　主管单位（盖章）\n"
          "　　　　　　　　　　　　　　　　　　　　年　　月　　日", BODY, TOP_LEFT, "D17")
     ws.row_dimensions[17].height = 130
     _grid(ws, 4, 17)
-    for row in range(4, 17):
-        ws.row_dimensions[row].height = 30
+    _grow(ws, 4, 16)
     _put(ws, "A18", "注：备案类型包括开设、变更、注销，变更项需在相应栏内标记；不涉及的栏目可空白。"
          "填报部门、主管部门留存。", BODY, TOP_LEFT, "D18")
     ws.row_dimensions[18].height = 32
 
 
-def review_sheet(ws: Worksheet, unit: Unit, account: Account) -> None:
-    """Seed 001's 新媒体账号备案表（年审）."""
-    _page(ws, "", "新媒体账号备案表（年审）")
+# Seed 001's opinion rows, as it names them, each with its signature line (the second has no
+# stamp in the seed).
+OPINIONS = (
+    ("单位意见", "单位负责人签字：　　　　　　　　（加盖单位公章）"),
+    ("学校新闻中心\n办公室意见", "单位负责人签字："),
+    ("党委宣传部意见", "单位负责人签字：　　　　　　　　（加盖单位公章）"),
+)
+
+
+def review_title(institution: str) -> str:
+    """Seed 001's title, 郑州西亚斯学院新媒体账号备案表（年审）, for ``institution``."""
+    return f"{institution}新媒体账号备案表（年审）"
+
+
+def review_sheet(ws: Worksheet, unit: Unit, account: Account, institution: str) -> None:
+    """Seed 001's 新媒体账号备案表（年审）, filed with ``institution`` (the supervising unit)."""
+    _page(ws, "", review_title(institution))
     kinds = "　".join(("☑" if account.wechat_kind == code else "☐") + label
                      for code, label in WECHAT_BOXES)
     rows = (("创建单位", unit.name, "媒体平台", PLATFORMS[account.platform]),
             ("账号名称", account.name, "是否认证", yes_no(account.verified)),
             ("内容范围", account.content_scope or "", "创建时间", account.opened_on),
-            ("账号 ID", account.account_id, "账号类型", kinds if account.wechat_kind else "—"))
+            ("账号 ID", id_or_address(account), "账号类型", kinds if account.wechat_kind else "—"))
     _pairs(ws, 3, rows)
     lead = person(account.contacts, "ops_lead")
     _put(ws, "A7", "管理队伍", HEAD, WRAP, "A10")
@@ -126,40 +194,65 @@ def review_sheet(ws: Worksheet, unit: Unit, account: Account) -> None:
         row = 8 + i
         _put(ws, f"B{row}", "管理员", HEAD)
         _put(ws, f"C{row}", who.name if who else "", BODY, WRAP, f"D{row}")
-    for offset, opinion in enumerate(("单位意见", "上级主管部门意见", "宣传部门意见")):
+    for offset, (opinion, signature) in enumerate(OPINIONS):
         row = 11 + offset
         _put(ws, f"A{row}", opinion, HEAD)
-        _put(ws, f"B{row}", "\n\n单位负责人签字：　　　　　　　　（加盖单位公章）\n"
-             "　　　　　　　　　　　　　　　　　年　　月　　日", BODY, TOP_LEFT, f"D{row}")
+        _put(ws, f"B{row}", f"\n\n{signature}\n　　　　　　　　　　　　　　　　　年　　月　　日",
+             BODY, TOP_LEFT, f"D{row}")
         ws.row_dimensions[row].height = 90
     _grid(ws, 3, 13)
-    for row in range(3, 11):
-        ws.row_dimensions[row].height = 30
+    _grow(ws, 3, 10)
     _put(ws, "A14", "注：1. 此纸质备案表报主管部门备案，本单位留存一份。\n"
          "2. 账号名、管理队伍人员或维护方式发生变更，应以书面形式报主管部门备案。",
          BODY, TOP_LEFT, "D14")
     ws.row_dimensions[14].height = 40
 
 
-def write_forms(path: Path, unit: Unit, accounts: Sequence[Account], as_of: str) -> None:
-    """The unit's own workbook: a 目录 sheet, then 附件3 and 年审 for each account."""
+INDEX_HEADERS = ("序号", "账号名称", "平台", "账号 ID/网址", "备案类型", "附件3", "年审")
+INDEX_WIDTHS = (6, 26, 14, 30, 16, 12, 12)
+
+
+def _index(ws: Worksheet, unit: Unit, rows: Sequence[Sequence[object]]) -> None:
+    """The 目录 sheet: a title and a bordered table in the forms' fonts, rows that grow."""
+    for letter, width in zip("ABCDEFG", INDEX_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
+    _put(ws, "A1", f"{unit.name}新媒体（网站）备案登记表目录", TITLE, WRAP, "G1")
+    ws.row_dimensions[1].height = 36
+    for column, text in enumerate(INDEX_HEADERS, start=1):
+        _put(ws, f"{'ABCDEFG'[column - 1]}2", text, HEAD)
+    fits = tuple(width * 10 / 11 for width in INDEX_WIDTHS)
+    for number, values in enumerate(rows, start=3):
+        for column, value in enumerate(values, start=1):
+            _put(ws, f"{'ABCDEFG'[column - 1]}{number}", value)
+        ws.row_dimensions[number].height = max(20.0, row_height(values, fits, LINE))
+    for row in ws.iter_rows(min_row=2, max_row=len(rows) + 2, max_col=len(INDEX_HEADERS)):
+        for item in row:
+            item.border = BOX
+    ws.row_dimensions[2].height = 24
+    ws.page_setup.paperSize = "9"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = "2:2"
+    ws.freeze_panes = "A3"
+
+
+def write_forms(path: Path, unit: Unit, accounts: Sequence[Account], as_of: str,
+                events: Mapping[str, FilingEvent] | None = None,
+                institution: str | None = None) -> None:
+    """The unit's own workbook: a 目录 sheet, then 附件3 and 年审 for each account.
+    ``events``: each account's latest filing event (by file); ``institution``: the name
+    in the 年审 form's title (the unit the form is filed with; the unit's own without one)."""
     wb = Workbook()
     index = wb.active
     index.title = "目录"
-    index.append(["序号", "账号名称", "平台", "账号 ID", "附件3", "年审"])
+    listed = []
     for number, account in enumerate(accounts, start=1):
-        annex3_sheet(wb.create_sheet(f"附件3-{number:03d}"), unit, account)
-        review_sheet(wb.create_sheet(f"年审-{number:03d}"), unit, account)
-        index.append([number, account.name, PLATFORMS[account.platform], account.account_id,
-                      f"附件3-{number:03d}", f"年审-{number:03d}"])
-    for row in index.iter_rows(min_row=2):
-        for item in row:
-            if isinstance(item.value, str):
-                item.data_type = "s"
-    for col, width in zip("ABCDEF", (6, 26, 14, 26, 12, 12), strict=True):
-        index.column_dimensions[col].width = width
-    index.page_setup.paperSize = "9"
-    index.page_setup.fitToWidth, index.page_setup.fitToHeight = 1, 0
-    index.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    index.freeze_panes = "A2"
+        event = (events or {}).get(account.file)
+        annex3_sheet(wb.create_sheet(f"附件3-{number:03d}"), unit, account, event)
+        review_sheet(wb.create_sheet(f"年审-{number:03d}"), unit, account,
+                     institution or unit.name)
+        listed.append((number, account.name, PLATFORMS[account.platform], id_or_address(account),
+                       filing_kind(event, account), f"附件3-{number:03d}", f"年审-{number:03d}"))
+    _index(index, unit, listed)
     save(wb, path, as_of)

@@ -235,11 +235,22 @@ def summary_counts(rows: Iterable[StatisticsRow]) -> list[list[int]]:
 class FilingEvent:
     account: Account
     date: str
-    kind: str  # 开设, 变更 or 注销
+    kind: str  # 开设, 变更 or 注销 (开设（恢复） for a reopening)
     changed: tuple[str, ...] = ()  # for 变更: the reported items it changed, as titles
     columns: frozenset[int] = frozenset()  # 附件4 columns to mark as changed
+    fields: frozenset[str] = frozenset()  # for 变更: the meaningful fields it changed (dotted)
+    moved: bool = False  # for 变更: the filing moved to another unit
 
 
+def id_or_address(account: Account) -> str:
+    """账号 ID/网址 as the forms show it: the account's ID; a website's address (its ``url``),
+    as a website has no ID but its domain."""
+    if account.platform == "website" and account.url:
+        return account.url
+    return account.account_id
+
+
+CHANGED = "（变更）"  # seed 002: 变更项需在相应栏内标记 (附件3 and 附件4)
 UNIT_TITLE = "开设单位"  # a filing moved to another unit's folder
 
 
@@ -276,25 +287,44 @@ def _reported(event: HistoryEvent, fields: frozenset[str] | None
     return tuple(dict.fromkeys(titles)), frozenset(columns)
 
 
-def filing_events(registry: Registry, top: str, as_of: str,
-                  history: History = NO_HISTORY) -> list[FilingEvent]:
-    """附件4: every filing event of the subtree in the as-of year, by date: from Git
-    history where it is available, from the filing's own dates otherwise. Changes of
-    statistics alone are left out; a change lists the reported items it touched."""
-    year_start = as_of[:4] + "-01-01"
+def _events(registry: Registry, top: str, since: str, until: str,
+            history: History) -> list[FilingEvent]:
+    """The filing events of the subtree from ``since`` to ``until`` (ISO days, inclusive),
+    as the forms report them: changes of statistics alone are left out; a change lists the
+    reported items it touched. In the order of the registry's accounts, then of time."""
     chosen = [(account, event) for account in registry.accounts
               if registry.in_subtree(account, top)
               for event in account_history(account, history)
-              if year_start <= event.date <= as_of]
+              if since <= event.date <= until]
     fields = changed_fields(history, [e for _, e in chosen if e.type == "change"])
     events = []
     for account, event in chosen:
         if event.type != "change":
             events.append(FilingEvent(account, event.date, event.label))
             continue
-        reported = _reported(event, fields.get(event.blobs) if event.blobs else None)
+        known = fields.get(event.blobs) if event.blobs else None
+        reported = _reported(event, known)
         if reported is not None:
-            events.append(FilingEvent(account, event.date, event.label, *reported))
+            events.append(FilingEvent(account, event.date, event.label, *reported,
+                                      meaningful_fields(known) or frozenset(), event.moved))
+    return events
+
+
+def filing_events(registry: Registry, top: str, as_of: str,
+                  history: History = NO_HISTORY) -> list[FilingEvent]:
+    """附件4: every filing event of the subtree in the as-of year, by date: from Git
+    history where it is available, from the filing's own dates otherwise."""
+    events = _events(registry, top, as_of[:4] + "-01-01", as_of, history)
     # A stable sort: one account's events of one day stay in the order of their commits.
     return sorted(events, key=lambda e: (e.date, e.account.unit, e.account.platform,
                                          e.account.account_id))
+
+
+def latest_events(registry: Registry, top: str, as_of: str,
+                  history: History = NO_HISTORY) -> dict[str, FilingEvent]:
+    """附件3's 备案类型: each account's latest filing event up to the as-of day (by file)."""
+    latest: dict[str, FilingEvent] = {}
+    for event in _events(registry, top, "", as_of, history):
+        if event.account.file not in latest or event.date >= latest[event.account.file].date:
+            latest[event.account.file] = event
+    return latest

@@ -57,9 +57,11 @@ def _units(text: str) -> float:
     return sum(map(_WIDTHS.__getitem__, text))
 
 
-def row_height(values: Sequence[object], widths: Sequence[float]) -> float:
+def row_height(values: Sequence[object], widths: Sequence[float],
+               line_points: float = LINE_POINTS) -> float:
     """Points for a row whose cells wrap at their column widths, so that long links and
-    names show whole in Excel, WPS and the .xls (which keeps the heights, not the wrapping)."""
+    names show whole in Excel, WPS and the .xls (which keeps the heights, not the wrapping).
+    ``line_points``: one line of the cells' font (10-point 宋体 by default)."""
     lines = 1
     for value, width in zip(values, widths, strict=False):
         if value is None:
@@ -70,7 +72,7 @@ def row_height(values: Sequence[object], widths: Sequence[float]) -> float:
             continue  # one line even if every character is wide
         cell_lines = sum(max(1, math.ceil(_units(part) / usable)) for part in text.split("\n"))
         lines = max(lines, cell_lines)
-    return min(MAX_ROW_POINTS, lines * LINE_POINTS + 3)
+    return min(MAX_ROW_POINTS, lines * line_points + 3)
 
 
 class Styled(NamedTuple):

@@ -18,11 +18,13 @@ from ..audit import RULE_TEXT, Finding
 from ..catalogue import SEVERITY_TEXT
 from ..model import Person, Unit
 from .rows import (
+    CHANGED,
     FORM_COLUMNS,
     FORM_TYPES,
     SUMMARY_ROWS,
     FilingEvent,
     StatisticsRow,
+    id_or_address,
     person,
     sealed_columns,
     unit_contact,
@@ -170,7 +172,6 @@ def write_statistics(path: Path, unit: Unit, as_of: str, rows: Sequence[Statisti
     save(wb, path, as_of)
 
 
-CHANGED = "（变更）"  # seed 002 附件4: 变更项需在相应栏内标记
 
 
 def annex4_values(number: int, event: FilingEvent, units: dict[str, Unit]) -> list[object]:
@@ -178,7 +179,7 @@ def annex4_values(number: int, event: FilingEvent, units: dict[str, Unit]) -> li
     a = event.account
     owner = units[a.unit].name + (f"（{a.department}）" if a.department else "")
     kind = f"{event.kind}：{'、'.join(event.changed)}" if event.changed else event.kind
-    values: list[object] = [number, a.name, a.url or a.account_id, owner,
+    values: list[object] = [number, a.name, id_or_address(a), owner,
                             a.certified_subject or "未认证", FORM_TYPES[a.platform], a.opened_on,
                             person(a.contacts, "supervisor").name,
                             person(a.contacts, "ops_lead").name,
