@@ -48,6 +48,7 @@ class Event:
     blobs: tuple[str, str] | None = None  # a change's file before and after (Git blob ids)
     reopen: bool = False  # an ``open`` that took ``status: deregistered`` away again
     moved: bool = False  # a change that moved the file to another unit's folder
+    version: str | None = None  # the file as this event left it (a Git blob id)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class HistoryEvent:
     blobs: tuple[str, str] | None = None
     reopen: bool = False
     moved: bool = False
+    version: str | None = None  # the file as this event left it (a Git blob id)
 
     @property
     def label(self) -> str:
@@ -96,7 +98,7 @@ def account_history(account: Account, history: History) -> tuple[HistoryEvent, .
             events.append(HistoryEvent(account.deregistered_on, "deregister"))
         return tuple(events)
     events = [HistoryEvent(min(e.date, account.filed_on) if e.type == "open" and not e.reopen
-                           else e.date, e.type, e.commit, e.blobs, e.reopen, e.moved)
+                           else e.date, e.type, e.commit, e.blobs, e.reopen, e.moved, e.version)
               for e in found]
     if account.deregistered_on and not any(e.type == "deregister" for e in events):
         # Entered the registry already deregistered: its deregistration predates Git.
@@ -232,6 +234,26 @@ def changed_fields(history: History, events: Iterable[HistoryEvent]) -> dict[
     return found
 
 
+def versions(history: History, shas: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Each version's (Git blob's) data as filed, with its contacts opened with the
+    history's keys where they can be (else ``Sealed``, as in the registry): only versions that
+    are valid filings, so that the forms can show an account as an event left it."""
+    from .schemas import is_valid
+    from .sealing import open_contacts_in
+
+    if history.root is None:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for sha, blob in read_blobs(history.root, shas).items():
+        data = parsed_version(blob, sha)
+        if data is None or not is_valid(data, "account"):
+            continue
+        open_contacts_in(data, "account", sha, history.identities)
+        if not isinstance(data.get("contacts"), dict) or is_valid(data, "account"):
+            found[sha] = data
+    return found
+
+
 def _statuses(root: Path, blobs: Iterable[tuple[str, str]]) -> dict[str, str | None]:
     """The ``status`` of each version (blob) of a filing (None when it cannot be read)."""
     raw = read_blobs(root, (sha for pair in blobs for sha in pair))
@@ -296,7 +318,8 @@ def read_history(root: Path, identities: tuple[str, ...] = (),
                 elif before == "deregistered" and after != "deregistered":
                     kind, reopen = "open", True
             events[path].append(Event(day, kind, sha, made_by, approved,
-                                      blobs if kind == "change" else None, reopen, moved))
+                                      blobs if kind == "change" else None, reopen, moved,
+                                      blobs[1]))
     return History({path: tuple(found) for path, found in events.items()}, root=root,
                    identities=identities)
 

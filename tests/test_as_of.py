@@ -150,6 +150,8 @@ def test_later_days_see_the_later_registry(run_cli, dated: Path, tmp_path: Path,
     assert "补录" not in str(names["补录号"][14])  # filed by 11-30: nothing late about it
     kinds = sorted((r[1], r[10]) for r in annex4)
     assert ("东风发布（变更）", "变更：账号/网站/APP 名称") in kinds and ("老号", "注销") in kinds
+    # Each row shows the account as its event left it: January's 开设 was of 东风.
+    assert ("东风", "开设") in kinds and ("东风发布", "开设") not in kinds
     assert ("新号", "开设") in kinds and ("补录号", "开设") in kinds
     findings, _ = audit_of(run_cli, dated, "2026-11-30")
     assert not any(f["file"] == DOUYIN for f in findings)  # closed: no longer a zombie

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..audit import Finding
 from ..history import (
@@ -40,9 +41,19 @@ from ..history import (
     changed_fields,
     is_change,
     meaningful_fields,
+    versions,
 )
 from ..labels import yes_no
-from ..model import Account, AccountContacts, Person, Registry, Sealed, Unit, within
+from ..model import (
+    Account,
+    AccountContacts,
+    Person,
+    Registry,
+    Sealed,
+    Unit,
+    account_from,
+    within,
+)
 from ..rules.policy import FILING_DEADLINE_WORKING_DAYS
 from ..schemas import bundled_schema, field_schemas
 
@@ -287,25 +298,39 @@ def _reported(event: HistoryEvent, fields: frozenset[str] | None
     return tuple(dict.fromkeys(titles)), frozenset(columns)
 
 
-def _events(registry: Registry, top: str, since: str, until: str,
-            history: History) -> list[FilingEvent]:
+def _as_filed(account: Account, version: dict[str, Any] | None) -> Account:
+    """The account as one of its versions has it (in its file and unit of today), or as it
+    is when that version cannot be shown."""
+    if version is None:
+        return account
+    try:
+        return account_from(account.file, account.unit, version)
+    except (KeyError, TypeError, ValueError):
+        return account
+
+
+def _events(registry: Registry, top: str, since: str, until: str, history: History,
+            as_filed: bool = False) -> list[FilingEvent]:
     """The filing events of the subtree from ``since`` to ``until`` (ISO days, inclusive),
     as the forms report them: changes of statistics alone are left out; a change lists the
-    reported items it touched. In the order of the registry's accounts, then of time."""
+    reported items it touched. In the order of the registry's accounts, then of time. With
+    ``as_filed``, each event's account is the version that event left (from Git)."""
     chosen = [(account, event) for account in registry.accounts
               if registry.in_subtree(account, top)
               for event in account_history(account, history)
               if since <= event.date <= until]
     fields = changed_fields(history, [e for _, e in chosen if e.type == "change"])
+    found = versions(history, {e.version for _, e in chosen if e.version}) if as_filed else {}
     events = []
     for account, event in chosen:
+        shown = _as_filed(account, found.get(event.version) if event.version else None)
         if event.type != "change":
-            events.append(FilingEvent(account, event.date, event.label))
+            events.append(FilingEvent(shown, event.date, event.label))
             continue
         known = fields.get(event.blobs) if event.blobs else None
         reported = _reported(event, known)
         if reported is not None:
-            events.append(FilingEvent(account, event.date, event.label, *reported,
+            events.append(FilingEvent(shown, event.date, event.label, *reported,
                                       meaningful_fields(known) or frozenset(), event.moved))
     return events
 
@@ -313,8 +338,9 @@ def _events(registry: Registry, top: str, since: str, until: str,
 def filing_events(registry: Registry, top: str, as_of: str,
                   history: History = NO_HISTORY) -> list[FilingEvent]:
     """附件4: every filing event of the subtree in the as-of year, by date: from Git
-    history where it is available, from the filing's own dates otherwise."""
-    events = _events(registry, top, as_of[:4] + "-01-01", as_of, history)
+    history where it is available, from the filing's own dates otherwise. Each row shows
+    the account as that event left it (a 开设 in January shows the name filed then)."""
+    events = _events(registry, top, as_of[:4] + "-01-01", as_of, history, as_filed=True)
     # A stable sort: one account's events of one day stay in the order of their commits.
     return sorted(events, key=lambda e: (e.date, e.account.unit, e.account.platform,
                                          e.account.account_id))
