@@ -52,6 +52,26 @@ class Snapshot:
     late: Mapping[str, str] = field(default_factory=dict)  # opened by the day, filed after it
     notes: tuple[str, ...] = ()  # what the run should say about it (stderr)
     empty: bool = False  # the registry did not exist yet on the day
+    added: frozenset[str] = frozenset()  # files not in the day's tree, taken from later commits
+    source: tuple[Path, str] | None = None  # the repository's folder and the registry's prefix
+
+    def use_current(self, files: set[str]) -> list[str]:
+        """Files taken from later commits whose first version cannot be read today (a rule
+        since made stricter, a folder since renamed): each replaced by its version at HEAD
+        where it is still there, else left out. Returns the files left out."""
+        if self.source is None:
+            return sorted(files)
+        top, prefix = self.source
+        found = read_blobs(top, [f"HEAD:{prefix}{file}" for file in files])
+        dropped = []
+        for file in sorted(files):
+            raw = found.get(f"HEAD:{prefix}{file}")
+            if raw is None:
+                (self.root / file).unlink(missing_ok=True)
+                dropped.append(file)
+            else:
+                (self.root / file).write_bytes(raw)
+        return dropped
 
 
 @contextmanager
@@ -64,8 +84,8 @@ def registry_on(root: Path, day: date) -> Iterator[Snapshot]:
         return
     if repo is None:
         yield Snapshot(root, day, history_until=None, notes=(
-            f"登记库不在 Git 仓库里，无法还原 {day} 当天的备案：统计按现有文件中的日期推算，"
-            f"{day} 之后的变更也算在内。",))
+            f"登记库不在 Git 仓库里（或仓库还没有任何提交），无法还原 {day} 当天的备案："
+            f"统计按现有文件中的日期推算，{day} 之后的变更也算在内。",))
         return
     if is_shallow(repo):
         yield Snapshot(root, day, notes=(
@@ -73,10 +93,13 @@ def registry_on(root: Path, day: date) -> Iterator[Snapshot]:
             "请在 CI 中使用 fetch-depth: 0。",))
         return
     pathspec, prefix = filings_pathspec(repo, root)
-    base, after = _cutoff(repo, day)
+    base, after, skewed = _cutoff(repo, day)
     changed = bool(run_git(repo, "diff", "--name-only", base or _EMPTY_TREE, "HEAD", "--",
                            pathspec).strip())
-    if not changed:  # nothing approved since the day changed a filing
+    # Edits not yet committed are not the registry of a past day either.
+    dirty = bool(run_git(repo, "status", "--porcelain", "--untracked-files=all", "--",
+                         pathspec).strip())
+    if not changed and not dirty:  # nothing approved since the day changed a filing
         yield Snapshot(root, day)
         return
     top = Path(repo.working_tree_dir or root)
@@ -90,32 +113,42 @@ def registry_on(root: Path, day: date) -> Iterator[Snapshot]:
         late, entered = _late_filings(repo, top, base, day, pathspec, prefix, shown_root)
         notes = [f"统计截至 {day}：按当天登记库的状态（提交 {base[:10]}），之后合并的 {after} 次提交没有计入。"
                  if base else f"{day} 时登记库还没有任何提交。"]
+        if skewed:
+            notes.append(f"主分支上有 {skewed} 次提交的时间早于它前面的提交（提交时的电脑时钟可能不准）："
+                         "按提交的先后，只计入第一次晚于统计日的提交之前的内容。")
+        if dirty:
+            notes.append("工作目录里还有没有提交的修改：它们不是统计日当天的登记库，没有计入。")
         if entered:
-            notes.append(f"有 {entered} 个账号在 {day} 后才录入登记库，但备案日期不晚于 {day}："
+            notes.append(f"有 {len(entered)} 个账号在 {day} 后才录入登记库，但备案日期不晚于 {day}："
                          "已按首次录入的内容计入。")
         if late:
             notes.append(f"有 {len(late)} 个账号在 {day} 前开通、之后才备案：已按首次备案的内容计入，"
                          "并在备注和审计中标明“截止日后补录”。")
         yield Snapshot(shown_root, day, base, base, late, tuple(notes),
-                       empty=not base and not late and not entered)
+                       empty=not base and not late and not entered,
+                       added=frozenset(late) | entered, source=(top, prefix))
 
 
 # Git's empty tree: what the registry held before its first commit.
 _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
-def _cutoff(repo: Any, day: date) -> tuple[str | None, int]:
-    """The newest main-line commit made by the end of ``day`` (None: none was), and how many
-    main-line commits came after it."""
+def _cutoff(repo: Any, day: date) -> tuple[str | None, int, int]:
+    """The last main-line commit of the run of commits, from the first, all made by the end
+    of ``day`` (None: the first was made later); how many main-line commits came after it;
+    and how many of those say they were made by then (a clock set wrong: they are taken in
+    the order they were merged, so no later change slips in before an earlier one)."""
     end = clock.end_of_day(day)
-    log = run_git(repo, "log", "--first-parent", f"--format=%H{_FIELD}%ct", "HEAD")
-    after = 0
-    for line in log.splitlines():
-        sha, _, stamp = line.partition(_FIELD)
-        if stamp.strip().isdigit() and int(stamp) < end:
-            return sha, after
-        after += 1
-    return None, after
+    log = run_git(repo, "log", "--first-parent", "--reverse", f"--format=%H{_FIELD}%ct", "HEAD")
+    commits = [(sha, int(stamp)) for sha, _, stamp in
+               (line.partition(_FIELD) for line in log.splitlines()) if stamp.strip().isdigit()]
+    base: str | None = None
+    for index, (sha, stamp) in enumerate(commits):
+        if stamp >= end:
+            rest = commits[index:]
+            return base, len(rest), sum(1 for _, later in rest if later < end)
+        base = sha
+    return base, 0, 0
 
 
 def _regular(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
@@ -143,16 +176,17 @@ def _is_account(path: str) -> bool:
 
 
 def _late_filings(repo: Any, top: Path, base: str | None, day: date, pathspec: str,
-                  prefix: str, root: Path) -> tuple[dict[str, str], int]:
+                  prefix: str, root: Path) -> tuple[dict[str, str], set[str]]:
     """Account filings added to the main line after ``base`` whose first version says they
     were opened by ``day``: written into ``root`` (with the unit files they need, as of the
     commit that added them). Returns the late ones (file → the day filed: ``filed_on``, or the
-    commit's day when that is earlier) and how many others there were: filings entered after
+    commit's day when that is earlier) and the others: filings entered after
     the day that say they were filed by it (on paper, before the registry held them), which
     are not late. A file that only moved is not new: a deletion after the day of the same
-    account (platform and ID) means the account was in the day's tree already."""
-    log = run_git(repo, "log", "--first-parent", "-m", "--reverse", "--raw", "--no-abbrev", "-M",
-                  "--diff-filter=AD", f"--format={_RECORD}%H{_FIELD}%ct",
+    account (platform and ID) means the account was in the day's tree already. Git's rename
+    detection is not used: it can pair two different accounts."""
+    log = run_git(repo, "log", "--first-parent", "-m", "--reverse", "--raw", "--no-abbrev",
+                  "--no-renames", "--diff-filter=AD", f"--format={_RECORD}%H{_FIELD}%ct",
                   f"{base}..HEAD" if base else "HEAD", "--", pathspec)
     added: list[tuple[str, str, str, str]] = []  # commit, day, path, blob
     removed: list[str] = []  # blobs of files deleted after the day
@@ -194,7 +228,7 @@ def _late_filings(repo: Any, top: Path, base: str | None, day: date, pathspec: s
         assert raw is not None
         target.write_bytes(raw)
         _unit_files(top, sha, prefix, shown, root)
-    return late, len(entered)
+    return late, entered
 
 
 def _key(data: dict[str, Any] | None) -> tuple[str, str] | None:

@@ -127,9 +127,15 @@ RULES: dict[str, Rule] = _rules(
     Rule("E-GIT-IDENTITY", ERROR, "改名改变了账号身份",
          "这个文件由 {old} 改名而来，但账号从 {old_identity} 变成了 {new_identity}。"
          "不同的账号要分别备案：请恢复原文件（已停用的改为注销），为新账号另建文件。"),
+    Rule("W-PROOF-CHANGED", WARNING, "控制权核验记录有改动",
+         "proof（控制权核验记录）由审核人员填写：本次修改增加或改动了它，请审核人员确认核验确实做过后再合并"
+         "（门户会据此显示“已核验”）。"),
     # Field checks.
     Rule("E-DATE-INVALID", ERROR, "日期不存在",
          "“{field}”（{title}）写的是“{value}”，日历上没有这一天。"),
+    Rule("E-DATE-IMPLAUSIBLE", ERROR, "日期早于 1994 年",
+         "“{field}”（{title}）是 {value}，年份早于 1994 年，不可能是新媒体账号（网站）的日期："
+         "是不是年份输错了，或者把 2024/5/1 输成了别的格式？请核对后写成 年-月-日，例如 2024-05-01。"),
     Rule("E-DATE-FUTURE", ERROR, "日期在将来",
          "“{field}”（{title}）是 {value}，晚于今天（{today}）。请填写已经发生的日期。"),
     Rule("E-DATE-ORDER", ERROR, "日期先后不对",
@@ -160,6 +166,9 @@ RULES: dict[str, Rule] = _rules(
     Rule("W-SUBJECT-MISMATCH", WARNING, "认证主体与单位名称不同",
          "认证主体“{subject}”与本单位“{unit}”及其上级单位的名称都不同。"
          "请核对认证主体，或说明由哪个单位认证。"),
+    Rule("W-NAME-STYLE", WARNING, "名称不够简洁规范",
+         "账号名称“{name}”{reasons}。账号名称应简洁、直观、规范（广东省教育厅通知，"
+         "《互联网用户账号名称管理规定》）：请改用本单位的规范名称，不用表情、重复的标点和营销用语。"),
     Rule("W-ACTIVITY-UNKNOWN", WARNING, "没有填报最近发布日期",
          "在用账号没有填写 last_post_on（最近发布日期），审计无法判断它是否长期不更新，只能记为“未填报”。"
          "请填写最近一次发布内容的日期，例如 last_post_on: 2026-11-01。"),

@@ -2,7 +2,8 @@
 
 Only changed files are checked in full; cross-file rules still see the whole registry.
 A removed account file and a rename that turns one account into another are refused:
-filings are never deleted, only deregistered.
+filings are never deleted, only deregistered. Proof records added or changed are pointed out
+to the reviewers, who alone may write them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .catalogue import Problem, problem
 from .errors import NotPossible
 from .identity import account_key
 from .labels import PLATFORMS
-from .loader import Document, parse_document
+from .loader import SIZE_LIMIT, Document, parse_document
 from .rules.paths import COUNTERFEITS_FILE, UNIT_FILE
 from .rules.repository import filings_pathspec, is_shallow, open_repo, run_git
 
@@ -73,9 +74,38 @@ def changes_since(root: Path, ref: str) -> Changes:
         changes.targets.append(shown[-1])
         if status.startswith("R") and _is_account(shown[0]) and _is_account(shown[-1]):
             _check_rename(repo, root, base, paths, shown, changes)
+        if _is_account(shown[-1]):
+            before = None if status.startswith("A") else repo.git.show(
+                f"{base}:{paths[0]}", stdout_as_string=False)
+            changes.problems += _proof_changed(root, shown[-1], before)
     untracked = run_git(repo, "ls-files", "-z", "--others", "--exclude-standard", "--", pathspec)
-    changes.targets += [p.removeprefix(prefix) for p in untracked.split("\0") if p]
+    for path in filter(None, untracked.split("\0")):
+        changes.targets.append(path.removeprefix(prefix))
+        if _is_account(changes.targets[-1]):
+            changes.problems += _proof_changed(root, changes.targets[-1], None)
     return changes
+
+
+def _proof(doc: Document | list[Problem]) -> object:
+    return doc.data.get("proof") if isinstance(doc, Document) and isinstance(doc.data, dict) \
+        else None
+
+
+def _proof_changed(root: Path, shown: str, before: bytes | None) -> list[Problem]:
+    """Proof records are the reviewers' to write (docs/proof.md): one added or changed by
+    a pull request is pointed out to them. ``before`` is the file at the base, if it was
+    there."""
+    try:
+        with (root / shown).open("rb") as handle:
+            raw = handle.read(SIZE_LIMIT + 1)
+    except OSError:
+        return []  # a link or an unreadable file: its own problem is reported
+    now = parse_document(raw, shown) if len(raw) <= SIZE_LIMIT else []
+    proof = _proof(now)
+    if not proof or not isinstance(now, Document) \
+            or (before is not None and _proof(parse_document(before, shown)) == proof):
+        return []
+    return [problem("W-PROOF-CHANGED", shown, *now.key_position(("proof",)))]
 
 
 def _check_rename(repo: git.Repo, root: Path, base: str, paths: list[str], shown: list[str],

@@ -49,6 +49,7 @@ class Event:
     reopen: bool = False  # an ``open`` that took ``status: deregistered`` away again
     moved: bool = False  # a change that moved the file to another unit's folder
     version: str | None = None  # the file as this event left it (a Git blob id)
+    path: str | None = None  # where the file was then (its unit's folder), registry-relative
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class HistoryEvent:
     reopen: bool = False
     moved: bool = False
     version: str | None = None  # the file as this event left it (a Git blob id)
+    path: str | None = None  # where the file was then, registry-relative
 
     @property
     def label(self) -> str:
@@ -98,7 +100,8 @@ def account_history(account: Account, history: History) -> tuple[HistoryEvent, .
             events.append(HistoryEvent(account.deregistered_on, "deregister"))
         return tuple(events)
     events = [HistoryEvent(min(e.date, account.filed_on) if e.type == "open" and not e.reopen
-                           else e.date, e.type, e.commit, e.blobs, e.reopen, e.moved, e.version)
+                           else e.date, e.type, e.commit, e.blobs, e.reopen, e.moved, e.version,
+                           e.path)
               for e in found]
     if account.deregistered_on and not any(e.type == "deregister" for e in events):
         # Entered the registry already deregistered: its deregistration predates Git.
@@ -254,6 +257,19 @@ def versions(history: History, shas: Iterable[str]) -> dict[str, dict[str, Any]]
     return found
 
 
+def _account_keys(root: Path, blobs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Which account (``identity.account_key``) each version of a filing is of, where it says."""
+    from .identity import account_key
+
+    keys = {}
+    for sha, blob in read_blobs(root, (sha for pair in blobs for sha in pair)).items():
+        data = parsed_version(blob, sha)
+        if data is not None and isinstance(data.get("platform"), str) \
+                and isinstance(data.get("account_id"), (str, int)):
+            keys[sha] = account_key(data["platform"], str(data["account_id"]))
+    return keys
+
+
 def _statuses(root: Path, blobs: Iterable[tuple[str, str]]) -> dict[str, str | None]:
     """The ``status`` of each version (blob) of a filing (None when it cannot be read)."""
     raw = read_blobs(root, (sha for pair in blobs for sha in pair))
@@ -295,6 +311,11 @@ def read_history(root: Path, identities: tuple[str, ...] = (),
     touching = [blobs for sha, _, _, _, _, changes in commits for status, paths, blobs in changes
                 if (sha, paths[-1]) in deregistrations and not status.startswith(("A", "D"))]
     statuses = _statuses(root, touching)
+    # A rename Git guessed between two files of different accounts is a new filing (and the
+    # old one's end): never one account's history carried over to another.
+    renamed = [blobs for *_, changes in commits for status, _, blobs in changes
+               if status.startswith("R")]
+    accounts = _account_keys(root, renamed)
     for sha, parents, author, day, committer, changes in commits:
         merged = len(parents) > 1
         made_by = authors.get(parents[1], author) if merged else author
@@ -304,8 +325,12 @@ def read_history(root: Path, identities: tuple[str, ...] = (),
             moved = False
             if status.startswith("R"):
                 old = paths[0].removeprefix(prefix)
-                events[path] = events.pop(old, [])
-                moved = Path(old).parent != Path(path).parent
+                carried = events.pop(old, [])
+                if accounts.get(blobs[0]) == accounts.get(blobs[1]) is not None:
+                    events[path] = carried
+                    moved = Path(old).parent != Path(path).parent
+                else:
+                    events[path] = []
             if status.startswith("D"):
                 events.pop(path, None)
                 continue
@@ -319,7 +344,7 @@ def read_history(root: Path, identities: tuple[str, ...] = (),
                     kind, reopen = "open", True
             events[path].append(Event(day, kind, sha, made_by, approved,
                                       blobs if kind == "change" else None, reopen, moved,
-                                      blobs[1]))
+                                      blobs[1], path))
     return History({path: tuple(found) for path, found in events.items()}, root=root,
                    identities=identities)
 

@@ -180,6 +180,7 @@ def _control_problems(text: str, shown_as: str) -> list[Problem]:
 
 _SYNTAX_EXPLANATIONS = (
     ("cannot start any token", "这里有制表符（Tab）或不能出现在开头的字符：缩进只能用空格，值里的特殊字符请用引号括起来"),
+    ("tab character that violates indentation", "这一行用了制表符（Tab）缩进：缩进只能用空格"),
     ("mapping values are not allowed", "缩进或冒号不对：同一层的字段要左端对齐，一行只写一个“字段: 值”，值里有冒号时请用引号把值括起来"),
     ("did not find expected key", "缩进不一致：同一层的字段要左端对齐，或者有引号没有闭合"),
     ("could not find expected ':'", "这一行缺少“字段: 值”中的冒号，或者上一行的引号没有闭合"),
@@ -215,6 +216,57 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Prob
             break
     return problem("E-READ-SYNTAX", shown_as, line, column,
                    explanation=f"第 {line} 行：{explanation}", detail=detail)
+
+
+# What a clerk's editor slips in and the repaired copy fixes: a tab in the indentation, and
+# the full-width colon of a Chinese input method after a field's name (names are ASCII, so
+# Chinese text with a "：" is never taken for a key).
+_INDENT = re.compile(r"[ \t]+")
+_KEY_COLON = re.compile(r"([ \t]*(?:-[ \t]+)*[A-Za-z_][A-Za-z0-9_]*)[ \t]*：[ \t]*")
+
+
+def _indent_width(lines: list[str]) -> int:
+    """The file's own indentation step (its smallest indentation in spaces), 2 if none: a
+    tab stands for one step."""
+    widths = [len(found.group()) for line in lines if line.strip()
+              and (found := _INDENT.match(line)) and "\t" not in found.group()]
+    return min(widths, default=2)
+
+
+def _repair(lines: list[str], index: int, width: int) -> bool:
+    """Fix ``lines[index]`` in place: tabs in its indentation become spaces, a full-width
+    colon after a field's name becomes ": ". False when it had neither."""
+    text = lines[index]
+    indent = _INDENT.match(text)
+    if indent and "\t" in indent.group():
+        text = indent.group().replace("\t", " " * width) + text[indent.end():]
+    text = _KEY_COLON.sub(lambda found: found.group(1) + ": ", text, count=1)
+    changed = text != lines[index]
+    lines[index] = text
+    return changed
+
+
+def repaired_reading(file: Path, shown_as: str,
+                     first: Problem) -> tuple[list[Problem], Document | None]:
+    """The file read again as it would be once its tabs and full-width colons are fixed, one
+    at a time as YAML trips on them (``first`` is where it tripped first): the problems met on
+    the way (each later slip, or another mistake) and the repaired copy once it reads. Only
+    for reporting what a file would still have: a copy is never the filing."""
+    try:
+        lines = file.read_bytes().decode("utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return [], None
+    width, line = _indent_width(lines), first.line
+    found: list[Problem] = []
+    while any(_repair(lines, index, width) for index in range(min(line, len(lines)))):
+        result = parse_document("\n".join(lines).encode("utf-8"), shown_as)
+        if isinstance(result, Document):
+            return found, result
+        found += result
+        if result[-1].code != "E-READ-SYNTAX":
+            break
+        line = result[-1].line
+    return found, None
 
 
 class _Frame:

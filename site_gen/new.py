@@ -3,24 +3,27 @@
 Each field is one ``Question``: an option given on the command line is checked and, when
 wrong, refused (exit 2) without asking; a missing one is asked for, and asked again in
 Chinese until the answer passes the same checks as ``site-gen validate``. Clerks type
-微信 for a platform and 2024年5月1日 for a date: both are understood.
+微信 for a platform and 2024年5月1日 for a date: both are understood (a date is said back as
+it will be written), and a name ``site-gen validate`` would warn about is warned about.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import clock
+from .catalogue import problem
+from .dates import normal_day
 from .errors import NotPossible
 from .identity import account_key, expected_file_name
 from .labels import PLATFORMS, WECHAT_KINDS
+from .names import style_reasons
 from .platforms import id_problem
 from .public import INTERNAL_LANDMARK
+from .rules.fields import date_problem
 from .schemas import check_value
 from .sealing import contacts_block_text, recipients, seal
 from .yamltext import yaml_lines
@@ -34,7 +37,6 @@ PLATFORM_WORDS = {"微信": "wechat_official", "公众号": "wechat_official", "
                   "app": "app", "客户端": "app", "qq号": "qq", "官网": "website"}
 _YES = {"y", "yes", "是", "有", "对", "true", "1", "已认证", "认证"}
 _NO = {"n", "no", "否", "没有", "无", "不", "false", "0", "未认证"}
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 Answers = dict[str, Any]
 Checked = tuple[Any, str | None]  # (value, problem)
@@ -47,6 +49,20 @@ class Question:
     check: Callable[[str, Answers], Checked]
     default: str | None = None
     asked: Callable[[Answers], bool] = lambda answers: True
+    # What is worth saying about an accepted answer: how a date was read, or the warnings
+    # ``site-gen validate`` will give (``W-NAME-STYLE``).
+    notes: Callable[[str, Any], list[str]] = lambda text, value: []
+
+
+def _read_as(text: str, value: Any) -> list[str]:
+    return [f"记为 {value}。"] if value is not None and value != text.strip() else []
+
+
+def _name_style(text: str, value: Any) -> list[str]:
+    reasons = style_reasons(value) if isinstance(value, str) else []
+    if not reasons:
+        return []
+    return ["警告：" + problem("W-NAME-STYLE", "", name=value, reasons="，".join(reasons)).message]
 
 
 def _field(path: tuple[str, ...]) -> Callable[[str, Answers], Checked]:
@@ -76,17 +92,17 @@ def _yes_no(text: str, answers: Answers) -> Checked:
     return None, f"请回答“是”或“否”（现在是“{text.strip()}”）。"
 
 
-def _day(text: str, answers: Answers) -> Checked:
-    match = _DATE.match(text)
-    if not match:
-        return None, f"日期要写成 年-月-日，例如 2024-05-01 或 2024年5月1日（现在是“{text.strip()}”）。"
-    try:
-        day = date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None, f"日历上没有 {text.strip()} 这一天。"
-    if day > clock.today():
-        return None, f"{day.isoformat()} 晚于今天（{clock.today().isoformat()}）：请填写已经发生的日期。"
-    return day.isoformat(), None
+def _day(path: tuple[str, ...]) -> Callable[[str, Answers], Checked]:
+    """A date typed in any shape ``normal_day`` reads, judged as ``site-gen validate`` judges
+    the field (the same messages)."""
+    def check(text: str, answers: Answers) -> Checked:
+        value = normal_day(text)
+        if value is None:
+            return None, ("日期要写成 年-月-日，例如 2024-05-01、2024/5/1 或 2024年5月1日"
+                          f"（现在是“{text.strip()}”）。")
+        wrong = date_problem("", "account", path, value, clock.today())
+        return (None, wrong.message) if wrong else (value, None)
+    return check
 
 
 def _account_id(text: str, answers: Answers) -> Checked:
@@ -126,16 +142,17 @@ def _optional(check: Callable[[str, Answers], Checked]) -> Callable[[str, Answer
 QUESTIONS = (
     Question("platform", "平台（如 微信公众号、微博、抖音、网站，或代码 weibo）", _platform),
     Question("account_id", "账号 ID（网站填域名，APP 填包名，不是链接）", _account_id),
-    Question("name", "账号名称", _field(("name",))),
+    Question("name", "账号名称", _field(("name",)), notes=_name_style),
     Question("url", "链接（没有请直接回车）", _optional(_field(("url",))), default=""),
     Question("wechat_kind", "公众号类型（订阅号、服务号或企业号）", _wechat_kind, default="订阅号",
              asked=lambda a: a["platform"] == "wechat_official"),
     Question("verified", "是否已通过平台认证（是/否）", _yes_no, default="是"),
     Question("certified_subject", "认证主体（一般是本单位全称）", _field(("certified_subject",)),
              asked=lambda a: a["verified"] is True),
-    Question("opened_on", "开通时间（例如 2024-05-01 或 2024年5月1日）", _day),
-    Question("last_post_on", "最近一次发布内容的日期（还没有发布过请直接回车）", _optional(_day),
-             default=""),
+    Question("opened_on", "开通时间（例如 2024-05-01 或 2024年5月1日）", _day(("opened_on",)),
+             notes=_read_as),
+    Question("last_post_on", "最近一次发布内容的日期（还没有发布过请直接回车）",
+             _optional(_day(("last_post_on",))), default="", notes=_read_as),
     Question("interactive", "是否具有互动功能（留言、评论、私信）（是/否）", _yes_no, default="是"),
     Question("content_review", "是否已建立内容发布审核制度（是/否）", _yes_no, default="是"),
     Question("supervisor_name", "主管领导姓名（不公开）", _field(("contacts", "supervisor", "name"))),

@@ -97,8 +97,9 @@ def verify_rules(site_url: str | None = None) -> dict[str, Any]:
 def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
     """Everything the filing form needs: the schema it is generated from, the messages of
     ``site-gen validate``, each platform's ID rule, the forge to file on."""
-    from . import characters
+    from . import characters, names
     from .catalogue import RULES
+    from .dates import EARLIEST
     from .labels import ENUM_LABELS
     from .public import INTERNAL_FIELDS, INTERNAL_LANDMARK
     from .rules.fields import ACCOUNT_DATES, ACCOUNT_ORDER
@@ -109,11 +110,16 @@ def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
         "platforms": PLATFORMS,
         "messages": {code: rule.template for code, rule in RULES.items()
                      if code.startswith(("E-SCHEMA-", "E-DATE-", "E-ACCOUNT-ID"))
-                     or code == "E-READ-CONTROL"},
+                     or code in ("E-READ-CONTROL", "W-NAME-STYLE")},
         "characters": characters.form_data(), "private_value": PRIVATE_VALUE,
         "ids": {code: {k: entry[k] for k in ("pattern", "flags", "rule", "example", "find")}
                 for code, entry in table()["ids"].items()},
         "internal": INTERNAL_FIELDS, "landmark": INTERNAL_LANDMARK,
+        # The reviewers' record of how control was checked: never offered to filers.
+        "reviewer_only": ["proof"],
+        # The same data and rules as the validator: site_gen/data/names.json, dates.py.
+        "names": names.table(), "name_rule": "W-NAME-STYLE",
+        "earliest_date": EARLIEST.isoformat(), "implausible": "E-DATE-IMPLAUSIBLE",
         "dates": [list(path) for path in ACCOUNT_DATES],
         "order": [list(pair) for pair in ACCOUNT_ORDER],
         "forge": forge, "shards": shards,

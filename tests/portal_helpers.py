@@ -72,9 +72,11 @@ class Watch:
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("request", lambda r: self.requests.append(r.url))
 
-    def check(self, site: str) -> None:
+    def check(self, site: str, *also: str) -> None:
+        """No console errors, and no request outside ``site`` (and the addresses ``also``
+        begins with, such as the forge's raw file the filing form reads for an edit)."""
         assert self.errors == [], self.errors
-        outside = [u for u in self.requests if not u.startswith((site, "data:", "blob:"))]
+        outside = [u for u in self.requests if not u.startswith((site, "data:", "blob:", *also))]
         assert outside == [], outside
 
 

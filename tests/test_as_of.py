@@ -207,3 +207,98 @@ def test_annex3_says_the_latest_filing_event_of_the_day(run_cli, dated: Path, tm
     assert sheet["D4"].value == "1000000001" and not sheet["D4"].font.b
     assert after["老号"][0]["D8"].value == "注销" and after["新号"][0]["D8"].value == "开设"
     assert before["老号"][0]["D8"].value == "开设"  # closed only on 11-30
+
+
+def fresh(tmp_path: Path, dongfeng: bool = False) -> Path:
+    """The base registry in Git (reports go to its ignored dist/); with ``dongfeng``, 东风
+    filed on 2026-01-05."""
+    repo = tmp_path / "registry"
+    repo.mkdir()
+    subprocess.run(["cp", "-r", str(CASES / "base" / "filings"), str(repo)], check=True)
+    (repo / ".gitignore").write_text("/dist/\n", "utf-8")
+    subprocess.run(["git", "-C", str(repo), "init", "-q", "-b", "main"], check=True)
+    if dongfeng:
+        write(repo, WEIBO, account("东风", "weibo", "1000000001", "2026-01-02", "2026-01-05", "2026-10-28"))
+        commit_on(repo, "2026-01-05", "开设")
+    return repo
+
+
+@pytest.mark.git
+def test_what_the_main_line_had_not_approved_by_the_day_is_not_counted(
+        run_cli, tmp_path: Path, without_libreoffice: None) -> None:
+    repo = fresh(tmp_path, dongfeng=True)
+    # Uncommitted work: not the registry of a past day, and the run says so.
+    write(repo, WEIBO, (repo / WEIBO).read_text("utf-8").replace("name: 东风\n", "name: 草稿名\n"))
+    findings, said = audit_of(run_cli, repo, "2026-10-31")
+    annex1, _, reported = forms_of(run_cli, repo, repo / "dist" / "a", "2026-10-31")
+    assert [r[1] for r in annex1] == ["东风"] and "没有提交的修改" in said and "没有计入" in reported
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "--", "."], check=True)
+    # A clock set wrong: a rename made after the day, then a commit claiming an earlier date.
+    write(repo, WEIBO, (repo / WEIBO).read_text("utf-8").replace("name: 东风\n", "name: 东风发布\n"))
+    commit_on(repo, "2026-11-05", "改名")
+    write(repo, DOUYIN, account("老号", "douyin", "laohao01", "2025-03-01", "2025-03-03", "2026-06-15"))
+    commit_on(repo, "2026-10-30", "时钟不准")
+    annex1, annex4, reported = forms_of(run_cli, repo, repo / "dist" / "b", "2026-10-31")
+    assert {r[1] for r in annex1} == {"东风", "老号"}  # 老号 filed by then (on paper): counted
+    assert "时间早于它前面的提交" in reported
+    assert [r[10] for r in annex4] == ["开设"]  # no 变更 of 东风 before the rename's turn
+
+
+@pytest.mark.git
+def test_a_file_replaced_by_another_account_is_not_its_history(
+        run_cli, tmp_path: Path, without_libreoffice: None) -> None:
+    repo = fresh(tmp_path)
+    old = "filings/school/douyin--dy_b.yaml"
+    new = "filings/school/kuaishou--ks_new.yaml"
+    write(repo, old, account("示例抖音", "douyin", "dy_b", "2026-01-02", "2026-01-05", "2026-10-28"))
+    commit_on(repo, "2026-01-05", "开设")
+    (repo / old).unlink()  # so alike that Git would call it a rename
+    write(repo, new, account("示例快手", "kuaishou", "ks_new", "2026-10-20", "2026-12-01", "2026-10-28"))
+    commit_on(repo, "2026-12-01", "换了一个账号")
+    annex1, _, _ = forms_of(run_cli, repo, repo / "dist" / "a", "2026-10-31")
+    assert {r[1] for r in annex1} == {"示例抖音", "示例快手"}  # each as it was on the day
+    _, annex4, _ = forms_of(run_cli, repo, repo / "dist" / "b", "2026-12-01")
+    assert ("示例快手", "开设") in [(r[1], r[10]) for r in annex4]  # a new filing, not a 变更
+    assert not [r for r in annex4 if str(r[10]).startswith("变更")]
+
+
+@pytest.mark.git
+def test_a_late_filing_first_written_wrong_counts_in_its_current_version(
+        run_cli, tmp_path: Path, without_libreoffice: None) -> None:
+    repo = fresh(tmp_path, dongfeng=True)
+    late = "filings/school/douyin--late_b.yaml"
+    write(repo, late, account("补录", "douyin", "late_b", "2026-10-26", "2026-11-03", "2026-10-28")
+          .replace("interactive: true", "interactive: 是的"))
+    commit_on(repo, "2026-11-03", "补录（写错了）")
+    write(repo, late, (repo / late).read_text("utf-8").replace("interactive: 是的", "interactive: true"))
+    commit_on(repo, "2026-11-04", "改正")
+    annex1, _, reported = forms_of(run_cli, repo, repo / "dist" / "a", "2026-10-31")
+    assert {r[1] for r in annex1} == {"东风", "补录"} and "已改用现在的版本" in reported
+
+
+@pytest.mark.git
+def test_each_event_counts_for_the_unit_the_file_was_in(
+        run_cli, tmp_path: Path, without_libreoffice: None) -> None:
+    repo = fresh(tmp_path, dongfeng=True)
+    (repo / "filings" / "school2").mkdir()
+    (repo / "filings" / "school2" / "_unit.yaml").write_text(
+        "name: 测试市第二中学\nshort_name: 测试二中\nkind: school\n", "utf-8")
+    write(repo, WEIBO, (repo / WEIBO).read_text("utf-8").replace('phone: "13900002222"', 'phone: "13900003333"'))
+    commit_on(repo, "2026-03-05", "换电话")
+    subprocess.run(["git", "-C", str(repo), "mv", WEIBO, WEIBO.replace("school/", "school2/")], check=True)
+    commit_on(repo, "2026-07-10", "移到二中")
+    done = run_cli("--root", str(repo), "report", "--no-seal", "--unit", "school", "--as-of", "2026-10-31",
+                   "--sent-on", "2026-10-31", "--out", str(repo / "dist" / "a"))
+    assert done.returncode == 0, done
+    stem = "20261031测试一中新媒体(网站)备案汇总表.xlsx"
+    rows = [r for r in load_workbook(repo / "dist" / "a" / stem)["附件4"].iter_rows(min_row=4, values_only=True)
+            if isinstance(r[0], int)]
+    # The school's own two filings of the year, in its name, though the account moved since.
+    assert [(r[3], r[10]) for r in rows][:2] == [("测试市第一中学", "开设"),
+                                                 ("测试市第一中学", "变更：运维负责人·电话")]
+    # 附件3 of the school (as of March, before the move) marks the phone cell, not the name.
+    done = run_cli("--root", str(repo), "report", "--no-seal", "--unit", "school", "--as-of", "2026-03-31",
+                   "--sent-on", "2026-03-31", "--out", str(repo / "dist" / "b"))
+    assert done.returncode == 0, done
+    sheet = load_workbook(repo / "dist" / "b" / "20260331测试一中新媒体(网站)备案登记表.xlsx")["附件3-001"]
+    assert sheet["D11"].value.endswith("（变更）") and not str(sheet["B11"].value).endswith("（变更）")

@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 from site_gen import clock
+from site_gen.dates import normal_day
 from site_gen.identity import account_code
 from site_gen.labels import PLATFORMS
 from site_gen.platforms import id_rules
+from site_gen.rules.fields import date_problem
 
 from .conftest import CASES, REPO, build_case
 
@@ -187,7 +189,7 @@ def test_a_wrong_option_is_refused_not_asked_again(tmp_path: Path, run_cli) -> N
     options[options.index("2024-05-06")] = "2024-13-01"
     done = run_cli("--root", str(root), "new", *options, input="2024-05-06\n")
     assert done.returncode == 2, done
-    assert "--opened-on：日历上没有 2024-13-01 这一天" in done.stderr
+    assert "--opened-on：“opened_on”（开通时间）写的是“2024-13-01”，日历上没有这一天。" in done.stderr
     assert "开通时间" not in done.stdout  # not asked
 
 
@@ -200,7 +202,8 @@ def test_new_filing_asks_for_what_is_missing(tmp_path: Path, run_cli) -> None:
                "测试一中公众号", "",                 # name; no link
                "", "y",                             # the default 订阅号; verified
                "测试市第一中学",
-               "2024/13/01", "2099-01-01", "2024年5月6日",  # no such day; future; then right
+               "2024/13/01", "2099-01-01", "1924-05-06",  # no such day; future; before 1994
+               "２０２４年５月６日",                  # then right, in full-width digits
                "2024.11.1",                          # last post, written with dots
                "也许", "是", "",                     # not yes/no; yes; the default
                "张三", "办公室电话", "020-12345678", "李四", "13900002222"]
@@ -218,13 +221,47 @@ def test_new_filing_asks_for_what_is_missing(tmp_path: Path, run_cli) -> None:
         "（gh_ 开头）。例如 shili_jyj。" + id_rules()["wechat_official"].find + "请重新输入。",
         "微信公众号的账号 ID 写法不对：微信公众号填微信号（6–20 位字母、数字、下划线或减号，以字母开头）或原始 ID"
         "（gh_ 开头）。例如 shili_jyj。" + id_rules()["wechat_official"].find + "请重新输入。",
-        "日历上没有 2024/13/01 这一天。请重新输入。",
-        f"2099-01-01 晚于今天（{today_in_beijing()}）：请填写已经发生的日期。请重新输入。",
+        "“opened_on”（开通时间）写的是“2024-13-01”，日历上没有这一天。请重新输入。",
+        f"“opened_on”（开通时间）是 2099-01-01，晚于今天（{today_in_beijing()}）。请填写已经发生的日期。"
+        "请重新输入。",
+        "“opened_on”（开通时间）是 1924-05-06，年份早于 1994 年，不可能是新媒体账号（网站）的日期："
+        "是不是年份输错了，或者把 2024/5/1 输成了别的格式？请核对后写成 年-月-日，例如 2024-05-01。请重新输入。",
         "请回答“是”或“否”（现在是“也许”）。请重新输入。",
         "“contacts.supervisor.phone”（主管领导 · 电话）格式不对：电话只写数字（可带区号和减号），"
         "例如 020-12345678；多个号码请只写一个。现在填的是“（联系人内容不在检查结果里显示）”。请重新输入。",
     ]
     assert "Traceback" not in done.stderr
+    assert "记为 2024-05-06。" in done.stdout and "记为 2024-11-01。" in done.stdout  # said back
+
+
+def test_new_reads_dates_as_typed_and_refuses_what_validate_refuses(tmp_path: Path,
+                                                                     run_cli) -> None:
+    root = build_case(CASES / "valid" / "minimal", tmp_path)
+    options = [*NEW_OPTIONS]
+    at = options.index("--opened-on") + 1
+    for typed, code in (("2024-02-30", "E-DATE-INVALID"), ("1993.12.31", "E-DATE-IMPLAUSIBLE")):
+        options[at] = typed
+        refused = run_cli("--root", str(root), "new", *options)
+        assert refused.returncode == 2, refused
+        wrong = date_problem("", "account", ("opened_on",), normal_day(typed) or "", clock.today())
+        assert wrong is not None and wrong.code == code
+        assert refused.stderr.strip().endswith(f"--opened-on：{wrong.message}"), refused
+    options[at] = "20240506"
+    done = run_cli("--root", str(root), "new", *options)
+    assert done.returncode == 0, done
+    assert "记为 2024-05-06。" in done.stdout
+    assert 'opened_on: "2024-05-06"' in (root / "filings/school/weibo--7012345678.yaml").read_text("utf-8")
+
+
+def test_new_warns_of_a_name_before_writing_it(tmp_path: Path, run_cli) -> None:
+    root = build_case(CASES / "valid" / "minimal", tmp_path)
+    options = [*NEW_OPTIONS]
+    options[options.index("测试一中")] = "测试一中福利来了！！"
+    done = run_cli("--root", str(root), "new", *options)
+    assert done.returncode == 0, done  # a warning: the filing is written
+    warned = "警告：账号名称“测试一中福利来了！！”有重复的标点（！！），含有营销用语（福利）。"
+    assert done.stdout.index(warned) < done.stdout.index("已创建")
+    assert "W-NAME-STYLE" in done.stdout.split("已创建")[1]  # and validate says it again
 
 
 def test_unwritable_outputs_are_explained_not_crashed(tmp_path: Path, run_cli) -> None:

@@ -176,6 +176,47 @@ def test_since_checks_only_what_changed(registry: Path, run_cli, tmp_path: Path)
     assert bad_ref.returncode == 2 and "找不到 no-such-branch" in bad_ref.stderr
 
 
+PROOF = ('proof:\n  - kind: profile\n    where: "公众号菜单：关于我们"\n    checked_on: 2024-06-01\n'
+         '    by: "@ceshi-jyj"\n')
+
+
+@pytest.mark.git
+def test_a_pull_request_that_adds_or_changes_proof_is_pointed_out_to_reviewers(
+        registry: Path, run_cli) -> None:
+    (registry / WEIBO).write_text(account_text(), "utf-8")
+    commit(registry, "开设")
+    git(registry, "checkout", "-q", "-b", "pr")
+    (registry / WEIBO).write_text(account_text() + PROOF, "utf-8")
+    commit(registry, "核验")
+    line = (account_text() + PROOF).splitlines().index("proof:") + 1
+    result = run_cli("--root", str(registry), "validate", "--since", "main", "--format", "github")
+    assert result.returncode == 0, result  # a warning: reviewers confirm, then merge
+    assert f"::warning file={WEIBO},line={line},col=1,title=W-PROOF-CHANGED " in result.stdout
+    assert "请审核人员确认核验确实做过后再合并" in result.stdout
+    # Merged: a later pull request that leaves the proof alone is not pointed out again.
+    git(registry, "checkout", "-q", "main")
+    git(registry, "merge", "-q", "pr")
+    git(registry, "checkout", "-q", "-b", "pr2")
+    edit(registry, WEIBO, "filed_on: 2024-05-08", "filed_on: 2024-05-09")
+    commit(registry, "改备案日期")
+    quiet = run_cli("--root", str(registry), "validate", "--since", "main")
+    assert "W-PROOF-CHANGED" not in {m["code"] for m in quiet.problems()}, quiet
+    # Changed (another date), and in a new, uncommitted filing: both pointed out.
+    edit(registry, WEIBO, "checked_on: 2024-06-01", "checked_on: 2024-06-02")
+    other = "filings/school/weibo--1234567891.yaml"
+    (registry / other).write_text(account_text().replace('"1234567890"', '"1234567891"')
+                                  .replace("name: 测试一中", "name: 测试一中二号") + PROOF, "utf-8")
+    changed = run_cli("--root", str(registry), "validate", "--since", "main")
+    assert sorted((m["code"], m["file"], m["line"]) for m in changed.problems()
+                  if m["code"] == "W-PROOF-CHANGED") == [
+        ("W-PROOF-CHANGED", WEIBO, str(line)), ("W-PROOF-CHANGED", other, str(line))], changed
+    # Taken out: nothing for a reviewer to confirm.
+    (registry / WEIBO).write_text(account_text(), "utf-8")
+    (registry / other).unlink()
+    removed = run_cli("--root", str(registry), "validate", "--since", "main")
+    assert "W-PROOF-CHANGED" not in {m["code"] for m in removed.problems()}, removed
+
+
 @pytest.mark.git
 def test_shallow_clones_are_detected(registry: Path, tmp_path: Path) -> None:
     (registry / WEIBO).write_text(account_text(), "utf-8")

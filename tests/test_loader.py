@@ -124,3 +124,29 @@ def test_full_width_colon_in_a_comment_is_not_blamed() -> None:
 def test_quotes_in_comments_are_not_blamed() -> None:
     found = parse_document(b'# say "hi\nname: "x\nstatus: active\n', "f.yaml")
     assert isinstance(found, list) and [(p.code, p.line) for p in found] == [("E-READ-SYNTAX", 2)]
+
+
+def test_a_tab_or_full_width_colon_costs_one_round_and_the_copy_is_never_the_filing(
+        tmp_path: Path, run_cli) -> None:
+    from site_gen.rules import AFTER_REPAIR, check_registry
+
+    from .conftest import CASES, build_case
+
+    root = build_case(CASES / "invalid" / "read-tab-and-colon", tmp_path)
+    problems = run_cli("--root", str(root), "validate").problems()
+    first, *later = sorted(problems, key=lambda m: int(m["line"]))
+    assert first["code"] == "E-READ-SYNTAX" and not first["message"].startswith(AFTER_REPAIR)
+    assert later and all(m["message"].startswith(AFTER_REPAIR) for m in later)
+    assert check_registry(root).registry.accounts == ()  # it still has errors
+
+
+def test_a_tab_stands_for_the_files_own_indentation_step(tmp_path: Path) -> None:
+    from site_gen.loader import repaired_reading
+
+    file = tmp_path / "f.yaml"
+    file.write_text("a:\n    b: 1\n\tc: 2\nd：3\n", "utf-8")
+    first = parse_document(file.read_bytes(), "f.yaml")
+    assert isinstance(first, list) and first[-1].line == 3
+    found, copy = repaired_reading(file, "f.yaml", first[-1])
+    assert [(p.code, p.line) for p in found] == [("E-READ-SYNTAX", 4)]  # the colon, met on the way
+    assert copy is not None and copy.data == {"a": {"b": 1, "c": 2}, "d": 3}

@@ -3,6 +3,7 @@ refuses, and the suggestion a clerk gets for a pasted link or share text."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,54 @@ def test_a_website_link_is_refused_with_its_host() -> None:
 def test_a_short_link_says_where_to_find_the_id() -> None:
     found = id_problem("douyin", "https://v.douyin.com/iAbCdEf/")
     assert found is not None and "抖音号：" in found[1]
+
+
+# Links and share texts that carry no account ID: the message says where the ID is, never
+# to paste a link here again (which would be refused the same way).
+NO_ID = [
+    ("wechat_official", "https://mp.weixin.qq.com/s/AbCdEf"),
+    ("wechat_official", "https://mp.weixin.qq.com/s?__biz=MzA3NjYxNjYxMA==&mid=2651234567&idx=1"
+                        "&sn=0123456789abcdef0123456789abcdef&chksm=8a1b2c3d#rd"),
+    ("douyin", "7.43 复制打开抖音，看看【示例市第一中学的作品】开学第一课 # 开学季 "
+               "https://v.douyin.com/iRNBho6u/ 05/12 a@b.com :9pm"),
+    ("weibo", "https://weibo.com/1234/status/NxYz12345"),
+]
+
+
+@pytest.mark.parametrize("platform,pasted", NO_ID)
+def test_a_link_without_an_id_is_answered_with_where_the_id_is(platform: str,
+                                                                pasted: str) -> None:
+    assert account_in_text(pasted, platform) is None
+    found = id_problem(platform, pasted)
+    rule = id_rules()[platform]
+    assert found == (rule.rule, f"例如 {rule.example}。{rule.find}")
+
+
+def test_no_advice_sends_the_filer_back_to_paste_a_link() -> None:
+    """The ``find`` text ends every E-ACCOUNT-ID message without an ID in it (the validator,
+    site-gen new, the filing form): it must not ask for the link or share text again."""
+    for platform, rule in id_rules().items():
+        assert "粘贴" not in rule.find, platform
+
+
+def test_the_validator_says_where_the_id_is_for_a_link_without_one(tmp_path: Path,
+                                                                    run_cli) -> None:
+    root = build_case(CASES / "valid" / "minimal", tmp_path)
+    folder = root / "filings" / "school"
+    text = (folder / "weibo--1234567890.yaml").read_text("utf-8")
+    (folder / "weibo--1234567890.yaml").unlink()
+    for platform, pasted in NO_ID[:3]:
+        written = text.replace("platform: weibo", f"platform: {platform}").replace(
+            'account_id: "1234567890"', f"account_id: {json.dumps(pasted, ensure_ascii=False)}")
+        if platform == "wechat_official":
+            written += "wechat_kind: subscription\n"
+        (folder / f"{platform}--x.yaml").write_text(written, "utf-8")
+        result = run_cli("--root", str(root), "validate", f"filings/school/{platform}--x.yaml",
+                         cwd=root)
+        (message,) = [m["message"] for m in result.problems() if m["code"] == "E-ACCOUNT-ID"]
+        assert message.endswith(f"。例如 {id_rules()[platform].example}。{id_rules()[platform].find}")
+        assert "粘贴" not in message
+        (folder / f"{platform}--x.yaml").unlink()
 
 
 def test_the_validator_names_the_id_to_write(tmp_path: Path, run_cli) -> None:

@@ -236,6 +236,7 @@ def test_only_a_change_of_the_filing_is_a_change(run_cli, demo_registry: Path, t
 
     today = clock.today().isoformat()
     root = demo_registry
+    (root / ".gitignore").write_text("/dist/\n", "utf-8")  # as a registry keeps its reports out
     _git(root, "init", "-q", "-b", "main")
     from .test_git import commit, edit
 
@@ -269,7 +270,7 @@ def test_only_a_change_of_the_filing_is_a_change(run_cli, demo_registry: Path, t
     expected = ["开设", "注销", "开设（恢复）", "变更：账号/网站/APP 名称"]
     for name, key in (("none", ()), ("district", (str(DISTRICT_KEY),)),
                       ("city", (str(DEMO_KEY),))):
-        rows = [r for r in annex4_rows(run_cli, root, tmp_path / name, today, *key)
+        rows = [r for r in annex4_rows(run_cli, root, root / "dist" / name, today, *key)
                 if r[2] == "7777000123" or str(r[2]).startswith("7777000123")]
         assert [r[10] for r in rows] == expected, (name, rows)
         assert rows[3][1] == "东城测试发布厅（变更）" and not any(

@@ -156,9 +156,23 @@ def take(out: Path, browser: Any = None) -> list[Path]:
     return written
 
 
+# The demo's forge (mkdocs.yml extra.forge): the form reads a file's current text from here to
+# edit it. There is no network here, so the browser is given the demo registry's own files.
+RAW = "https://raw.githubusercontent.com/shili-jyj/registry/main/"
+
+
 def _photograph(browser: Any, base: str, out: Path) -> list[Path]:
     context = browser.new_context(viewport={"width": 390, "height": 844},
                                   device_scale_factor=1, locale="zh-CN")
+
+    def raw(route: Any) -> None:
+        found = REPO / route.request.url.removeprefix(RAW)
+        if found.is_file():
+            route.fulfill(status=200, body=found.read_bytes(), content_type="text/plain; charset=utf-8")
+        else:
+            route.fulfill(status=404, body="")
+
+    context.route(RAW + "**", raw)
     page = context.new_page()
     written = []
     for name, _, reach in shots(base):

@@ -24,7 +24,10 @@ def unit_argument(registry: Registry, text: str | None) -> str:
     """A unit folder as the user writes it (``filings/dongcheng/``, ``dongcheng``)."""
     path = (text or "").strip().strip("/").removeprefix("filings").strip("/")
     if path not in registry.units:
-        raise UsageError(f"找不到单位“{path}”：请写 filings/ 下的单位文件夹，例如 dongcheng。")
+        example = next((u for u in sorted(registry.units) if u), "")
+        raise UsageError(f"找不到单位“{path}”：请写 filings/ 下的单位文件夹" +
+                         (f"，例如 {example}" if example else "") +
+                         "（按 --as-of 统计时，是那一天的文件夹名）。")
     return path
 
 

@@ -15,19 +15,25 @@ from . import registry_root
 
 
 def _answer(question: Question, given: object, answers: Answers) -> Any:
-    """The checked answer: a given option is refused when wrong, never asked again."""
+    """The checked answer: a given option is refused when wrong, never asked again. What
+    is worth saying about it (how a date was read, a name's warning) is said before the file
+    is written."""
     if given is not None:
         text = given if isinstance(given, str) else ("是" if given is True else "否")
         value, problem = question.check(text, answers)
         if problem:
             raise UsageError(f"--{question.key.replace('_', '-')}：{problem}")
-        return value
-    while True:
-        text = click.prompt(question.prompt, default=question.default, show_default=False)
-        value, problem = question.check(str(text), answers)
-        if problem is None:
-            return value
-        click.echo(f"  {problem}请重新输入。", err=True)
+    else:
+        while True:
+            text = str(click.prompt(question.prompt, default=question.default,
+                                    show_default=False))
+            value, problem = question.check(text, answers)
+            if problem is None:
+                break
+            click.echo(f"  {problem}请重新输入。", err=True)
+    for note in question.notes(text, value):
+        click.echo(f"  {note}")
+    return value
 
 
 def _unit(root: Path, given: str | None) -> str:

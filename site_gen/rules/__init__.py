@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -20,7 +20,13 @@ from typing import Any, Generic, TypeVar
 
 from .. import clock
 from ..catalogue import Problem, problem
-from ..loader import COUNTERFEITS_SIZE_LIMIT, SIZE_LIMIT, Document, read_document
+from ..loader import (
+    COUNTERFEITS_SIZE_LIMIT,
+    SIZE_LIMIT,
+    Document,
+    read_document,
+    repaired_reading,
+)
 from ..model import (
     Account,
     AccountFacts,
@@ -101,15 +107,14 @@ def _read(job: _Job) -> _Read:
     limit = COUNTERFEITS_SIZE_LIMIT if job.kind == "counterfeits" else SIZE_LIMIT
     result = read_document(job.root / job.file, job.file, limit)
     if isinstance(result, list):
-        return _Read(result, None, None)
+        return _Read(result + _after_repair(job, result), None, None)
     if not job.full:
         # Not under review: it was checked in full when it was merged. Only make sure it
         # can join the model for the cross-file rules (the fast schema path).
         coerce_plain_numbers(result, job.kind)
         usable = isinstance(result.data, _ROOT_SHAPE[job.kind][0]) \
-            and is_valid(result.data, job.kind) and not (
-                job.kind == "account" and fields.check_dates(
-                    result, job.kind, list(fields.ACCOUNT_DATES), date.max))
+            and is_valid(result.data, job.kind) \
+            and not fields.check_file_dates(result, job.kind, None)
         # Broken on main: leave it out rather than fail on it.
         found = []
     else:
@@ -118,6 +123,24 @@ def _read(job: _Job) -> _Read:
     if usable and job.kind != "counterfeits":
         open_contacts_in(result.data, job.kind, job.file, job.identities)
     return _Read(found, result.data if usable else None, result.slim(POINTED_AT))
+
+
+AFTER_REPAIR = "（修正本文件的格式问题后还会有）"
+
+
+def _after_repair(job: _Job, found: list[Problem]) -> list[Problem]:
+    """For a file YAML could not read because of a tab or a full-width colon: what the rest of
+    it would still be found to have once they are fixed, each message marked so, so that a
+    hand-written file takes one round of fixes, not one per mistake. The repaired copy is
+    only checked: the file has errors, and is never modelled from it."""
+    if not job.full or found[-1].code != "E-READ-SYNTAX":
+        return []
+    more, copy = repaired_reading(job.root / job.file, job.file, found[-1])
+    if copy is not None:
+        more += _check_document(copy, job.kind, job.today, job.seal_required)
+    seen = {(p.line, p.code) for p in found}
+    return sorted({replace(p, message=AFTER_REPAIR + p.message) for p in more
+                   if (p.line, p.code) not in seen})
 
 
 def _read_all(jobs: list[_Job]) -> Iterator[_Read]:
@@ -275,14 +298,13 @@ def _check_document(doc: Document, kind: str, today: date,
         place = (id_found[0].line, id_found[0].column)
         found = [p for p in found if (p.line, p.column) != place] + id_found
     if kind == "account":
-        extra = [*paths.check_file_name(doc),
-                 *fields.check_dates(doc, kind, list(fields.ACCOUNT_DATES), today),
+        extra = [*paths.check_file_name(doc), *fields.check_file_dates(doc, kind, today),
                  *fields.check_date_order(doc), *fields.check_activity(doc),
-                 *fields.check_website_url(doc)]
+                 *fields.check_website_url(doc), *fields.check_name_style(doc)]
     elif kind == "unit":
-        extra = [*fields.check_credit_code(doc)]
+        extra = [*fields.check_credit_code(doc), *fields.check_file_dates(doc, kind, today)]
     else:
-        extra = fields.check_dates(doc, kind, fields.counterfeit_date_paths(doc), today)
+        extra = fields.check_file_dates(doc, kind, today)
     if kind != "counterfeits":
         extra += fields.check_contacts(doc, seal)
     # One problem per place: where the schema already spoke, its message is enough.

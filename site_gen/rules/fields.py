@@ -1,5 +1,5 @@
-"""Checks of single values that a schema cannot express: real dates, their order,
-and the credit code's check digit."""
+"""Checks of single values that a schema cannot express: real and plausible dates, their
+order, the credit code's check digit, the account ID's platform rule and the name's style."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ from typing import Any
 
 from ..catalogue import Problem, problem
 from ..creditcode import credit_code_error
+from ..dates import day_problem
 from ..labels import PLATFORMS
 from ..loader import Document, JsonPath
+from ..names import style_reasons
 from ..platforms import id_problem
 from ..schemas import display_path, field_schemas
 
+# A unit's dates may lie ahead (a rule can be set to start later), so only their
+# existence and plausibility are checked.
+UNIT_DATES: tuple[JsonPath, ...] = (("filing_required_since",),)
 ACCOUNT_DATES: tuple[JsonPath, ...] = (
     ("opened_on",), ("filed_on",), ("deregistered_on",), ("last_post_on",),
     ("annual_review_on",), ("inspection", "checked_on"),
@@ -39,24 +44,47 @@ def _get(data: Any, path: JsonPath) -> Any:
     return data
 
 
-def check_dates(doc: Document, kind: str, paths: list[JsonPath], today: date) -> list[Problem]:
-    """Each date must exist on the calendar and not lie in the future."""
+def date_problem(file: str, kind: str, path: JsonPath, value: str, today: date | None,
+                 place: tuple[int, int] = (1, 1)) -> Problem | None:
+    """The problem of the ``YYYY-MM-DD`` date ``value`` at ``path`` (``dates.day_problem``:
+    not on the calendar, before 1994, or after ``today`` unless that is None), or None."""
+    code = day_problem(value, today)
+    if code is None:
+        return None
+    values: dict[str, Any] = {"field": display_path(path), "title": _title(kind, path),
+                              "value": value, "today": today.isoformat() if today else ""}
+    return problem(code, file, place[0], place[1], **values)
+
+
+def check_dates(doc: Document, kind: str, paths: list[JsonPath],
+                today: date | None) -> list[Problem]:
+    """Each date must exist on the calendar, not lie before 1994 and, unless ``today`` is
+    None (a date that may lie ahead), not lie in the future."""
     found: list[Problem] = []
     for path in paths:
         value = _get(doc.data, path)
         if not isinstance(value, str) or len(value) != 10:
             continue  # missing, or the schema's pattern reports it
-        line, column = doc.position(path)
-        values = {"field": display_path(path), "title": _title(kind, path), "value": value}
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            found.append(problem("E-DATE-INVALID", doc.path, line, column, **values))
-            continue
-        if day > today:
-            found.append(problem("E-DATE-FUTURE", doc.path, line, column,
-                                 today=today.isoformat(), **values))
+        wrong = date_problem(doc.path, kind, path, value, today, doc.position(path))
+        if wrong is not None:
+            found.append(wrong)
     return found
+
+
+def check_file_dates(doc: Document, kind: str, today: date | None) -> list[Problem]:
+    """Every date of a unit, filing or counterfeit list (``check_dates``); a unit's may lie
+    ahead, the others are past events, not after ``today`` (None: not checked)."""
+    if kind == "unit":
+        return check_dates(doc, kind, list(UNIT_DATES), None)
+    paths = account_date_paths(doc) if kind == "account" else counterfeit_date_paths(doc)
+    return check_dates(doc, kind, paths, today)
+
+
+def account_date_paths(doc: Document) -> list[JsonPath]:
+    """Every date of a filing: the fixed ones and each proof record's."""
+    proof = doc.data.get("proof") if isinstance(doc.data, dict) else None
+    items = proof if isinstance(proof, list) else []
+    return [*ACCOUNT_DATES, *[("proof", index, "checked_on") for index in range(len(items))]]
 
 
 def check_date_order(doc: Document) -> list[Problem]:
@@ -110,6 +138,17 @@ def check_account_id(doc: Document) -> list[Problem]:
     shown = account_id if len(account_id) <= 60 else account_id[:60] + "…"
     return [problem("E-ACCOUNT-ID", doc.path, line, column, platform_label=PLATFORMS[platform],
                     rule=rule, value=shown, suggestion=suggestion)]
+
+
+def check_name_style(doc: Document) -> list[Problem]:
+    """An account's name is 简洁、直观、规范: no emoji, repeated punctuation or marketing words
+    (``data/names.json``)."""
+    name = doc.data.get("name")
+    reasons = style_reasons(name) if isinstance(name, str) else []
+    if not reasons:
+        return []
+    line, column = doc.position(("name",))
+    return [problem("W-NAME-STYLE", doc.path, line, column, name=name, reasons="，".join(reasons))]
 
 
 def check_activity(doc: Document) -> list[Problem]:

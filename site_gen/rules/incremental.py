@@ -29,7 +29,7 @@ from ..schemas import load_schemas
 from . import Outcome, Reading, _Job, _read, assemble, layout_files, paths, seal_required
 from .repository import git_listing
 
-INDEX_FORMAT = 4  # raise when an entry's shape or meaning changes (4: account_key folds width and @)
+INDEX_FORMAT = 5  # raise when an entry's shape or meaning changes (5: every date judged, 1994 on)
 
 
 def cache_folder(root: Path) -> Path:

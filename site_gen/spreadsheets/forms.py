@@ -91,7 +91,12 @@ def _grow(ws: Worksheet, first: int, last: int) -> None:
 # path for the people), marked “（变更）” when a 变更 changed it.
 ANNEX3_CELL_OF = {"name": "B4", "account_id": "D4", "url": "D4", "certified_subject": "D5",
                   "verified": "D5", "platform": "B6", "wechat_kind": "B6", "opened_on": "D6",
-                  "department": "B8", "contacts.supervisor": "B10", "contacts.ops_lead": "B11"}
+                  "department": "B8",
+                  # the people: 姓名 B, 职务 C, 电话 D (a WeChat ID is not on the form: the name)
+                  **{f"contacts.{role}.{key}": f"{column}{row}"
+                     for role, row in (("supervisor", 10), ("ops_lead", 11))
+                     for key, column in (("name", "B"), ("title", "C"), ("phone", "D"),
+                                         ("wechat", "B"))}}
 STAFF_ROWS = 5
 
 

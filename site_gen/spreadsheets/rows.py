@@ -29,7 +29,8 @@ The rules (also in docs/reports.md):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..audit import Finding
@@ -298,15 +299,27 @@ def _reported(event: HistoryEvent, fields: frozenset[str] | None
     return tuple(dict.fromkeys(titles)), frozenset(columns)
 
 
-def _as_filed(account: Account, version: dict[str, Any] | None) -> Account:
-    """The account as one of its versions has it (in its file and unit of today), or as it
-    is when that version cannot be shown."""
+def unit_of_path(path: str) -> str:
+    """The unit folder (``school/dept``) of a registry-relative filing path."""
+    return str(PurePosixPath(path).parent).removeprefix("filings").strip("/")
+
+
+def _as_filed(registry: Registry, account: Account, event: HistoryEvent,
+              version: dict[str, Any] | None) -> Account:
+    """The account as the event left it: that version of the file, in the unit whose folder
+    it was in then (where that unit still exists); as it is when that cannot be shown."""
+    unit = _event_unit(registry, account, event)
     if version is None:
-        return account
+        return account if unit == account.unit else replace(account, unit=unit)
     try:
-        return account_from(account.file, account.unit, version)
+        return account_from(account.file, unit, version)
     except (KeyError, TypeError, ValueError):
         return account
+
+
+def _event_unit(registry: Registry, account: Account, event: HistoryEvent) -> str:
+    unit = unit_of_path(event.path) if event.path else account.unit
+    return unit if unit in registry.units else account.unit
 
 
 def _events(registry: Registry, top: str, since: str, until: str, history: History,
@@ -315,15 +328,21 @@ def _events(registry: Registry, top: str, since: str, until: str, history: Histo
     as the forms report them: changes of statistics alone are left out; a change lists the
     reported items it touched. In the order of the registry's accounts, then of time. With
     ``as_filed``, each event's account is the version that event left (from Git)."""
+    # With ``as_filed`` an event counts for the unit the file was in then (a filing moved
+    # away later is still the old unit's 开设), so every account's events are looked at.
     chosen = [(account, event) for account in registry.accounts
-              if registry.in_subtree(account, top)
+              if as_filed or registry.in_subtree(account, top)
               for event in account_history(account, history)
-              if since <= event.date <= until]
+              if since <= event.date <= until
+              and (not as_filed or within(_event_unit(registry, account, event), top))]
     fields = changed_fields(history, [e for _, e in chosen if e.type == "change"])
     found = versions(history, {e.version for _, e in chosen if e.version}) if as_filed else {}
     events = []
     for account, event in chosen:
-        shown = _as_filed(account, found.get(event.version) if event.version else None)
+        shown = account
+        if as_filed:
+            shown = _as_filed(registry, account, event,
+                              found.get(event.version) if event.version else None)
         if event.type != "change":
             events.append(FilingEvent(shown, event.date, event.label))
             continue

@@ -19,7 +19,13 @@
     deregister: ["注销账号", "账号停用后请注销：填写注销日期和原因。备案文件会保留，账号在门户上显示为已注销。"],
     review: ["年审", "确认备案信息仍然准确，并更新粉丝量、发布数量和最近发布日期；年审日期会设为今天。"]
   };
-  var state = { mode: "new", keep: false };
+  // mode: new, change, deregister or review; keep: the internal part left as it is;
+  // touched: fields typed in (their problems are shown); source: the file being edited as it
+  // is now (null until read); baseline: the form as filled from it; failed: why the page
+  // cannot work (one sentence).
+  var state = { mode: "new", keep: false, touched: {}, showAll: false, source: "", baseline: null,
+    failed: null, path: null, account: null, copyOnOpen: false, sealedSource: false, today: null,
+    shownUnit: "" };
   var units = [];
 
   /* ---- small helpers ---- */
@@ -81,6 +87,69 @@
   }
   function isDate(node) { return node.pattern === DATE_PATTERN; }
 
+  /* ---- what people type: dates, invisible characters, links for IDs ---- */
+  // A date as people type it, whatever the browser's locale: 2024-05-01, 2024/5/1,
+  // 2024.5.1, 2024年5月1日, 20240501, full-width digits too. The ISO date (not yet checked
+  // against the calendar), or null. site_gen/dates.py normal_day, the same shapes.
+  var SEPARATORS = { "-": "-", "/": "/", ".": ".", "年": "月" };  // the first gives the second
+  function typedDate(text) {
+    var t = String(text).normalize("NFKC").trim(), y, mo, d;
+    var compact = /^([0-9]{4})([0-9]{2})([0-9]{2})$/.exec(t);
+    var m = /^([0-9]{4})\s*([-/.年])\s*([0-9]{1,2})\s*([-/.月])\s*([0-9]{1,2})\s*([日号]?)$/.exec(t);
+    if (compact) { y = compact[1]; mo = compact[2]; d = compact[3]; }
+    else if (m && SEPARATORS[m[2]] === m[4] && (!m[6] || m[2] === "年")) { y = m[1]; mo = m[3]; d = m[5]; }
+    else return null;
+    return y + "-" + ("0" + parseInt(mo, 10)).slice(-2) + "-" + ("0" + parseInt(d, 10)).slice(-2);
+  }
+  function inWords(iso) {
+    return iso.slice(0, 4) + " 年 " + parseInt(iso.slice(5, 7), 10) + " 月 " + parseInt(iso.slice(8, 10), 10) + " 日";
+  }
+  // The check's characters (site_gen/data/characters.json) taken out of a field as the
+  // clerk types, and said: what cannot be seen cannot be left in a name or a contact.
+  function cleanField(input) {
+    var refused = new RegExp("[" + CONFIG.characters.value + "]", "gu"), gone = [];
+    var text = input.value.replace(refused, function (c) {
+      var label = refusedCharacter(c);
+      if (gone.indexOf(label) < 0) gone.push(label);
+      return "";
+    });
+    if (input.tagName !== "TEXTAREA") text = text.replace(/[\t\r\n]+/g, " ");  // one line
+    else text = text.replace(/\r\n?/g, "\n").replace(/\t/g, " ");
+    var note = fieldNote(input);
+    if (text !== input.value) {
+      input.value = text;
+      note.textContent = gone.length ? "已删去看不见的字符：" + gone.join("；") + "。" : "已把换行和制表符换成空格。";
+    } else if (note.getAttribute("data-kind") === "clean") {
+      return;
+    }
+    note.setAttribute("data-kind", "clean");
+  }
+  function fieldNote(input) {
+    var box = input.closest(".sg-field");
+    return box ? box.querySelector(".sg-field-note") : el("span", {}, []);
+  }
+  // A link or share text pasted for an ID: the ID it carries, taken in place, and said;
+  // without a platform chosen, the platform the link is of too.
+  function adoptId(input) {
+    var verify = window.siteGenVerify, platform = document.querySelector('#filing-fields [name="platform"]');
+    var text = input.value.trim(), note = fieldNote(input);
+    if (!verify || !text) return;
+    var chosen = platform && platform.value ? [platform.value] : Object.keys(CONFIG.ids);
+    for (var i = 0; i < chosen.length; i++) {
+      var rule = CONFIG.ids[chosen[i]];
+      if (!rule || (platform && platform.value && new RegExp(rule.pattern, rule.flags).test(text))) return;
+      var found = verify.accountInText(text, chosen[i]);
+      if (found && found !== text && new RegExp(rule.pattern, rule.flags).test(found)) {
+        input.value = found;
+        if (platform && !platform.value) platform.value = chosen[i];
+        note.setAttribute("data-kind", "id");
+        note.textContent = "已从粘贴的" + (verify.looksLikeLink(verify.fold(text)) ? "链接" : "文字") + "中取出" +
+          CONFIG.platforms[chosen[i]] + "账号 ID：" + found + "。请核对。";
+        return;
+      }
+    }
+  }
+
   // The allOf branches that apply to ``data`` (if/then/else on one top-level value).
   function branches(data) {
     return (SCHEMA.allOf || []).map(function (cond) {
@@ -118,17 +187,29 @@
       input = el("select", { id: id, name: name, "data-type": "integer" }, levels);
     } else if (node.type === "integer") {
       input = el("input", { id: id, name: name, type: "number", inputmode: "numeric", step: "1", min: node.minimum, "data-type": "integer" });
-    } else if (isDate(node)) {
-      input = el("input", { id: id, name: name, type: "date", max: todayInBeijing() });
+    } else if (isDate(node)) {  // text, not type=date: a phone's locale shows mm/dd/yyyy there
+      input = el("input", { id: id, name: name, type: "text", inputmode: "text", "data-type": "date",
+        placeholder: "例如 2024-05-01 或 2024年5月1日", autocomplete: "off" });
     } else if ((node.maxLength || 0) >= 200) {
       input = el("textarea", { id: id, name: name, rows: "3", maxlength: node.maxLength });
     } else {
       input = el("input", { id: id, name: name, type: name.slice(-5) === "phone" ? "tel" : "text", maxlength: node.maxLength });
     }
-    var label = el("label", { "for": id }, [node.title || name]);
-    var help = node.description ? el("small", { "class": "sg-help" }, [node.description]) : null;
-    var error = el("span", { "class": "sg-field-error", "data-for": name, role: "alert" }, []);
-    return el("div", { "class": "sg-field", "data-path": name }, [label, input].concat(help ? [help] : []).concat([error]));
+    var required = isRequired(path);
+    var label = el("label", { "for": id }, [node.title || name].concat(required ? [el("span", { "class": "sg-required" }, [" *（必填）"])] : []));
+    var help = node.description ? el("small", { "class": "sg-help", id: id + "-help" }, [node.description]) : null;
+    var note = el("small", { "class": "sg-field-note", id: id + "-note", "aria-live": "polite" }, []);
+    var error = el("span", { "class": "sg-field-error", "data-for": name, id: id + "-error" }, []);
+    input.setAttribute("aria-describedby", [help ? id + "-help" : "", id + "-note", id + "-error"].filter(Boolean).join(" "));
+    if (required) input.setAttribute("aria-required", "true");
+    return el("div", { "class": "sg-field", "data-path": name }, [label, input].concat(help ? [help] : []).concat([note, error]));
+  }
+  // Required at the top (always, not by a condition) or inside a required block.
+  function isRequired(path) {
+    if (typeof path[path.length - 1] !== "string") return false;
+    var parent = path.length === 1 ? SCHEMA : chain(path.slice(0, -1)).slice(-1)[0];
+    return !!parent && (parent.required || []).indexOf(path[path.length - 1]) >= 0 &&
+      (path.length === 1 || isRequired(path.slice(0, -1)) || typeof path[path.length - 2] === "number");
   }
 
   function fieldset(node, path, legend) {
@@ -196,6 +277,7 @@
     if (raw === "") return undefined;
     if (input.getAttribute("data-type") === "boolean") return raw === "true";
     if (input.getAttribute("data-type") === "integer") return /^-?(0|[1-9][0-9]{0,17})$/.test(raw) ? parseInt(raw, 10) : raw;
+    if (input.getAttribute("data-type") === "date") return typedDate(raw) || raw;
     return input.value.replace(/^\s+|\s+$/g, "");
   }
   function read(node, path) {
@@ -258,7 +340,8 @@
         return problem(out, path, "E-SCHEMA-TYPE", Object.assign({ expected: EXPECTED_TYPE.object, value: shownAt(path, value) }, base));
       }
       var required = path.length === 0 ? requiredTop(value).filter(function (name) {
-        return !(state.keep && CONFIG.internal.indexOf(name) >= 0);  // kept in the file as it is
+        if (state.keep && CONFIG.internal.indexOf(name) >= 0) return false;  // kept in the file as it is
+        return !(name === "contacts" && state.sealedSource);  // sealed in the file: kept unless re-entered
       }) : (node.required || []);
       required.forEach(function (name) {
         if (!(name in value)) {
@@ -363,6 +446,7 @@
       var values = { field: displayPath(path), title: node.title || displayPath(path), value: value };
       if (!calendarDate(value)) problem(out, path, "E-DATE-INVALID", values);
       else if (value > today) problem(out, path, "E-DATE-FUTURE", Object.assign({ today: today }, values));
+      else if (value < CONFIG.earliest_date && MSG[CONFIG.implausible]) problem(out, path, CONFIG.implausible, values);
     });
     CONFIG.order.forEach(function (pair) {
       var late = calendarDate(data[pair[0]]), early = calendarDate(data[pair[1]]);
@@ -374,27 +458,27 @@
     return out;
   }
 
-  /* ---- the file: its YAML, its path, its forge address ---- */
-  function scalar(value) { return typeof value === "string" ? JSON.stringify(value) : String(value); }
-  function yamlLines(value, indent, lines) {
-    Object.keys(value).forEach(function (key) {
-      var v = value[key];
-      if (Array.isArray(v)) {
-        lines.push(indent + key + ":");
-        v.forEach(function (item) {
-          var sub = [];
-          yamlLines(item, indent + "    ", sub);
-          sub[0] = indent + "  - " + sub[0].slice(indent.length + 4);
-          sub.forEach(function (l) { lines.push(l); });
-        });
-      } else if (v !== null && typeof v === "object") {
-        lines.push(indent + key + ":" + (Object.keys(v).length ? "" : " {}"));
-        yamlLines(v, indent + "  ", lines);
-      } else {
-        lines.push(indent + key + ": " + scalar(v));
-      }
+  // Seed 002: names 简洁、直观、规范 (site_gen/data/names.json, as the validator reads it).
+  // A warning: the file is still made.
+  function nameWarnings(name) {
+    var rules = CONFIG.names, found = [];
+    if (!rules || typeof name !== "string" || !name) return found;
+    var words = rules.marketing_words.filter(function (w) { return name.indexOf(w) >= 0; });
+    if (words.length) found.push("含有营销用语“" + words.join("”“") + "”");
+    var emoji = Array.from(name).some(function (c) {
+      var point = c.codePointAt(0);
+      return rules.emoji_ranges.some(function (r) { return parseInt(r[0], 16) <= point && point <= parseInt(r[1], 16); });
     });
+    if (emoji) found.push("含有表情符号");
+    var chars = Array.from(name);
+    for (var i = 1; i < chars.length; i++) {
+      if (chars[i] === chars[i - 1] && rules.punctuation.indexOf(chars[i]) >= 0) { found.push("有重复的标点“" + chars[i] + chars[i] + "”"); break; }
+    }
+    return found;
   }
+
+  /* ---- the file: its YAML, its path, its forge address ---- */
+  function yamlLines(value, indent, lines) { window.siteGenEdit.lines(value, indent, lines); }
   // ``sealed``: the contacts as age ciphertext (a YAML literal block), when they are sealed.
   function yaml(data, sealed) {
     var pub = {}, internal = {};
@@ -468,20 +552,41 @@
     return "filings/" + (unit ? unit + "/" : "") + name;
   }
   function encodePath(path) { return path.split("/").map(encodeURIComponent).join("/"); }
+  // The forge's address of a file as it is on the main branch, as plain text (to edit it).
+  function rawAddress(forge, path) {
+    var base = forge.url + "/" + forge.repo, branch = encodeURIComponent(forge.branch);
+    if (forge.kind === "github") {
+      return (/^https:\/\/github\.com\/?$/.test(forge.url) ? "https://raw.githubusercontent.com/" + forge.repo : base + "/raw") +
+        "/" + branch + "/" + encodePath(path);
+    }
+    if (forge.kind === "gitlab") return base + "/-/raw/" + branch + "/" + encodePath(path);
+    return base + "/raw/branch/" + branch + "/" + encodePath(path);  // gitea, forgejo
+  }
+  // The forge's page showing the file (where a clerk copies it from).
+  function blobAddress(forge, path) {
+    var base = forge.url + "/" + forge.repo, branch = encodeURIComponent(forge.branch);
+    if (forge.kind === "github") return base + "/blob/" + branch + "/" + encodePath(path);
+    if (forge.kind === "gitlab") return base + "/-/blob/" + branch + "/" + encodePath(path);
+    return base + "/src/branch/" + branch + "/" + encodePath(path);
+  }
+  // A typical self-hosted forge's proxy refuses a request line over 8 KB: a longer prefilled
+  // address opens the empty new-file page and the text is copied for pasting instead.
+  var LINK_LIMIT = 8000;
   // The forge's new-file page with path and content filled in, or its edit page.
   function forgeAddress(forge, path, text, edit) {
     var base = forge.url + "/" + forge.repo, branch = encodeURIComponent(forge.branch);
     var slash = path.lastIndexOf("/"), dir = path.slice(0, slash), name = path.slice(slash + 1);
+    var content = function (key) { return text ? "&" + key + "=" + encodeURIComponent(text) : ""; };
     if (forge.kind === "github") {
       return edit ? base + "/edit/" + branch + "/" + encodePath(path)
-        : base + "/new/" + branch + "?filename=" + encodeURIComponent(path) + "&value=" + encodeURIComponent(text);
+        : base + "/new/" + branch + "?filename=" + encodeURIComponent(path) + content("value");
     }
     if (forge.kind === "gitlab") {
       return edit ? base + "/-/edit/" + branch + "/" + encodePath(path)
-        : base + "/-/new/" + branch + "/" + encodePath(dir) + "?file_name=" + encodeURIComponent(name) + "&content=" + encodeURIComponent(text);
+        : base + "/-/new/" + branch + "/" + encodePath(dir) + "?file_name=" + encodeURIComponent(name) + content("content");
     }
     return edit ? base + "/_edit/" + branch + "/" + encodePath(path)  // gitea, forgejo
-      : base + "/_new/" + branch + "/" + encodePath(dir) + "/?filename=" + encodeURIComponent(name) + "&value=" + encodeURIComponent(text);
+      : base + "/_new/" + branch + "/" + encodePath(dir) + "/?filename=" + encodeURIComponent(name) + content("value");
   }
 
   /* ---- the page ---- */
@@ -504,45 +609,125 @@
     }, function () {});
   }
 
+  // One sentence at the top when the page cannot do its work: what happened, what to do.
+  // No file is offered meanwhile.
+  function fail(sentence) {
+    state.failed = sentence;
+    var box = document.getElementById("filing-failure");
+    box.textContent = sentence;
+    box.hidden = false;
+    update();
+  }
+
+  // Problems are shown at a field once it has been touched (or all of them, when asked),
+  // so that nobody sees nine errors before typing anything.
+  function visible(p) { return state.showAll || state.touched[p.path] || p.path === "unit" && state.touched.unit; }
+
   function update() {
+    if (!CONFIG) return;
     var data = collect();
     var unit = document.getElementById("filing-unit").value;
     var unitChosen = document.getElementById("filing-unit").getAttribute("data-chosen") === "1";
     var found = check(data);
     checkDuplicate(data);
     if (duplicate.message) found.unshift({ path: "account_id", code: "E-UNIQUE-ACCOUNT", message: duplicate.message });
+    if (state.mode !== "new" && state.baseline) {
+      ["platform", "account_id"].forEach(function (key) {
+        if (!window.siteGenEdit.same(state.baseline[key], data[key])) {
+          found.unshift({ path: key, code: "", message: (key === "platform" ? "平台" : "账号 ID") +
+            "不同就是另一个账号：请注销原账号并新建备案。" });
+        }
+      });
+    }
     if (!unitChosen) found.unshift({ path: "unit", code: "", message: "请选择账号所属的单位。" });
+    var warnings = nameWarnings(data.name).map(function (why) {
+      return { path: "name", code: CONFIG.name_rule || "", message: "名称" + why + "：通知要求名称简洁、直观、规范，请斟酌修改（不影响提交）。" };
+    });
     document.querySelectorAll("#filing-fields .sg-field-error").forEach(function (span) { span.textContent = ""; });
-    found.forEach(function (p) {
+    document.querySelectorAll("#filing-fields [aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
+    var shown = found.filter(visible);
+    shown.concat(warnings).forEach(function (p) {
       var span = document.querySelector('#filing-fields .sg-field-error[data-for="' + p.path + '"]');
-      if (span) span.textContent = p.message;
+      if (!span) return;
+      span.textContent = (span.textContent ? span.textContent + " " : "") + p.message;
+      if (found.indexOf(p) >= 0) {
+        var input = document.querySelector('#filing-fields [name="' + p.path + '"]');
+        if (input) input.setAttribute("aria-invalid", "true");
+      }
     });
     var errors = document.getElementById("filing-errors");
-    errors.textContent = "";
-    found.forEach(function (p) { errors.appendChild(el("li", {}, [(p.code ? p.code + " " : "") + p.message])); });
-    var path = filePath(unitChosen ? unit : null, data);
+    var listed = JSON.stringify([shown.map(function (p) { return p.message; }), found.length - shown.length]);
+    if (errors.getAttribute("data-listed") !== listed) {  // rebuilt only when it changes
+      errors.setAttribute("data-listed", listed);
+      errors.textContent = "";
+      shown.forEach(function (p) { errors.appendChild(el("li", {}, [(p.code ? p.code + " " : "") + p.message])); });
+      if (found.length > shown.length) {
+        var all = el("button", { type: "button", "class": "sg-show-all" }, ["显示全部"]);
+        all.addEventListener("click", function () { state.showAll = true; update(); });
+        errors.appendChild(el("li", { "class": "sg-more" }, ["还有 " + (found.length - shown.length) + " 项需要填写或改正。", all]));
+      }
+    }
+    var warned = document.getElementById("filing-warnings");
+    warned.textContent = "";
+    warnings.forEach(function (p) { warned.appendChild(el("li", {}, [(p.code ? p.code + " " : "") + p.message])); });
+    var path = state.mode === "new" ? filePath(unitChosen ? unit : null, data) : state.path;
     document.getElementById("filing-path").textContent = path || "（请先选择单位并填写平台和账号 ID）";
     var ticket = ++sealing;
-    var keys = data.contacts && !found.length && KEYS ? recipientsFor(unit) : [];
-    if (data.contacts && !found.length && (!KEYS || KEYS.failed)) {
+    if (state.failed) return show("", path, state.failed);
+    if (state.mode !== "new" && state.source === null) return show("", path, "请先在上面提供现在的备案文件，页面据此生成修改后的文件。");
+    var contacts = state.mode === "new" || contactsChanged(data) ? data.contacts : undefined;
+    var keys = contacts && !found.length && KEYS && !KEYS.failed ? recipientsFor(unit) : [];
+    if (contacts && !found.length && (!KEYS || KEYS.failed)) {
       // Never a file with plaintext contacts meanwhile.
-      show("", path, KEYS ? "加密用的公钥加载失败，请刷新页面重试。" : "正在加载加密用的公钥……");
-    } else if (data.contacts && !found.length && !keys.length && KEYS.required) {
+      show("", path, KEYS ? KEYS_FAILED : "正在加载加密用的公钥……");
+    } else if (contacts && !found.length && !keys.length && KEYS.required) {
+      errors.setAttribute("data-listed", "");
       errors.appendChild(el("li", {}, ["这个登记库要求联系人加密，但所属单位和上级单位都没有公钥（contact_keys）：请联系上级单位。"]));
       show("", path);
     } else if (keys.length) {
+      // Sealed once per content and keys: a page that only re-checks keeps its file (and the
+      // buttons stay where the clerk is about to click).
+      var sealingKey = JSON.stringify([contactsText(contacts), keys]);
+      if (sealed.key === sealingKey) return show(output(data, sealed.text), path);
       show("", path, "正在加密联系人……");
-      window.siteGenAge.seal(contactsText(data.contacts), keys).then(function (armored) {
-        if (ticket === sealing) show(yaml(data, armored), path);
+      window.siteGenAge.seal(contactsText(contacts), keys).then(function (armored) {
+        sealed = { key: sealingKey, text: armored };
+        if (ticket === sealing) show(output(data, armored), path);
       }, function () {
         if (ticket === sealing) show("", path, "联系人加密失败，请刷新页面后重试。");
       });
     } else {
-      show(found.length ? "" : yaml(data), path);
+      show(found.length ? "" : output(data, null), path);
     }
+  }
+  var KEYS_FAILED = "加密联系人用的公钥没有加载成功（网络中断或页面不完整）：请检查网络后刷新页面。加载成功前不会生成文件，联系人不会以明文写进文件。";
+
+  // The file: a new one written whole; an edit written into the file as it is.
+  function output(data, sealed) {
+    if (state.mode === "new") return yaml(data, sealed);
+    var before = managed(state.baseline), after = managed(data);
+    if (sealed) after.contacts = sealed.replace(/\s+$/, "") + "\n";
+    else if (!contactsChanged(data)) { delete before.contacts; delete after.contacts; }
+    var text = window.siteGenEdit.edit(state.source, before, after, Object.keys(SCHEMA.properties), CONFIG.internal);
+    return text === null ? "" : text;
+  }
+  // What the edit may touch: what the form shows, never the reviewers' proof, and with
+  // "不修改…" ticked not the internal part.
+  function managed(data) {
+    var out = {};
+    Object.keys(data).forEach(function (key) {
+      if (CONFIG.reviewer_only.indexOf(key) >= 0) return;
+      if (state.keep && CONFIG.internal.indexOf(key) >= 0) return;
+      out[key] = data[key];
+    });
+    return out;
+  }
+  function contactsChanged(data) {
+    return !state.keep && data.contacts !== undefined && !window.siteGenEdit.same(state.baseline.contacts, data.contacts);
   }
 
   var sealing = 0;  // the latest update; an older sealing that finishes late is dropped
+  var sealed = { key: null, text: null };  // the last contacts sealed, and to which keys
   function show(text, path, waiting) {
     var out = document.getElementById("filing-yaml");
     out.value = text;
@@ -551,11 +736,17 @@
     document.getElementById("filing-download").disabled = !text;
     var forgeLink = document.getElementById("filing-forge");
     var edit = state.mode !== "new";
+    state.copyOnOpen = false;
     if (CONFIG.forge && text && path) {
-      forgeLink.href = forgeAddress(CONFIG.forge, path, text, edit);
+      var address = forgeAddress(CONFIG.forge, path, text, edit);
+      if (address.length > LINK_LIMIT) {  // too long for the forge: the empty page, and paste
+        address = forgeAddress(CONFIG.forge, path, "", false);
+        state.copyOnOpen = true;
+      }
+      forgeLink.href = address;
       forgeLink.hidden = false;
       forgeLink.removeAttribute("aria-disabled");
-      forgeLink.textContent = edit ? "打开代码平台的编辑页" : "打开代码平台的新建文件页";
+      forgeLink.textContent = edit ? "打开代码平台的编辑页" : state.copyOnOpen ? "复制内容并打开代码平台的新建文件页" : "打开代码平台的新建文件页";
     } else {
       forgeLink.hidden = true;
     }
@@ -563,44 +754,81 @@
     document.getElementById("filing-form").setAttribute("data-sealed", /BEGIN AGE ENCRYPTED FILE/.test(text) ? "1" : "0");
   }
 
+  // The next steps, in each forge's own words for its buttons.
+  var COMMIT = {
+    github: "点“Commit changes...”，选择“Create a new branch for this commit and start a pull request”，再点“Propose changes”",
+    gitlab: "在页面下方的“Target Branch”填一个新分支名，勾选“Start a new merge request with these changes”，点“Commit changes”",
+    gitea: "在页面下方选择“为此提交创建一个新的分支并发起合并请求”，再点“提交变更”",
+    forgejo: "在页面下方选择“为此提交创建一个新的分支并发起合并请求”，再点“提交变更”"
+  };
   function steps(edit) {
+    var commit = CONFIG.forge ? COMMIT[CONFIG.forge.kind] || COMMIT.gitea : "新建分支并发起合并请求";
+    if (!edit && state.copyOnOpen) {
+      return "文件内容较长，无法直接带到代码平台：点“复制内容并打开代码平台的新建文件页”（需要登录），页面先复制文件内容，" +
+        "再打开文件名已填好的新建文件页；在内容框里粘贴，然后" + commit + "，等待上级单位审核合并。";
+    }
     if (!edit) {
-      return "下一步：点“打开代码平台的新建文件页”（需要登录），文件名和内容已经填好；在页面下方选择“新建分支并发起合并请求”后提交，等待上级单位审核合并。也可以复制或下载文件，交给负责提交的同事。";
+      return "下一步：点“打开代码平台的新建文件页”（需要登录），文件名和内容已经填好；" + commit +
+        "，等待上级单位审核合并。也可以复制或下载文件，交给负责提交的同事。";
     }
-    if (state.keep) {
-      return "下一步：点“复制内容”，再点“打开代码平台的编辑页”；在编辑页中选中从第一行到“" + CONFIG.landmark +
-        "”这一行（含）的全部内容，粘贴替换，这一行下面的自查情况、备注和联系人保持不动；然后新建分支并发起合并请求。";
-    }
-    return "下一步：点“复制内容”，再点“打开代码平台的编辑页”，选中文件的全部内容粘贴替换，然后新建分支并发起合并请求。";
+    return "下一步：点“复制内容”，再点“打开代码平台的编辑页”；在编辑框里全选原来的内容（Ctrl+A 或长按选择全部），" +
+      "粘贴替换。生成的是整个文件：只有您修改的那几行变了，联系人、自查情况和备注原样保留。然后" + commit + "。";
   }
 
   function chooseUnit(path, name) {
     var hidden = document.getElementById("filing-unit");
     hidden.value = path;
     hidden.setAttribute("data-chosen", "1");
+    state.touched.unit = true;
     document.getElementById("filing-unit-chosen").textContent = "已选择：" + name + "（filings/" + (path ? path + "/" : "") + "）";
+    var search = document.getElementById("filing-unit-search");
+    search.setAttribute("aria-expanded", "false");
+    search.removeAttribute("aria-activedescendant");
     document.getElementById("filing-unit-options").textContent = "";
     update();
   }
 
   function searchUnits() {
-    var box = document.getElementById("filing-unit-options");
-    var words = document.getElementById("filing-unit-search").value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    var box = document.getElementById("filing-unit-options"), search = document.getElementById("filing-unit-search");
+    var words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     box.textContent = "";
+    search.removeAttribute("aria-activedescendant");
+    search.setAttribute("aria-expanded", "false");
     if (!words.length) return;
     var shown = 0;
     for (var i = 0; i < units.length && shown < 20; i++) {
       var text = (units[i][1] + " " + units[i][0]).toLowerCase();
       if (words.every(function (w) { return text.indexOf(w) >= 0; })) {
-        (function (unit) {
-          var button = el("button", { type: "button", role: "option", "class": "sg-option" }, [unit[1], el("small", {}, [" filings/" + unit[0]])]);
-          button.addEventListener("click", function () { chooseUnit(unit[0], unit[1]); });
-          box.appendChild(el("li", {}, [button]));
-        })(units[i]);
+        (function (unit, n) {
+          var option = el("li", { id: "filing-unit-option-" + n, role: "option", "class": "sg-option", "aria-selected": "false" },
+            [unit[1], el("small", {}, [" filings/" + unit[0]])]);
+          option.addEventListener("click", function () { chooseUnit(unit[0], unit[1]); });
+          box.appendChild(option);
+        })(units[i], shown);
         shown++;
       }
     }
-    if (!shown) box.appendChild(el("li", {}, ["没有找到这个单位。单位还没有登记时，请先联系上级单位为它建立单位文件。"]));
+    if (!shown) box.appendChild(el("li", { "class": "sg-none" }, ["没有找到这个单位。单位还没有登记时，请先联系上级单位为它建立单位文件。"]));
+    else search.setAttribute("aria-expanded", "true");
+  }
+  // The unit search as a combobox: arrow keys move through the units found, Enter chooses.
+  function unitKeys(event) {
+    var options = Array.prototype.slice.call(document.querySelectorAll("#filing-unit-options [role=option]"));
+    if (!options.length) return;
+    var search = event.target, current = options.map(function (o) { return o.id; }).indexOf(search.getAttribute("aria-activedescendant"));
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var next = event.key === "ArrowDown" ? Math.min(current + 1, options.length - 1) : Math.max(current - 1, 0);
+      options.forEach(function (o, i) { o.setAttribute("aria-selected", i === next ? "true" : "false"); });
+      search.setAttribute("aria-activedescendant", options[next].id);
+      options[next].scrollIntoView({ block: "nearest" });
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      (options[current] || (options.length === 1 ? options[0] : null) || { click: function () {} }).click();
+    } else if (event.key === "Escape") {
+      document.getElementById("filing-unit-options").textContent = "";
+      search.setAttribute("aria-expanded", "false");
+    }
   }
 
   function setValue(name, value) {
@@ -619,11 +847,12 @@
   function prefill(values, path) {
     Object.keys(values).forEach(function (key) {
       var value = values[key], name = path ? path + "." + key : key;
-      if (Array.isArray(value)) {  // a list (proof): one item added per value, then filled
+      if (!path && CONFIG.reviewer_only.indexOf(key) >= 0) return;  // not the filer's to change
+      if (Array.isArray(value)) {  // a list (staff): one item added per value, then filled
         var list = document.querySelector('#filing-fields fieldset[data-path="' + name + '"] .sg-add');
         value.forEach(function (item, i) {
           if (list) list.click();
-          prefill(item, name + "[" + (i + 1) + "]");
+          if (item !== null && typeof item === "object") prefill(item, name + "[" + (i + 1) + "]");
         });
       } else if (value !== null && typeof value === "object") prefill(value, name);
       else setValue(name, value);
@@ -660,16 +889,114 @@
     });
   }
 
+  // The account an edit is of, named at the top of the page.
+  function showAccount(values, unitPath) {
+    var named = units.filter(function (u) { return u[0] === unitPath; })[0];
+    var unitName = named ? named[1] : unitPath;
+    state.shownUnit = unitPath;
+    var facts = document.getElementById("filing-account-facts");
+    facts.textContent = "";
+    [["名称", values.name], ["平台", CONFIG.platforms[values.platform] || values.platform], ["账号 ID", values.account_id],
+      ["所属单位", unitName]].forEach(function (pair) {
+      if (pair[1]) { facts.appendChild(el("dt", {}, [pair[0]])); facts.appendChild(el("dd", {}, [String(pair[1])])); }
+    });
+    document.getElementById("filing-account").hidden = false;
+  }
+
+  // The vendored YAML parser, loaded only for an edit.
+  function loadParser() {
+    if (window.siteGenYaml) return Promise.resolve();
+    return new Promise(function (resolve, reject) {
+      var me = document.querySelector("script[data-yaml]");
+      var script = el("script", { src: me ? me.getAttribute("data-yaml") : "../assets/vendor/yaml/yaml.js" }, []);
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  // The file as it is now: from the forge when it can be read from here, else pasted or
+  // chosen by the clerk. Only the file of this account is taken.
+  function useSource(text, from) {
+    var status = document.getElementById("filing-source-status");
+    var data = window.siteGenEdit.read(text);
+    if (!data) {
+      status.textContent = "这段内容不是完整的备案文件，页面读不出来：请复制代码平台上这个文件的全部内容再粘贴。";
+      return false;
+    }
+    if (!window.siteGenEdit.same(data.account_id, state.account.account_id) || data.platform !== state.account.platform) {
+      status.textContent = "这是另一个账号的文件（" + (CONFIG.platforms[data.platform] || data.platform || "？") + "，" +
+        (data.account_id || "？") + "）：请提供“" + state.account.name + "”的备案文件。";
+      return false;
+    }
+    state.source = text;
+    state.sealedSource = typeof data.contacts === "string";
+    state.showAll = true;  // everything is filled in: any problem is worth seeing at once
+    status.textContent = from + (state.sealedSource ? "文件中的联系人是加密的，页面不能显示：不填写联系人就原样保留；要修改，" +
+      "取消勾选“不修改联系人…”后把联系人全部重新填写，页面会重新加密。" : "");
+    document.getElementById("filing-source-manual").hidden = true;
+    clearFields();
+    prefill(data, "");
+    applyMode(todayInBeijing());
+    state.baseline = baselineOf();
+    applyChanges();
+    applyVisibility();
+    update();
+    document.getElementById("filing-form").setAttribute("data-ready", "1");
+    return true;
+  }
+  function clearFields() {
+    document.querySelectorAll("#filing-fields .sg-items").forEach(function (items) { items.textContent = ""; });
+    document.querySelectorAll("#filing-fields .sg-add").forEach(function (add) { add.hidden = false; });
+    document.querySelectorAll("#filing-fields [name]").forEach(function (input) { input.value = ""; });
+  }
+  // The form as filled from the file, before the mode's own changes: what the edit compares
+  // with (fields the form cannot show are the same in both readings, so they stay as written).
+  function baselineOf() {
+    var keep = state.keep;
+    state.keep = false;
+    var data = collect();
+    state.keep = keep;
+    return data;
+  }
+  function loadSource(forge, path) {
+    var manual = document.getElementById("filing-source-manual"), status = document.getElementById("filing-source-status");
+    document.getElementById("filing-source").hidden = false;
+    function ask(why) {
+      status.textContent = why;
+      manual.hidden = false;
+      var link = document.getElementById("filing-source-link");
+      if (forge) link.href = blobAddress(forge, path); else link.removeAttribute("href");
+    }
+    if (!forge) { ask("这个门户没有设置代码平台：请提供现在的文件。"); return; }
+    status.textContent = "正在从代码平台读取现在的备案文件……";
+    fetch(rawAddress(forge, path), { credentials: "omit" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    }).then(function (text) {
+      if (!useSource(text, "已读取代码平台上现在的文件（" + path + "）。")) manual.hidden = false;
+    }, function () {
+      ask("无法直接从代码平台读取这个文件（可能需要登录，或网络不通）：请按下面的办法提供。");
+    });
+  }
+
   function applyMode(today) {
     if (state.mode === "deregister") {
-      setValue("status", "deregistered");
-      setValue("deregistered_on", today);
       showOnly(["deregistered_on", "deregister_reason"]);
     } else if (state.mode === "review") {
-      setValue("annual_review_on", today);
       showOnly(["followers", "posting_frequency", "last_post_on", "posts", "annual_review_on"]);
     }
     if (state.mode !== "change") document.querySelector(".sg-keep").hidden = true;
+    state.today = today;
+  }
+  // The mode's own changes, made after the baseline is read (so they are part of the edit).
+  function applyChanges() {
+    if (state.mode === "deregister") {
+      setValue("status", "deregistered");
+      setValue("deregistered_on", state.today);
+    } else if (state.mode === "review") {
+      setValue("annual_review_on", state.today);
+    }
   }
 
   function start() {
@@ -681,65 +1008,107 @@
     var params = new URLSearchParams(window.location.search);
     state.mode = MODES[params.get("mode")] ? params.get("mode") : "new";
     state.keep = state.mode !== "new";
+    state.touched = {};
+    state.source = state.mode === "new" ? "" : null;
     document.getElementById("filing-title").textContent = MODES[state.mode][0];
     document.getElementById("filing-intro").insertBefore(document.createTextNode(MODES[state.mode][1]), document.getElementById("filing-intro").firstChild);
 
     var fields = document.getElementById("filing-fields");
     var internal = el("fieldset", { "class": "sg-internal" }, [el("legend", {}, ["内部信息（不公开）：自查情况、备注和联系人"])]);
     Object.keys(SCHEMA.properties).forEach(function (key) {
+      if (CONFIG.reviewer_only.indexOf(key) >= 0) return;  // proof: the reviewers' record
       var node = build(SCHEMA.properties[key], [key]);
       node.setAttribute("data-top", key);
       if (CONFIG.internal.indexOf(key) >= 0) internal.appendChild(node); else fields.appendChild(node);
     });
     if (state.mode !== "new") {
       var keep = el("input", { type: "checkbox", id: "filing-keep", checked: true });
-      var keepLabel = el("label", { "for": "filing-keep" }, ["不修改联系人、自查情况和备注（保留文件中“内部信息”那一行以下的内容）"]);
+      var keepLabel = el("label", { "for": "filing-keep" }, ["不修改联系人、自查情况和备注（文件中这些内容原样保留）"]);
       keep.addEventListener("change", function () { state.keep = keep.checked; internal.hidden = state.keep; applyVisibility(); update(); });
       fields.appendChild(el("p", { "class": "sg-keep" }, [keep, keepLabel]));
       internal.hidden = true;
     }
     fields.appendChild(internal);
 
-    var today = todayInBeijing();
     if (state.mode === "new") {
-      setValue("filed_on", today);
+      setValue("filed_on", todayInBeijing());
       setValue("status", "active");
     } else {
-      loadAccount(params).then(function (values) {
-        prefill(values, "");
-        applyMode(today);
-        applyVisibility();
-        update();
-        document.getElementById("filing-form").setAttribute("data-ready", "1");
+      var unitPath = params.get("unit") || "";
+      Promise.all([loadAccount(params), loadParser()]).then(function (found) {
+        state.account = found[0];
+        state.path = "filings/" + (unitPath ? unitPath + "/" : "") + params.get("account");
+        showAccount(state.account, unitPath);
+        prefill(state.account, "");  // shown at once; replaced by the file's own values when read
+        loadSource(CONFIG.forge, state.path);
       }, function () {
-        document.getElementById("filing-errors").textContent = "没有找到这个账号的备案，请回到单位页面重新点“变更”。";
+        fail("没有找到这个账号的备案（链接可能已过期，或网络中断）：请回到单位页面，重新点这个账号的“" + MODES[state.mode][0].replace("备案", "") + "”。");
+      });
+      var pasted = document.getElementById("filing-source-text");
+      pasted.addEventListener("input", function () { if (pasted.value.trim()) useSource(pasted.value, "已读取您粘贴的文件。"); });
+      document.getElementById("filing-source-file").addEventListener("change", function (event) {
+        var file = event.target.files[0];
+        if (!file) return;
+        if (file.size > 1024 * 1024) { document.getElementById("filing-source-status").textContent = "这个文件太大，不是备案文件。"; return; }
+        file.text().then(function (text) { useSource(text, "已读取您选择的文件（" + file.name + "）。"); });
       });
     }
-    fields.addEventListener("input", function () { applyVisibility(); update(); });
+    function touched(event) {
+      var input = event.target;
+      if (!input.name) return;
+      state.touched[input.name] = true;
+      if (input.getAttribute("data-type") === "date") {
+        var day = typedDate(input.value), note = fieldNote(input);
+        note.setAttribute("data-kind", "date");
+        note.textContent = day ? "即 " + inWords(day) + (day !== input.value.trim() ? "，将写作 " + day : "") + "。" : "";
+      } else if (input.tagName !== "SELECT" && input.type !== "number") {
+        cleanField(input);
+        if (input.name === "account_id") adoptId(input);
+      }
+    }
+    fields.addEventListener("input", function (event) { touched(event); applyVisibility(); update(); });
+    fields.addEventListener("change", function (event) { touched(event); applyVisibility(); update(); });
+    fields.addEventListener("focusout", function (event) { if (event.target.name) { state.touched[event.target.name] = true; update(); } });
 
-    fields.addEventListener("change", function () { applyVisibility(); update(); });
-
-    document.getElementById("filing-unit-search").addEventListener("input", searchUnits);
-    fetch("keys.json").then(function (r) { return r.json(); }).then(function (found) { KEYS = found; update(); },
-      function () { KEYS = { failed: true }; update(); });
-    fetch("units.json").then(function (r) { return r.json(); }).then(function (list) {
+    var search = document.getElementById("filing-unit-search");
+    search.addEventListener("input", searchUnits);
+    search.addEventListener("keydown", unitKeys);
+    fetch("keys.json").then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (found) {
+      if (!found || typeof found.keys !== "object") throw new Error("not keys");
+      KEYS = found;
+      update();
+    }, function () { KEYS = { failed: true, keys: {} }; update(); });
+    fetch("units.json").then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (list) {
       units = list;
+      if (state.account) showAccount(state.account, state.shownUnit);  // now with the unit's name
       var wanted = params.get("unit");
       var match = units.filter(function (u) { return u[0] === wanted; })[0];
       if (wanted !== null && match) {  // from a unit page
         chooseUnit(match[0], match[1]);
         if (state.mode !== "new") document.querySelector(".sg-unit-picker").hidden = true;
+      } else if (wanted !== null && state.mode !== "new") {
+        fail("登记库中没有找到单位“" + wanted + "”（它可能已改名或移动）：请回到单位目录，重新找到这个账号。");
       }
       searchUnits();
     }, function () {
-      document.getElementById("filing-unit-options").textContent = "单位列表加载失败，请刷新页面重试。";
+      fail("单位列表没有加载成功（网络中断或页面不完整）：请检查网络后刷新页面。");
     });
 
     document.getElementById("filing-copy").addEventListener("click", function () {
-      var out = document.getElementById("filing-yaml"), note = document.getElementById("filing-copied");
-      function done() { note.hidden = false; note.textContent = "已复制。"; }
-      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(out.value).then(done, function () { out.select(); document.execCommand("copy"); done(); });
-      else { out.select(); document.execCommand("copy"); done(); }
+      copyText(function () { var note = document.getElementById("filing-copied"); note.hidden = false; note.textContent = "已复制。"; });
+    });
+    document.getElementById("filing-forge").addEventListener("click", function () {
+      if (state.copyOnOpen) copyText(function () {
+        var note = document.getElementById("filing-copied");
+        note.hidden = false;
+        note.textContent = "已复制文件内容：在代码平台的新建文件页的内容框里粘贴。";
+      });
     });
     document.getElementById("filing-download").addEventListener("click", function () {
       var out = document.getElementById("filing-yaml");
@@ -753,7 +1122,12 @@
     update();
     if (state.mode === "new") document.getElementById("filing-form").setAttribute("data-ready", "1");
   }
+  function copyText(done) {
+    var out = document.getElementById("filing-yaml");
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(out.value).then(done, function () { out.select(); document.execCommand("copy"); done(); });
+    else { out.select(); document.execCommand("copy"); done(); }
+  }
 
-  window.siteGenFiling = { accountSlug: accountSlug, forgeAddress: forgeAddress, sha1: sha1 };
+  window.siteGenFiling = { accountSlug: accountSlug, forgeAddress: forgeAddress, rawAddress: rawAddress, sha1: sha1, typedDate: typedDate };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
