@@ -52,3 +52,26 @@ def test_the_build_serves_age_to_the_filing_form_only(demo_site: Path) -> None:
     form = (demo_site / "file" / "index.html").read_text("utf-8")
     assert '<script src="../assets/vendor/age/age.js"></script>' in form
     assert "vendor/age" not in (demo_site / "verify" / "index.html").read_text("utf-8")
+
+
+YAML = REPO / "site_gen" / "static" / "vendor" / "yaml"
+
+
+def test_yaml_is_the_recorded_bundle_with_its_licence() -> None:
+    notes = (YAML / "README.txt").read_text("utf-8")
+    recorded = re.search(r"SHA-256 of `yaml.js`: `([0-9a-f]{64})`", notes)
+    assert recorded is not None
+    assert hashlib.sha256((YAML / "yaml.js").read_bytes()).hexdigest() == recorded.group(1)
+    lock = (REPO / "tools" / "vendor-yaml" / "package-lock.json").read_text("utf-8")
+    assert '"node_modules/yaml"' in lock and '"version": "2.9.1"' in lock
+    assert "==== yaml 2.9.1 (ISC) ====" in (YAML / "LICENSE").read_text("utf-8")
+
+
+def test_the_form_loads_yaml_only_to_edit(demo_site: Path) -> None:
+    served = demo_site / "assets" / "vendor" / "yaml"
+    assert (served / "yaml.js").read_bytes() == (YAML / "yaml.js").read_bytes()
+    form = (demo_site / "file" / "index.html").read_text("utf-8")
+    assert 'data-yaml="../assets/vendor/yaml/yaml.js"' in form  # fetched by the page for an edit
+    assert '<script src="../assets/vendor/yaml/yaml.js"' not in form
+    for page in ("verify", "open"):
+        assert "vendor/yaml" not in (demo_site / page / "index.html").read_text("utf-8")

@@ -111,6 +111,10 @@
         edits.push([node.range[0], node.range[1], scalar(value)]);
         return;
       }
+      if (node && (Y.isMap(node) || Y.isSeq(node)) && node.flow && (isObject(value) || Array.isArray(value))) {
+        edits.push([node.range[0], node.range[1], JSON.stringify(value)]);  // flow stays flow (JSON is YAML)
+        return;
+      }
       // The whole pair again, from the key's line to the end of its value.
       var start = lineStart(text, pair.key.range[0]);
       var end = lineEnd(text, node ? Math.max(node.range[1], node.range[0] + 1) : pair.key.range[2]);
