@@ -101,6 +101,7 @@ def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
     from .catalogue import RULES
     from .dates import EARLIEST
     from .labels import ENUM_LABELS
+    from .loader import SIZE_LIMIT
     from .public import INTERNAL_FIELDS, INTERNAL_LANDMARK
     from .rules.fields import ACCOUNT_DATES, ACCOUNT_ORDER
     from .schemas import PRIVATE_VALUE, plain_schema
@@ -117,6 +118,7 @@ def filing_config(forge: dict[str, str] | None, shards: int) -> dict[str, Any]:
         "internal": INTERNAL_FIELDS, "landmark": INTERNAL_LANDMARK,
         # The reviewers' record of how control was checked: never offered to filers.
         "reviewer_only": ["proof"],
+        "size_limit": SIZE_LIMIT,
         # The same data and rules as the validator: site_gen/data/names.json, dates.py.
         "names": names.table(), "name_rule": "W-NAME-STYLE",
         "earliest_date": EARLIEST.isoformat(), "implausible": "E-DATE-IMPLAUSIBLE",

@@ -9,6 +9,6 @@ require(path.join(root, "edit.js"));
 const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
 for (const line of lines) {
   const c = JSON.parse(line);
-  const before = c.before === null ? window.siteGenEdit.read(c.text) : c.before;
+  const before = c.before === null ? window.siteGenEdit.read(c.text).data : c.before;
   process.stdout.write(JSON.stringify(window.siteGenEdit.edit(c.text, before, c.after, c.order, c.internal)) + "\n");
 }

@@ -501,3 +501,54 @@ def test_a_long_filing_opens_the_empty_page_and_copies(browser: Any, site_url: s
     assert page.evaluate("navigator.clipboard.readText()") == text
     watch.check(site_url)
     context.close()
+
+
+@pytest.mark.browser
+def test_what_a_clerk_types_and_pastes_second_round(browser: Any, site_url: str, registry: Path) -> None:
+    """The form red team's findings: counts typed with 万, notes that follow the value, the
+    platform changed after a paste, and a current file the registry would refuse."""
+    context, page, watch = open_form(browser, site_url)
+    followers = '#filing-fields [name="followers"]'
+    page.fill(followers, "2.8万")
+    assert "即 28000" in page.inner_text('[data-path="followers"] .sg-field-note')
+    page.fill(followers, "12e")
+    assert page.get_attribute(followers, "aria-invalid") == "true"  # refused, never dropped
+    field = '#filing-fields [name="account_id"]'
+    page.select_option('#filing-fields [name="platform"]', "weibo")
+    page.fill(field, "https://weibo.com/u/6012300009")
+    assert "微博账号 ID" in page.inner_text('[data-path="account_id"] .sg-field-note')
+    page.select_option('#filing-fields [name="platform"]', "website")  # the same paste, read again
+    assert "微博" not in page.inner_text('[data-path="account_id"] .sg-field-note')
+    assert page.input_value(field) == "weibo.com"
+    page.fill(field, "6012300010")
+    assert page.inner_text('[data-path="account_id"] .sg-field-note') == ""
+    context.close()
+    # A current file with an anchor: refused with a sentence, no file.
+    file = registry / "filings/dongcheng/kuaishou--dongchengjiaoyu.yaml"
+    text = file.read_text("utf-8").replace("verified: true", "verified: &v true\ninteractive_copy: *v", 1)
+    context, page, watch = new_page(browser, locale="zh-CN")
+    page.route(RAW + "**", lambda route: route.fulfill(status=200, body=text, content_type="text/plain"))
+    page.goto(site_url + "file/?mode=change&unit=dongcheng&account=kuaishou--dongchengjiaoyu.yaml")
+    page.wait_for_selector("#filing-source-manual:not([hidden])")
+    assert "锚点" in page.inner_text("#filing-source-status") and page.input_value("#filing-yaml") == ""
+    watch.check(site_url, RAW)
+    context.close()
+
+
+@pytest.mark.browser
+def test_contacts_found_in_the_clear_leave_the_page_sealed(browser: Any, site_url: str, registry: Path) -> None:
+    file = registry / "filings/dongcheng/kuaishou--dongchengjiaoyu.yaml"
+    text = file.read_text("utf-8")
+    plain = text[:text.index("contacts:")] + ("contacts:\n  supervisor:\n    name: 张三\n    phone: \"13800000001\"\n"
+                                               "  ops_lead:\n    name: 李四\n    phone: \"13800000002\"\n")
+    context, page, watch = new_page(browser, locale="zh-CN")
+    page.route(RAW + "**", lambda route: route.fulfill(status=200, body=plain, content_type="text/plain"))
+    page.goto(site_url + "file/?mode=change&unit=dongcheng&account=kuaishou--dongchengjiaoyu.yaml")
+    page.wait_for_selector("#filing-form[data-ready='1']", state="attached")
+    assert "没有加密" in page.inner_text("#filing-source-status")
+    page.fill('#filing-fields [name="followers"]', "16500")
+    produced = output(page)
+    assert ARMOR_BEGIN in produced and "13800000001" not in produced and "张三" not in produced
+    assert opened(data_of(produced)["contacts"]) == data_of(plain)["contacts"]
+    watch.check(site_url, RAW)
+    context.close()

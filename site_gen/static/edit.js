@@ -165,12 +165,31 @@
     return out;
   }
 
-  // The file's data as the form reads it (JSON types; null when it cannot be read).
+  // The file's data as the form reads it (JSON types), or why it cannot be edited here: YAML
+  // the parser cannot read (with the line), or what the registry's loader refuses — anchors,
+  // aliases and tags (site_gen/loader.py).
   function read(text) {
     var Y = window.siteGenYaml;
     var doc = Y.parseDocument(text);
-    if (doc.errors.length || !Y.isMap(doc.contents)) return null;
-    return doc.toJS();
+    if (doc.errors.length) {
+      var at = doc.errors[0].linePos && doc.errors[0].linePos[0];
+      return { problem: "文件的格式有错误" + (at ? "（第 " + at.line + " 行附近）" : "") + "，页面读不出来" };
+    }
+    if (!Y.isMap(doc.contents)) return { problem: "这不是备案文件（第一层应是“字段: 值”）" };
+    var refused = null;
+    (function walk(node) {
+      if (refused || !node) return;
+      if (!Y.isMap(node) && !Y.isSeq(node) && !Y.isScalar(node)) { refused = "用了 YAML 的别名（*）"; return; }
+      if (node.anchor) { refused = "用了 YAML 的锚点（&）"; return; }
+      if (node.tag) { refused = "用了 YAML 的标签（!!）"; return; }
+      if (Y.isMap(node) || Y.isSeq(node)) {
+        node.items.forEach(function (item) {
+          if (Y.isPair(item)) { walk(item.key); walk(item.value); } else walk(item);
+        });
+      }
+    })(doc.contents);
+    if (refused) return { problem: "文件" + refused + "，登记库不接受" };
+    return { data: doc.toJS() };
   }
 
   window.siteGenEdit = { lines: lines, edit: edit, read: read, same: same, scalar: scalar };

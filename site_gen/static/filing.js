@@ -25,7 +25,7 @@
   // cannot work (one sentence).
   var state = { mode: "new", keep: false, touched: {}, showAll: false, source: "", baseline: null,
     failed: null, path: null, account: null, copyOnOpen: false, sealedSource: false, today: null,
-    shownUnit: "" };
+    shownUnit: "", plainContacts: false, wholeProblem: null };
   var units = [];
 
   /* ---- small helpers ---- */
@@ -101,6 +101,13 @@
     else return null;
     return y + "-" + ("0" + parseInt(mo, 10)).slice(-2) + "-" + ("0" + parseInt(d, 10)).slice(-2);
   }
+  // A count as people type it: 27000, 27,000, 2.7万 (full-width digits too). null: not one.
+  function typedInteger(text) {
+    var t = String(text).normalize("NFKC").replace(/[\s,]/g, "");
+    if (/^(0|[1-9][0-9]{0,15})$/.test(t)) return parseInt(t, 10);
+    var wan = /^([0-9]{1,8}(?:\.[0-9]{1,4})?)万$/.exec(t);
+    return wan ? Math.round(parseFloat(wan[1]) * 10000) : null;
+  }
   function inWords(iso) {
     return iso.slice(0, 4) + " 年 " + parseInt(iso.slice(5, 7), 10) + " 月 " + parseInt(iso.slice(8, 10), 10) + " 日";
   }
@@ -115,14 +122,18 @@
     });
     if (input.tagName !== "TEXTAREA") text = text.replace(/[\t\r\n]+/g, " ");  // one line
     else text = text.replace(/\r\n?/g, "\n").replace(/\t/g, " ");
-    var note = fieldNote(input);
     if (text !== input.value) {
       input.value = text;
+      var note = fieldNote(input);
       note.textContent = gone.length ? "已删去看不见的字符：" + gone.join("；") + "。" : "已把换行和制表符换成空格。";
-    } else if (note.getAttribute("data-kind") === "clean") {
-      return;
+      note.setAttribute("data-kind", "clean");
     }
-    note.setAttribute("data-kind", "clean");
+  }
+  // A note says what the page did to the value the clerk just gave: typing again clears it.
+  function clearNote(input) {
+    var note = fieldNote(input);
+    note.textContent = "";
+    note.removeAttribute("data-kind");
   }
   function fieldNote(input) {
     var box = input.closest(".sg-field");
@@ -134,12 +145,23 @@
     var verify = window.siteGenVerify, platform = document.querySelector('#filing-fields [name="platform"]');
     var text = input.value.trim(), note = fieldNote(input);
     if (!verify || !text) return;
+    if (platform && platform.value === "website" && verify.looksLikeLink(verify.fold(text))) {
+      var host = verify.fold(text).replace(/^[a-z][a-z0-9+.-]*:\/\//, "").split(/[/?#]/)[0].split(":")[0];
+      var site = CONFIG.ids.website;
+      if (host && host !== text && new RegExp(site.pattern, site.flags).test(host)) {
+        input.setAttribute("data-pasted", text);
+        input.value = host;
+        note.textContent = "已从粘贴的网址中取出域名：" + host + "。请核对。";
+      }
+      return;
+    }
     var chosen = platform && platform.value ? [platform.value] : Object.keys(CONFIG.ids);
     for (var i = 0; i < chosen.length; i++) {
       var rule = CONFIG.ids[chosen[i]];
       if (!rule || (platform && platform.value && new RegExp(rule.pattern, rule.flags).test(text))) return;
       var found = verify.accountInText(text, chosen[i]);
       if (found && found !== text && new RegExp(rule.pattern, rule.flags).test(found)) {
+        input.setAttribute("data-pasted", text);
         input.value = found;
         if (platform && !platform.value) platform.value = chosen[i];
         note.setAttribute("data-kind", "id");
@@ -185,15 +207,15 @@
       var levels = [el("option", { value: "" }, ["请选择"])];
       for (var level = node.minimum; level <= node.maximum; level++) levels.push(el("option", { value: String(level) }, [String(level)]));
       input = el("select", { id: id, name: name, "data-type": "integer" }, levels);
-    } else if (node.type === "integer") {
-      input = el("input", { id: id, name: name, type: "number", inputmode: "numeric", step: "1", min: node.minimum, "data-type": "integer" });
+    } else if (node.type === "integer") {  // text: a number box drops what it cannot read (3万)
+      input = el("input", { id: id, name: name, type: "text", inputmode: "numeric", "data-type": "integer", autocomplete: "off" });
     } else if (isDate(node)) {  // text, not type=date: a phone's locale shows mm/dd/yyyy there
       input = el("input", { id: id, name: name, type: "text", inputmode: "text", "data-type": "date",
         placeholder: "例如 2024-05-01 或 2024年5月1日", autocomplete: "off" });
     } else if ((node.maxLength || 0) >= 200) {
-      input = el("textarea", { id: id, name: name, rows: "3", maxlength: node.maxLength });
+      input = el("textarea", { id: id, name: name, rows: "3" });  // too long: the check says so
     } else {
-      input = el("input", { id: id, name: name, type: name.slice(-5) === "phone" ? "tel" : "text", maxlength: node.maxLength });
+      input = el("input", { id: id, name: name, type: name.slice(-5) === "phone" ? "tel" : "text" });
     }
     var required = isRequired(path);
     var label = el("label", { "for": id }, [node.title || name].concat(required ? [el("span", { "class": "sg-required" }, [" *（必填）"])] : []));
@@ -276,7 +298,10 @@
     var raw = input.value.trim();
     if (raw === "") return undefined;
     if (input.getAttribute("data-type") === "boolean") return raw === "true";
-    if (input.getAttribute("data-type") === "integer") return /^-?(0|[1-9][0-9]{0,17})$/.test(raw) ? parseInt(raw, 10) : raw;
+    if (input.getAttribute("data-type") === "integer") {
+      var number = typedInteger(raw);
+      return number === null ? raw : number;
+    }
     if (input.getAttribute("data-type") === "date") return typedDate(raw) || raw;
     return input.value.replace(/^\s+|\s+$/g, "");
   }
@@ -631,13 +656,10 @@
     var found = check(data);
     checkDuplicate(data);
     if (duplicate.message) found.unshift({ path: "account_id", code: "E-UNIQUE-ACCOUNT", message: duplicate.message });
-    if (state.mode !== "new" && state.baseline) {
-      ["platform", "account_id"].forEach(function (key) {
-        if (!window.siteGenEdit.same(state.baseline[key], data[key])) {
-          found.unshift({ path: key, code: "", message: (key === "platform" ? "平台" : "账号 ID") +
-            "不同就是另一个账号：请注销原账号并新建备案。" });
-        }
-      });
+    if (state.mode !== "new" && state.baseline && data.platform && data.account_id && !sameAccount(state.baseline, data)) {
+      var key = state.baseline.platform !== data.platform ? "platform" : "account_id";
+      found.unshift({ path: key, code: "", message: (key === "platform" ? "平台" : "账号 ID") +
+        "不同就是另一个账号：请注销原账号并新建备案。" });
     }
     if (!unitChosen) found.unshift({ path: "unit", code: "", message: "请选择账号所属的单位。" });
     var warnings = nameWarnings(data.name).map(function (why) {
@@ -663,7 +685,12 @@
       shown.forEach(function (p) { errors.appendChild(el("li", {}, [(p.code ? p.code + " " : "") + p.message])); });
       if (found.length > shown.length) {
         var all = el("button", { type: "button", "class": "sg-show-all" }, ["显示全部"]);
-        all.addEventListener("click", function () { state.showAll = true; update(); });
+        all.addEventListener("click", function () {
+          state.showAll = true;
+          update();
+          var first = document.querySelector('#filing-fields [aria-invalid="true"]') || document.getElementById("filing-unit-search");
+          if (first) first.focus();
+        });
         errors.appendChild(el("li", { "class": "sg-more" }, ["还有 " + (found.length - shown.length) + " 项需要填写或改正。", all]));
       }
     }
@@ -700,6 +727,28 @@
       show(found.length ? "" : output(data, null), path);
     }
   }
+  // An edit keeps what the form does not show: the file as a whole must pass the form's
+  // checks too, or nothing is offered (the file itself needs fixing by hand).
+  function whole(text) {
+    if (state.mode === "new" || !text) return text;
+    var read = window.siteGenEdit.read(text), found = [];
+    if (read.data) {
+      var keep = state.keep, sealedSource = state.sealedSource;
+      state.keep = false;
+      // Sealed contacts are armour the form's schema does not describe (the check reads it).
+      if (typeof read.data.contacts === "string") {
+        delete read.data.contacts;
+        state.sealedSource = true;
+      }
+      checkValue(SCHEMA, read.data, [], found);
+      state.keep = keep;
+      state.sealedSource = sealedSource;
+    }
+    if (read.data && !found.length) return text;
+    state.wholeProblem = "现在的备案文件本身有问题，改过以后仍通不过检查：" + (read.problem || found[0].message) +
+      " 请在代码平台上手工改正这个文件，或联系上级单位。";
+    return "";
+  }
   var KEYS_FAILED = "加密联系人用的公钥没有加载成功（网络中断或页面不完整）：请检查网络后刷新页面。加载成功前不会生成文件，联系人不会以明文写进文件。";
 
   // The file: a new one written whole; an edit written into the file as it is.
@@ -723,12 +772,23 @@
     return out;
   }
   function contactsChanged(data) {
-    return !state.keep && data.contacts !== undefined && !window.siteGenEdit.same(state.baseline.contacts, data.contacts);
+    return !state.keep && data.contacts !== undefined &&
+      (state.plainContacts || !window.siteGenEdit.same(state.baseline.contacts, data.contacts));
+  }
+  // The same account as site_gen/identity.py account_key reads it (case, width, www.).
+  function sameAccount(a, b) {
+    var verify = window.siteGenVerify;
+    if (a.platform !== b.platform) return false;
+    return verify ? verify.accountKey(a.platform, String(a.account_id)) === verify.accountKey(b.platform, String(b.account_id))
+      : String(a.account_id) === String(b.account_id);
   }
 
   var sealing = 0;  // the latest update; an older sealing that finishes late is dropped
   var sealed = { key: null, text: null };  // the last contacts sealed, and to which keys
   function show(text, path, waiting) {
+    state.wholeProblem = null;
+    text = whole(text);
+    if (state.wholeProblem) waiting = state.wholeProblem;
     var out = document.getElementById("filing-yaml");
     out.value = text;
     out.setAttribute("data-path", path || "");
@@ -782,6 +842,7 @@
     state.touched.unit = true;
     document.getElementById("filing-unit-chosen").textContent = "已选择：" + name + "（filings/" + (path ? path + "/" : "") + "）";
     var search = document.getElementById("filing-unit-search");
+    search.value = name;
     search.setAttribute("aria-expanded", "false");
     search.removeAttribute("aria-activedescendant");
     document.getElementById("filing-unit-options").textContent = "";
@@ -919,19 +980,28 @@
   // chosen by the clerk. Only the file of this account is taken.
   function useSource(text, from) {
     var status = document.getElementById("filing-source-status");
-    var data = window.siteGenEdit.read(text);
-    if (!data) {
-      status.textContent = "这段内容不是完整的备案文件，页面读不出来：请复制代码平台上这个文件的全部内容再粘贴。";
+    if (new TextEncoder().encode(text).length > CONFIG.size_limit) {
+      status.textContent = "这段内容比登记库允许的备案文件（" + Math.round(CONFIG.size_limit / 1024) + " KB）还大，不是备案文件：请复制代码平台上这个文件的全部内容再粘贴。";
       return false;
     }
-    if (!window.siteGenEdit.same(data.account_id, state.account.account_id) || data.platform !== state.account.platform) {
-      status.textContent = "这是另一个账号的文件（" + (CONFIG.platforms[data.platform] || data.platform || "？") + "，" +
-        (data.account_id || "？") + "）：请提供“" + state.account.name + "”的备案文件。";
+    var read = window.siteGenEdit.read(text), data = read.data;
+    if (!data) {
+      status.textContent = read.problem + "：请复制代码平台上这个文件的全部内容再粘贴；文件本身有错误时，请在代码平台上手工改正。";
+      return false;
+    }
+    if (typeof data.platform !== "string" || data.account_id === undefined) {
+      status.textContent = "这不是备案文件（没有平台和账号 ID）：请复制代码平台上这个文件的全部内容再粘贴。";
+      return false;
+    }
+    if (!sameAccount(data, state.account)) {
+      status.textContent = "这是另一个账号的文件（" + (CONFIG.platforms[data.platform] || data.platform) + "，" +
+        data.account_id + "）：请提供“" + state.account.name + "”的备案文件。";
       return false;
     }
     state.source = text;
     state.sealedSource = typeof data.contacts === "string";
-    state.showAll = true;  // everything is filled in: any problem is worth seeing at once
+    // Contacts in the clear in a registry that seals them: they leave this page sealed.
+    state.plainContacts = data.contacts !== null && typeof data.contacts === "object";
     status.textContent = from + (state.sealedSource ? "文件中的联系人是加密的，页面不能显示：不填写联系人就原样保留；要修改，" +
       "取消勾选“不修改联系人…”后把联系人全部重新填写，页面会重新加密。" : "");
     document.getElementById("filing-source-manual").hidden = true;
@@ -939,6 +1009,15 @@
     prefill(data, "");
     applyMode(todayInBeijing());
     state.baseline = baselineOf();
+    // What the file holds is shown checked at once (it was filled in), what it lacks is not.
+    document.querySelectorAll("#filing-fields [name]").forEach(function (input) {
+      if (input.value !== "") state.touched[input.name] = true;
+    });
+    if (state.plainContacts && KEYS && !KEYS.failed && recipientsFor(state.shownUnit).length) {
+      var keep = document.getElementById("filing-keep");
+      if (keep) { keep.checked = false; state.keep = false; document.querySelector(".sg-internal").hidden = false; }
+      status.textContent += "文件中的联系人没有加密：页面会把它们加密后写回文件。";
+    }
     applyChanges();
     applyVisibility();
     update();
@@ -1057,13 +1136,26 @@
       var input = event.target;
       if (!input.name) return;
       state.touched[input.name] = true;
+      if (event.type === "input" || input.tagName === "SELECT") clearNote(input);
       if (input.getAttribute("data-type") === "date") {
         var day = typedDate(input.value), note = fieldNote(input);
-        note.setAttribute("data-kind", "date");
-        note.textContent = day ? "即 " + inWords(day) + (day !== input.value.trim() ? "，将写作 " + day : "") + "。" : "";
-      } else if (input.tagName !== "SELECT" && input.type !== "number") {
+        note.textContent = day && calendarDate(day) ? "即 " + inWords(day) + (day !== input.value.trim() ? "，将写作 " + day : "") + "。" : "";
+      } else if (input.getAttribute("data-type") === "integer") {
+        var count = typedInteger(input.value);
+        if (count !== null && String(count) !== input.value.trim()) fieldNote(input).textContent = "即 " + count + "。";
+      } else if (input.tagName !== "SELECT") {
         cleanField(input);
-        if (input.name === "account_id") adoptId(input);
+        if (input.name === "account_id") {
+          input.removeAttribute("data-pasted");
+          adoptId(input);
+        }
+      } else if (input.name === "platform") {  // a link pasted before: read again for this platform
+        var id = document.querySelector('#filing-fields [name="account_id"]');
+        if (id && id.getAttribute("data-pasted")) {
+          id.value = id.getAttribute("data-pasted");
+          clearNote(id);
+          adoptId(id);
+        }
       }
     }
     fields.addEventListener("input", function (event) { touched(event); applyVisibility(); update(); });
@@ -1071,19 +1163,31 @@
     fields.addEventListener("focusout", function (event) { if (event.target.name) { state.touched[event.target.name] = true; update(); } });
 
     var search = document.getElementById("filing-unit-search");
-    search.addEventListener("input", searchUnits);
+    search.addEventListener("input", function () {
+      var hidden = document.getElementById("filing-unit");
+      if (hidden.getAttribute("data-chosen") === "1") {  // looking for another unit: none chosen now
+        hidden.setAttribute("data-chosen", "0");
+        hidden.value = "";
+        document.getElementById("filing-unit-chosen").textContent = "";
+        update();
+      }
+      searchUnits();
+    });
     search.addEventListener("keydown", unitKeys);
     fetch("keys.json").then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
     }).then(function (found) {
-      if (!found || typeof found.keys !== "object") throw new Error("not keys");
-      KEYS = found;
-      update();
-    }, function () { KEYS = { failed: true, keys: {} }; update(); });
+      if (!found || typeof found.keys !== "object" || found.keys === null) throw new Error("not keys");
+      return found;
+    }).then(function (found) { KEYS = found; update(); },
+      function () { KEYS = { failed: true, keys: {} }; update(); });
     fetch("units.json").then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
+    }).then(function (list) {
+      if (!Array.isArray(list)) throw new Error("not units");
+      return list;
     }).then(function (list) {
       units = list;
       if (state.account) showAccount(state.account, state.shownUnit);  // now with the unit's name
