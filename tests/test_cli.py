@@ -106,10 +106,15 @@ def test_every_command_has_help_and_a_doc_section(run_cli) -> None:
 
 
 def test_lookup_command_agrees_with_the_case_table(run_cli) -> None:
+    """The command on a sample of the case table: every answer kind, and every eighth case
+    (each call checks the whole registry; the library's answer to all of them is compared
+    with the page's in tests/test_browser.py)."""
     import yaml
 
     cases = yaml.safe_load((CASES / "lookup.yaml").read_text("utf-8"))
-    for case in cases:
+    first = {case["status"]: index for index, case in reversed(list(enumerate(cases)))}
+    chosen = [case for index, case in enumerate(cases) if index % 8 == 0 or index in first.values()]
+    for case in chosen:
         result = run_cli("lookup", case["query"], "--format", "json", cwd=REPO)
         assert result.returncode == 0, result
         answer = json.loads(result.stdout)
