@@ -78,10 +78,12 @@ def test_page_and_python_agree_on_the_case_table(browser: Any, site_url: str) ->
     context, page, watch = new_page(browser)
     page.goto(site_url + "verify/")
     shards = int(page.get_attribute("#verify-form", "data-shards"))
-    for number, case in enumerate(CASE_TABLE):
+    # Every query answered by the page's own lookup in one round trip (the page fetches the
+    # index shards as it does for a visitor).
+    answers = page.evaluate("([qs, n]) => Promise.all(qs.map(q => window.siteGenVerify.lookup(q, 'index/', n)))",
+                            [[case["query"] for case in CASE_TABLE], shards])
+    for number, (case, answer) in enumerate(zip(CASE_TABLE, answers, strict=True)):
         expected = dataclasses.asdict(lookup(index, case["query"], sites))
-        answer = page.evaluate("([q, n]) => window.siteGenVerify.lookup(q, 'index/', n)",
-                               [case["query"], shards])
         assert answer == expected, case["query"]
         assert answer["status"] == case["status"], case["query"]
         if "match" in case:
@@ -93,7 +95,7 @@ def test_page_and_python_agree_on_the_case_table(browser: Any, site_url: str) ->
         if case["status"] == "mixed":  # item by item, the unknown ones first
             verdicts = [item["verdict"] for item in answer["items"]]
             assert len(verdicts) >= 2 and verdicts == sorted(verdicts, key=lambda v: v != "unknown")
-        if number % 4 == 0 or case["status"] == "mixed":
+        if number % 8 == 0 or case["status"] == "mixed":
             status, text = ask(page, case["query"])  # and the page shows the same answer
             assert status == case["status"], (case["query"], text)
     assert len(CASE_TABLE) >= 250
