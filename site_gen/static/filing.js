@@ -1013,10 +1013,11 @@
     document.querySelectorAll("#filing-fields [name]").forEach(function (input) {
       if (input.value !== "") state.touched[input.name] = true;
     });
-    if (state.plainContacts && KEYS && !KEYS.failed && recipientsFor(state.shownUnit).length) {
+    if (state.plainContacts) {  // through the sealing below, whenever the keys arrive
       var keep = document.getElementById("filing-keep");
-      if (keep) { keep.checked = false; state.keep = false; document.querySelector(".sg-internal").hidden = false; }
-      status.textContent += "文件中的联系人没有加密：页面会把它们加密后写回文件。";
+      if (keep) { keep.checked = false; document.querySelector(".sg-internal").hidden = false; }
+      state.keep = false;
+      status.textContent += "文件中的联系人没有加密：登记库有加密公钥时，页面会把它们加密后写回文件。";
     }
     applyChanges();
     applyVisibility();
