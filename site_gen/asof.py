@@ -32,8 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import clock
-from .history import parsed_version, read_blobs
-from .identity import account_key
+from .history import parsed_version, read_blobs, version_key
 from .model import Registry
 from .rules.paths import COUNTERFEITS_FILE, UNIT_FILE
 from .rules.repository import filings_pathspec, is_shallow, open_repo, run_git
@@ -205,7 +204,7 @@ def _late_filings(repo: Any, top: Path, base: str | None, day: date, pathspec: s
             elif status == "A" and _is_account(path):
                 added.append((sha, clock.beijing_day(stamp), path, new))
     blobs = read_blobs(top, [blob for *_, blob in added] + removed)
-    gone = {_key(parsed_version(blobs.get(blob), blob)) for blob in removed} - {None}
+    gone = {version_key(parsed_version(blobs.get(blob), blob)) for blob in removed} - {None}
     late: dict[str, str] = {}
     entered: set[str] = set()
     cut = day.isoformat()
@@ -214,7 +213,7 @@ def _late_filings(repo: Any, top: Path, base: str | None, day: date, pathspec: s
         shown = path.removeprefix(prefix)
         opened = data.get("opened_on") if data else None
         if data is None or shown in late or shown in entered or not isinstance(opened, str) \
-                or opened > cut or _key(data) in gone or (root / shown).exists():
+                or opened > cut or version_key(data) in gone or (root / shown).exists():
             continue
         filed = data.get("filed_on")
         filed = filed if isinstance(filed, str) and filed <= committed else committed
@@ -229,12 +228,6 @@ def _late_filings(repo: Any, top: Path, base: str | None, day: date, pathspec: s
         target.write_bytes(raw)
         _unit_files(top, sha, prefix, shown, root)
     return late, entered
-
-
-def _key(data: dict[str, Any] | None) -> tuple[str, str] | None:
-    if not data or not isinstance(data.get("platform"), str):
-        return None
-    return account_key(data["platform"], str(data.get("account_id", "")))
 
 
 def _unit_files(top: Path, commit: str, prefix: str, shown: str, root: Path) -> None:

@@ -257,17 +257,21 @@ def versions(history: History, shas: Iterable[str]) -> dict[str, dict[str, Any]]
     return found
 
 
-def _account_keys(root: Path, blobs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """Which account (``identity.account_key``) each version of a filing is of, where it says."""
+def version_key(data: dict[str, Any] | None) -> tuple[str, str] | None:
+    """Which account (``identity.account_key``) a version of a filing is of, where it says."""
     from .identity import account_key
 
-    keys = {}
-    for sha, blob in read_blobs(root, (sha for pair in blobs for sha in pair)).items():
-        data = parsed_version(blob, sha)
-        if data is not None and isinstance(data.get("platform"), str) \
-                and isinstance(data.get("account_id"), (str, int)):
-            keys[sha] = account_key(data["platform"], str(data["account_id"]))
-    return keys
+    if data is None or not isinstance(data.get("platform"), str) \
+            or not isinstance(data.get("account_id"), (str, int)):
+        return None
+    return account_key(data["platform"], str(data["account_id"]))
+
+
+def _account_keys(root: Path, blobs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """``version_key`` of each version (Git blob) that says which account it is of."""
+    found = {sha: version_key(parsed_version(blob, sha))
+             for sha, blob in read_blobs(root, (sha for pair in blobs for sha in pair)).items()}
+    return {sha: key for sha, key in found.items() if key is not None}
 
 
 def _statuses(root: Path, blobs: Iterable[tuple[str, str]]) -> dict[str, str | None]:
