@@ -34,7 +34,7 @@ from typing import Any
 from . import clock
 from .history import parsed_version, read_blobs, version_key
 from .model import Registry
-from .rules.paths import COUNTERFEITS_FILE, UNIT_FILE
+from .rules.paths import LIST_FILES, UNIT_FILE
 from .rules.repository import filings_pathspec, is_shallow, open_repo, run_git
 
 _RECORD, _FIELD = "\x1e", "\x1f"
@@ -170,7 +170,7 @@ def _extract(top: Path, commit: str, pathspec: str, target: Path) -> None:
 
 def _is_account(path: str) -> bool:
     name = PurePosixPath(path).name
-    return name.endswith(".yaml") and name not in (UNIT_FILE, COUNTERFEITS_FILE) \
+    return name.endswith(".yaml") and name != UNIT_FILE and name not in LIST_FILES \
         and not name.startswith(".")
 
 
@@ -246,9 +246,13 @@ def _unit_files(top: Path, commit: str, prefix: str, shown: str, root: Path) -> 
 
 
 def as_it_stood(registry: Registry, day: date) -> Registry:
-    """``registry`` with every account deregistered after ``day`` open again, as it was then."""
+    """``registry`` with every account deregistered or suspended after ``day`` in use again,
+    as it was then."""
     cut = day.isoformat()
-    accounts = tuple(replace(a, status="active", deregistered_on=None, deregister_reason=None)
-                     if a.deregistered_on and a.deregistered_on > cut else a
-                     for a in registry.accounts)
-    return Registry(registry.units, accounts, registry.counterfeits)
+    accounts = tuple(
+        replace(a, status="active", deregistered_on=None, deregister_reason=None)
+        if a.deregistered_on and a.deregistered_on > cut else
+        replace(a, status="active", suspended_on=None, suspend_reason=None, suspend_order=None)
+        if a.suspended_on and a.suspended_on > cut else a
+        for a in registry.accounts)
+    return Registry(registry.units, accounts, registry.counterfeits, registry.actions)

@@ -29,10 +29,11 @@ from . import clock, lookup, opendata
 from .audit import public_notices
 from .errors import NotPossible
 from .history import SHALLOW_WARNING, read_history
-from .labels import PLATFORMS
+from .labels import PLATFORMS, STATUSES
 from .model import Registry
 from .portal import (
     Notice,
+    NoticedAccount,
     form_data,
     render_pages,
     start_account_pages,
@@ -169,14 +170,13 @@ def verify_index(public: PublicRegistry) -> tuple[dict[str, bytes], int]:
 def _notices(registry: Registry) -> tuple[str, list[Notice]]:
     """The 公开通报 the registry chose to publish, as of the build date."""
     today = clock.build_date()
-    accounts = {a.file: a for a in registry.accounts}
     notices = []
-    for finding in public_notices(registry, today):
-        account = accounts[finding.file]
-        notices.append(Notice(account.name, PLATFORMS[account.platform],
-                              registry.units[account.unit].name, unit_href(account.unit),
-                              account.last_post_on or account.opened_on,
-                              int(str(finding.details["days"])), str(finding.details["stage"])))
+    for action, accounts in public_notices(registry, today):
+        notices.append(Notice(
+            action.issued_on, registry.units[action.unit].name, action.number,
+            action.published_at or "", action.reason,
+            tuple(NoticedAccount(a.name, PLATFORMS[a.platform], registry.units[a.unit].name,
+                                 unit_href(a.unit), STATUSES[a.status]) for a in accounts)))
     return today.isoformat(), notices
 
 

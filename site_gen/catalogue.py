@@ -110,7 +110,8 @@ RULES: dict[str, Rule] = _rules(
          "“{name}”以“.”开头，是隐藏的：门户和检查都不会读它，里面的备案会从门户上消失。"
          "请去掉开头的“.”改成正常的名字，或把它移出 filings/。"),
     Rule("E-PATH-RESERVED", ERROR, "不认识的保留文件名",
-         "以“_”开头的文件名只有两种：_unit.yaml（单位信息）和 _counterfeits.yaml（假冒账号名单），"
+         "以“_”开头的文件名只有三种：_unit.yaml（单位信息）、_counterfeits.yaml（假冒账号名单）和 "
+         "_actions.yaml（处置记录），"
          "“{name}”不是其中之一，不会被读取。账号备案文件请按“平台--账号ID.yaml”命名。"),
     Rule("E-PATH-LINK", ERROR, "符号链接",
          "filings/ 里不能有符号链接。请放入真实的文件或文件夹。"),
@@ -120,6 +121,15 @@ RULES: dict[str, Rule] = _rules(
          "同一账号只能备案一次：如需变更，请修改原文件。"),
     Rule("E-COUNTERFEIT-OFFICIAL", ERROR, "假冒名单与官方账号冲突",
          "列为假冒的{platform_label}账号“{account_id}”是 {other} 备案的官方账号。请核实后删去其中之一。"),
+    Rule("E-ACTION-UNIT", ERROR, "主送单位不对",
+         "主送单位“{to}”不是{issuer}或它的下级单位的文件夹。to 填收文单位在 filings/ 下的文件夹，"
+         "例如 xicheng/hongqi-xiaoxue；只能记录本单位对本单位及下级单位的处置。"),
+    Rule("E-ACTION-ACCOUNT", ERROR, "处置的账号不对",
+         "“{account}”不是{to}或其下级单位的备案{where}。accounts 填备案文件名（不带 .yaml），"
+         "例如 douyin--xchqxx_2026，且账号要属于主送单位。"),
+    Rule("W-EVIDENCE-MISSING", WARNING, "证据文件不在登记库里",
+         "存档文件“{path}”在登记库里找不到。请把截图等文件放到登记库中这个位置（从登记库根目录写起，"
+         "例如 evidence/本单位/2026-09-15-截图.png），或改正路径。"),
     # Changes in a pull request (validate --since).
     Rule("E-GIT-REMOVED", ERROR, "删除了备案文件",
          "不能删除备案文件：备案记录要永久保留。账号停用请不要删除文件，而是把 status 改为 "
@@ -172,6 +182,28 @@ RULES: dict[str, Rule] = _rules(
     Rule("W-ACTIVITY-UNKNOWN", WARNING, "没有填报最近发布日期",
          "在用账号没有填写 last_post_on（最近发布日期），审计无法判断它是否长期不更新，只能记为“未填报”。"
          "请填写最近一次发布内容的日期，例如 last_post_on: 2026-11-01。"),
+    # A live website's filing numbers and 等级保护 (seeds 003, 004; docs/fields.md “网站的备案号和
+    # 等级保护”): each message says where the clerk finds the number.
+    Rule("W-WEBSITE-ICP", WARNING, "网站没有填写 ICP 备案号",
+         "这个网站没有填写 ICP 备案号。请在 website 下加上 icp，例如 icp: 粤ICP备12345678号-1："
+         "备案号显示在网站首页的最底部，也可以在工业和信息化部“ICP/IP地址/域名信息备案管理系统”"
+         "（beian.miit.gov.cn）按域名查到。"),
+    Rule("W-WEBSITE-PSB", WARNING, "网站没有填写公安联网备案号",
+         "这个网站没有填写公安联网备案号。请在 website 下加上 psb，例如 psb: 粤公网安备 44010002000001号："
+         "备案号显示在网站首页最底部 ICP 备案号的旁边（前面有警徽图标），也可以在“全国互联网安全管理服务平台”"
+         "（beian.mps.gov.cn）查到；还没有办理的，请在该平台申请。"),
+    Rule("W-WEBSITE-MLPS-LEVEL", WARNING, "网站没有填写等级保护级别",
+         "这个网站没有填写网络安全等级保护级别。未完成定级和备案的网站不得上线运行（郑教明电〔2021〕146号）："
+         "请在 website 下加上 mlps_level（1 到 5 的数字，例如 mlps_level: 2），级别写在定级报告和公安机关出具的"
+         "《信息系统安全等级保护备案证明》上；还没有定级的，请尽快定级备案。"),
+    Rule("W-WEBSITE-MLPS-FILING", WARNING, "网站没有填写等级保护备案证明编号",
+         "这个网站没有填写等级保护备案证明编号。请在 website 下加上 mlps_filing，例如 "
+         "mlps_filing: \"44010013001-20001\"：编号印在公安机关网安部门出具的《信息系统安全等级保护备案证明》上；"
+         "还没有备案的，请带定级报告到当地公安机关网安部门办理。"),
+    Rule("W-MLPS-ASSESSMENT", WARNING, "等级测评超过一年或没有填写",
+         "等级保护 {level} 级的系统每年至少要做一次等级测评（郑教明电〔2021〕146号：每年至少进行一次检测评估），"
+         "{lapse}。请安排测评，并把测评报告上的日期填入 website 下的 mlps_assessed_on，"
+         "例如 mlps_assessed_on: 2026-05-20。"),
     # The audit (site-gen audit): what the notices ask a supervising bureau to act on.
     # Messages are addressed to the bureau officer, not to the filer.
     Rule("A-ZOMBIE", HIGH, "长期不更新（僵尸号）",
@@ -194,6 +226,9 @@ RULES: dict[str, Rule] = _rules(
          key="lookalike_name"),
     Rule("A-WEBSITE-FILING", HIGH, "网站备案不全",
          "网站“{name}”缺少{missing}：请督促{unit}办理后在备案的 website 中填写。", key="website_filing"),
+    Rule("A-MLPS-ASSESSMENT", MEDIUM, "等级测评逾期或未填报",
+         "“{name}”（{platform}）为等级保护 {level} 级，{lapse}：三级及以上的系统每年至少测评一次，"
+         "请督促{unit}完成等级测评，并在备案中填写 website.mlps_assessed_on。", key="mlps_assessment"),
     Rule("A-APP-FILING", HIGH, "APP 未备案",
          "APP“{name}”没有教育移动应用备案号：请督促{unit}按教技厅〔2019〕3号的要求办理备案，"
          "并填写 app.edu_app_filing。", key="app_filing"),
@@ -227,6 +262,20 @@ RULES: dict[str, Rule] = _rules(
          key="site_filed_not_listed"),
     Rule("A-SITE-LISTING", LOW, "网站的账号清单格式不对",
          "网站“{name}”：{detail}。请督促{unit}按“账号核验”中的格式修改。", key="site_listing"),
+    Rule("A-FILED-LATE-ENTRY", MEDIUM, "备案日期与录入日期不符",
+         "“{name}”的备案日期写的是 {filed_on}，但 {entered} 才进入登记库（合并），相差 {days} 天："
+         "备案日期应是提交备案的日期。请核实：如果是先交了纸质备案、后来才录入，请{unit}在备注中说明；"
+         "否则应以 {entered} 为备案日期，是否逾期备案也按这一天计算。", key="filed_late_entry"),
+    Rule("A-COUNTERFEIT-OPEN", MEDIUM, "假冒账号久未处置",
+         "{platform}假冒账号“{name}”自 {since} 举报以来已 {days} 天仍未处置（{reports}）：请催办，"
+         "必要时向网信部门（12377）和公安机关报告（site-gen notices 可生成举报函），处置后在 "
+         "_counterfeits.yaml 中更新 status 和 closed_on。", key="counterfeit_open"),
+    Rule("A-NO-CHIEF-EDITOR", MEDIUM, "没有责编",
+         "“{name}”没有登记责编（contacts.chief_editor）：“先审后发”三级审核（编辑、责编、主管领导）"
+         "需要有人负责第二级审核。请督促{unit}补充。", key="no_chief_editor"),
+    Rule("A-ORDER-NOT-CARRIED-OUT", HIGH, "暂停或关停令未执行",
+         "{kind}（{number}，{issued}）已下达，“{name}”在备案中仍为在用：请督促{unit}执行，并在备案中改为"
+         "暂停使用（status: suspended）或注销（status: deregistered）。", key="order_not_carried_out"),
     Rule("A-FILED-AFTER-CUTOFF", LOW, "截止日后补录",
          "“{name}”开通于 {opened_on}，截至 {as_of} 还没有备案，{filed} 才补录：它在 {as_of} 已经存在，"
          "按首次备案的内容计入截至 {as_of} 的统计。", key="filed_after_cutoff"),

@@ -18,7 +18,7 @@ from .errors import NotPossible
 from .identity import account_key
 from .labels import PLATFORMS
 from .loader import SIZE_LIMIT, Document, parse_document
-from .rules.paths import COUNTERFEITS_FILE, UNIT_FILE
+from .rules.paths import LIST_FILES, UNIT_FILE
 from .rules.repository import filings_pathspec, is_shallow, open_repo, run_git
 
 
@@ -30,7 +30,7 @@ class Changes:
 
 def _is_account(path: str) -> bool:
     name = path.rpartition("/")[2]
-    return name.endswith(".yaml") and name not in (UNIT_FILE, COUNTERFEITS_FILE)
+    return name.endswith(".yaml") and name != UNIT_FILE and name not in LIST_FILES
 
 
 def _identity(doc: Document | list[Problem]) -> tuple[str, str] | None:

@@ -4,7 +4,9 @@ Filings are approved one level up (分级管理、逐级负责): each unit folde
 reviewers of its supervising unit, the nearest unit above it that names ``reviewers``.
 The root unit, which has no unit above it, is owned by its own reviewers, who also own
 everything outside ``filings/``. CODEOWNERS applies the last matching line, so a folder's
-line comes after its parent's.
+line comes after its parent's. Two exceptions: a unit's ``_actions.yaml`` (what it did
+about the units below it) is its own reviewers' record; a unit's counterfeit evidence under
+``evidence/<unit>/`` is reviewed as its filings are.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ def render(units: Mapping[str, Unit]) -> str:
         if owners:
             folder = f"/filings/{path}/" if path else "/filings/"
             lines.append(f"{folder} {' '.join(owners)}\n")
+            if path:  # its counterfeit evidence (evidence/README.md), reviewed as its filings
+                lines.append(f"/evidence/{path}/ {' '.join(owners)}\n")
+        # A unit's record of what it did (_actions.yaml) is its own: its own reviewers.
+        own = units[path].reviewers
+        if own and path:
+            lines.append(f"/filings/{path}/_actions.yaml {' '.join(own)}\n")
     return "".join(lines)
 
 

@@ -132,7 +132,11 @@ MEANINGFUL = (
     "outsourced_to",  # 委托运营单位
     "verified", "certified_subject", "opened_on",  # 认证, 开通时间: 附件4's own columns
     "contacts",  # the people, compared after opening (``changed_fields``)
+    # 暂停使用 and its end (恢复使用): the status between in use and deregistered, with its
+    # date, reason and order (a deregistration is its own event type, never a 变更).
+    "status", "suspended_on", "suspend_reason", "suspend_order",
 )
+SUSPENSION = frozenset({"status", "suspended_on", "suspend_reason", "suspend_order"})
 PEOPLE = "contacts"
 
 

@@ -29,11 +29,20 @@ UNIT_KINDS: dict[str, str] = {
     "other": "其他",
 }
 
-STATUSES: dict[str, str] = {"active": "在用", "deregistered": "已注销"}
+STATUSES: dict[str, str] = {"active": "在用", "suspended": "暂停使用", "deregistered": "已注销"}
 
 WECHAT_KINDS: dict[str, str] = {"subscription": "订阅号", "service": "服务号", "enterprise": "企业号"}
 
-COUNTERFEIT_STATUSES: dict[str, str] = {"reported": "已举报", "taken_down": "已关停"}
+COUNTERFEIT_STATUSES: dict[str, str] = {"reported": "已举报", "taken_down": "已关停",
+                                        "refused": "已举报，平台未关停"}
+
+# What a supervising unit did (``_actions.yaml``; docs/casework.md), in the ladder's order.
+ACTION_KINDS: dict[str, str] = {"rectification_notice": "整改通知", "public_notice": "公开通报",
+                                "suspension_order": "暂停令", "shutdown_order": "关停令"}
+
+# To whom a counterfeit was reported (``_counterfeits.yaml`` reports).
+REPORT_TARGETS: dict[str, str] = {"platform": "平台", "cac": "网信部门（12377）",
+                                  "police": "公安机关", "other": "其他部门"}
 
 # How control of an account was shown (the filing's ``proof``; docs/proof.md).
 PROOF_KINDS: dict[str, str] = {"profile": "账号简介显示核验地址", "website_list": "单位网站公布账号清单",
@@ -41,6 +50,7 @@ PROOF_KINDS: dict[str, str] = {"profile": "账号简介显示核验地址", "web
 
 ENUM_LABELS: dict[str, str] = {
     **PLATFORMS, **UNIT_KINDS, **STATUSES, **WECHAT_KINDS, **COUNTERFEIT_STATUSES, **PROOF_KINDS,
+    **ACTION_KINDS, **REPORT_TARGETS,
 }
 
 

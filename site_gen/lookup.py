@@ -62,6 +62,7 @@ from .wording import (
     SIMILAR,
     UNCHECKED,
     VERDICTS,
+    suspended_text,
 )
 
 STRONG = ("id:", "url:", "host:", "sub:", "code:")
@@ -232,11 +233,13 @@ def bigrams(name: str) -> list[str]:
 
 
 def _record(account: PublicAccount) -> dict[str, Any]:
-    return {"s": "official" if account.status == "active" else "deregistered",
+    # A suspended account is still official: the answer says since when it is not in use.
+    return {"s": "deregistered" if account.status == "deregistered" else "official",
             "n": account.name, "c": account.platform, "p": account.platform_label,
             "i": account.account_id, "u": account.unit_name, "h": unit_href(account.unit),
             "o": account.opened_on, "d": account.deregistered_on, "url": account.url,
-            "k": account.code, **({"v": account.checked} if account.proof else {})}
+            "k": account.code, **({"v": account.checked} if account.proof else {}),
+            **({"ps": account.suspended_on} if account.status == "suspended" else {})}
 
 
 def _counterfeit_record(fake: PublicCounterfeit) -> dict[str, Any]:
@@ -446,8 +449,9 @@ def name_only_text(matches: list[dict[str, Any]]) -> str:
 def _describe(m: dict[str, Any]) -> str:
     where = f"{m['p']}：{m['n']}" + (f"（ID：{m['i']}）" if m.get("i") else "")
     if m["s"] == "official":
-        return (f"- {where}，开设单位：{m['u']}，开通于 {m['o']}；{m.get('v') or UNCHECKED}；"
-                f"核验页 a/{m['k']}/")
+        paused = f"；{suspended_text(m['ps'])}" if m.get("ps") else ""
+        return (f"- {where}，开设单位：{m['u']}，开通于 {m['o']}{paused}；"
+                f"{m.get('v') or UNCHECKED}；核验页 a/{m['k']}/")
     if m["s"] == "deregistered":
         return (f"- {where}，原开设单位：{m['u']}，已注销（自 {m['d']} 起不再是官方账号），"
                 "现在以它名义发布的内容都不是官方信息")
@@ -467,6 +471,8 @@ def item_line(number: int, item: dict[str, Any]) -> str:
 def format_answer(answer: Answer) -> str:
     """The answer as the page words it, one line per match."""
     mark, heading, sentence = ANSWERS[answer.status]
+    if answer.status == "official" and answer.matches and answer.matches[0].get("ps"):
+        heading += "，" + suspended_text(answer.matches[0]["ps"])
     lines = [heading]
     if answer.status == "name_only":
         lines.append(name_only_text(answer.matches))

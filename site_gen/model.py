@@ -77,10 +77,14 @@ class Inspection:
 
 @dataclass(frozen=True, slots=True)
 class Website:
+    """A website's filing numbers and its 等级保护 (an app or mini program may carry them too)."""
+
     icp: str | None = None
     psb: str | None = None
     mlps_level: int | None = None
     mlps_filing: str | None = None
+    mlps_graded_on: str | None = None  # 定级日期
+    mlps_assessed_on: str | None = None  # 最近一次等级测评日期
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +97,11 @@ class Proof:
 
 @dataclass(frozen=True, slots=True)
 class AccountContacts:
-    supervisor: Person
+    supervisor: Person  # 主管领导: the third level of the review
     ops_lead: Person
     staff: tuple[Person, ...] = ()
+    chief_editor: Person | None = None  # 责编: the second level (seed 000's 三级审核)
+    editor: Person | None = None  # 编辑: the first
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,9 @@ class Account:
     content_scope: str | None = None
     deregistered_on: str | None = None
     deregister_reason: str | None = None
+    suspended_on: str | None = None
+    suspend_reason: str | None = None
+    suspend_order: str | None = None
     outsourced_to: str | None = None
     personal_capacity: bool = False
     followers: int | None = None
@@ -135,7 +144,28 @@ class Account:
 
     @property
     def active(self) -> bool:
+        """In use: posting, and on the zombie ladder."""
         return self.status == "active"
+
+    @property
+    def live(self) -> bool:
+        """Not deregistered: in use or suspended (暂停使用). A suspended account is still the
+        unit's account: counted in the forms, official in the verify answer."""
+        return self.status != "deregistered"
+
+    @property
+    def suspended(self) -> bool:
+        return self.status == "suspended"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseReport:
+    """A counterfeit reported to someone: the platform, 网信 (12377), 公安 or other."""
+
+    to: str  # platform, cac, police, other
+    on: str
+    reference: str | None = None
+    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +176,43 @@ class Counterfeit:
     name: str
     platform: str
     reported_on: str
-    status: str
+    status: str  # reported (the case is open), taken_down, refused
     account_id: str | None = None
     url: str | None = None
+    note: str | None = None
+    # The case file (internal, never public): evidence and to whom it was reported.
+    closed_on: str | None = None
+    description: str | None = None
+    evidence_links: tuple[str, ...] = ()
+    evidence_files: tuple[str, ...] = ()
+    reports: tuple[CaseReport, ...] = ()
+
+    @property
+    def open(self) -> bool:
+        return self.status == "reported"
+
+    @property
+    def first_reported(self) -> str:
+        return min([self.reported_on, *(r.on for r in self.reports)])
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What a supervising unit did about accounts below it (``_actions.yaml``): a 整改通知,
+    公开通报, 暂停令 or 关停令. ``unit`` is the issuing unit; ``accounts`` the filings' names
+    (file names without ``.yaml``), each below ``to``."""
+
+    file: str
+    unit: str
+    index: int
+    kind: str
+    issued_on: str
+    to: str
+    accounts: tuple[str, ...]
+    number: str | None = None
+    reason: str | None = None
+    due_on: str | None = None
+    published_at: str | None = None
     note: str | None = None
 
 
@@ -178,6 +242,8 @@ class AccountFacts(Protocol):
     def personal_capacity(self) -> bool: ...
     @property
     def active(self) -> bool: ...
+    @property
+    def live(self) -> bool: ...
 
 
 A = TypeVar("A", bound=AccountFacts, covariant=True)
@@ -191,6 +257,7 @@ class Facts(Generic[A]):
     units: Mapping[str, Unit]
     accounts: tuple[A, ...]
     counterfeits: tuple[Counterfeit, ...]
+    actions: tuple[Action, ...] = ()
 
     def ancestors(self, path: str) -> Iterator[Unit]:
         """The unit at ``path`` and each unit above it, nearest first."""
@@ -247,7 +314,8 @@ def unit_from(path: str, data: Mapping[str, Any]) -> Unit:
 
 
 _ACCOUNT_TEXT = ("url", "qr", "wechat_kind", "certified_subject", "department", "content_scope",
-                 "deregistered_on", "deregister_reason", "outsourced_to", "followers",
+                 "deregistered_on", "deregister_reason", "suspended_on", "suspend_reason",
+                 "suspend_order", "outsourced_to", "followers",
                  "posting_frequency", "last_post_on", "annual_review_on", "note")
 
 
@@ -264,6 +332,8 @@ def account_from(file: str, unit: str, data: Mapping[str, Any]) -> Account:
         contacts=sealed or AccountContacts(
             supervisor=_person(contacts["supervisor"]), ops_lead=_person(contacts["ops_lead"]),
             staff=tuple(_person(p) for p in contacts.get("staff", ())),
+            chief_editor=_person(contacts["chief_editor"]) if "chief_editor" in contacts else None,
+            editor=_person(contacts["editor"]) if "editor" in contacts else None,
         ),
         personal_capacity=data.get("personal_capacity", False),
         posts=tuple(sorted(data.get("posts", {}).items())),
@@ -276,10 +346,26 @@ def account_from(file: str, unit: str, data: Mapping[str, Any]) -> Account:
 
 
 def counterfeits_from(file: str, unit: str, items: Iterable[Mapping[str, Any]]) -> list[Counterfeit]:
+    found = []
+    for index, item in enumerate(items):
+        evidence = item.get("evidence") or {}
+        found.append(Counterfeit(
+            file=file, unit=unit, index=index, name=item["name"], platform=item["platform"],
+            reported_on=item["reported_on"], status=item["status"],
+            account_id=item.get("account_id"), url=item.get("url"), note=item.get("note"),
+            closed_on=item.get("closed_on"), description=evidence.get("description"),
+            evidence_links=tuple(evidence.get("links", ())),
+            evidence_files=tuple(evidence.get("files", ())),
+            reports=tuple(CaseReport(r["to"], r["on"], r.get("reference"), r.get("channel"))
+                          for r in item.get("reports", ()))))
+    return found
+
+
+def actions_from(file: str, unit: str, items: Iterable[Mapping[str, Any]]) -> list[Action]:
     return [
-        Counterfeit(file=file, unit=unit, index=index, name=item["name"],
-                    platform=item["platform"], reported_on=item["reported_on"],
-                    status=item["status"], account_id=item.get("account_id"),
-                    url=item.get("url"), note=item.get("note"))
+        Action(file=file, unit=unit, index=index, kind=item["kind"],
+               issued_on=item["issued_on"], to=item["to"], accounts=tuple(item["accounts"]),
+               number=item.get("number"), reason=item.get("reason"), due_on=item.get("due_on"),
+               published_at=item.get("published_at"), note=item.get("note"))
         for index, item in enumerate(items)
     ]

@@ -20,7 +20,7 @@ CSV_COLUMNS = (
     ("platform_label", "平台"), ("name", "账号名称"), ("account_id", "账号ID"),
     ("unit_name", "开设单位"), ("status_label", "状态"), ("certified_subject", "认证主体"),
     ("opened_on", "开通时间"), ("filed_on", "备案日期"), ("deregistered_on", "注销日期"),
-    ("url", "链接"), ("platform", "平台代码"), ("unit", "单位路径"), ("code", "核验码"),
+    ("suspended_on", "暂停使用日期"), ("url", "链接"), ("platform", "平台代码"), ("unit", "单位路径"), ("code", "核验码"),
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,7 +35,8 @@ def _account(a: PublicAccount) -> dict[str, Any]:
         "unit": a.unit_name, "unit_path": a.unit, "status": a.status,
         "verified": a.verified, "certified_subject": a.certified_subject,
         "opened_on": a.opened_on, "filed_on": a.filed_on,
-        "deregistered_on": a.deregistered_on, "url": a.url, "qr": a.qr,
+        "deregistered_on": a.deregistered_on, "suspended_on": a.suspended_on,
+        "url": a.url, "qr": a.qr,
         "history": [{"date": e.date, "type": e.type, "commit": e.commit} for e in a.history],
         "code": a.code,
         "proof": [{"kind": p.kind, "checked_on": p.checked_on, "where": p.where} for p in a.proof],

@@ -59,12 +59,13 @@ class Counts:
     active: int
     deregistered: int
     counterfeits: int
+    suspended: int = 0  # 暂停使用: neither in use nor deregistered
 
 
 def counts(public: PublicRegistry) -> Counts:
-    active = sum(a.status == "active" for a in public.accounts)
-    return Counts(len(public.units), active, len(public.accounts) - active,
-                  len(public.counterfeits))
+    tally = Counter(a.status for a in public.accounts)
+    return Counts(len(public.units), tally["active"], tally["deregistered"],
+                  len(public.counterfeits), tally["suspended"])
 
 
 def _root(page_dir: str) -> str:
@@ -190,24 +191,25 @@ def shell_pages(public: PublicRegistry) -> dict[str, str]:
 
 
 def _statistics(public: PublicRegistry) -> str:
-    tally: Counter[tuple[str, bool]] = Counter((a.platform, a.status == "active")
-                                               for a in public.accounts)
+    tally: Counter[tuple[str, str]] = Counter((a.platform, a.status) for a in public.accounts)
     by_platform: list[dict[str, Any]] = [
-        {"label": label, "active": tally[code, True], "deregistered": tally[code, False]}
+        {"label": label, "active": tally[code, "active"], "suspended": tally[code, "suspended"],
+         "deregistered": tally[code, "deregistered"]}
         for code, label in PLATFORMS.items()]
     root = next(iter(public.units.values()))
     tops = [root, *public.children(root.path)]
     # The root row counts only its own accounts (本级); the others their whole subtree.
     # One pass: each account counts for the top-level unit its path begins with.
     top_paths = {unit.path for unit in tops}
-    per_top: Counter[tuple[str, bool]] = Counter()
+    per_top: Counter[tuple[str, str]] = Counter()
     for a in public.accounts:
         first = a.unit.split("/", 1)[0]  # "" for the root unit's own accounts
         if first in top_paths:
-            per_top[first, a.status == "active"] += 1
+            per_top[first, a.status] += 1
     by_unit: list[dict[str, Any]] = [
         {"label": unit.name + ("（本级）" if unit is root else ""), "href": unit.href,
-         "active": per_top[unit.path, True], "deregistered": per_top[unit.path, False]}
+         "active": per_top[unit.path, "active"], "suspended": per_top[unit.path, "suspended"],
+         "deregistered": per_top[unit.path, "deregistered"]}
         for unit in tops]
     return _render(
         "statistics.html", "statistics", counts=counts(public), by_platform=by_platform,
@@ -219,16 +221,24 @@ def _statistics(public: PublicRegistry) -> str:
 
 
 @dataclass(frozen=True)
-class Notice:
-    """A zombie account at the 公开通报 stage or beyond: only public facts."""
-
+class NoticedAccount:
     name: str
     platform: str
     unit: str
     href: str
-    since: str
-    days: int
-    stage: str
+    status: str  # as it is now: 在用, 暂停使用, 已注销
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A recorded 公开通报 (``_actions.yaml``): only what it published."""
+
+    issued_on: str
+    issuer: str
+    number: str | None
+    published_at: str
+    reason: str | None
+    accounts: tuple[NoticedAccount, ...]
 
 
 def write_account_pages(site: Path, accounts: Sequence[PublicAccount], site_name: str,
@@ -241,7 +251,7 @@ def write_account_pages(site: Path, accounts: Sequence[PublicAccount], site_name
     for account in accounts:
         address = base + account.href if base else None
         qr = qr_svg(address, f"{account.name}的核验二维码") \
-            if address and account.status == "active" else None
+            if address and account.status != "deregistered" else None
         folder = site / account.href
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.html").write_text(template.render(

@@ -80,6 +80,8 @@ class PublicAccount:
     code: str = ""  # permanent: its verification page is a/<code>/
     proof: tuple[PublicProof, ...] = ()
     form: tuple[tuple[str, Any], ...] = ()  # the public part, for the filing form's prefill
+    suspended_on: str | None = None  # 暂停使用 since (status suspended): public, as is the reason
+    suspend_reason: str | None = None
 
     @property
     def last_change(self) -> str:
@@ -136,7 +138,8 @@ def unit_href(path: str) -> str:
 
 _FORM_TEXT = ("name", "platform", "account_id", "url", "qr", "wechat_kind", "verified",
               "certified_subject", "department", "content_scope", "opened_on", "filed_on",
-              "status", "deregistered_on", "deregister_reason", "interactive", "content_review",
+              "status", "deregistered_on", "deregister_reason", "suspended_on", "suspend_reason",
+              "suspend_order", "interactive", "content_review",
               "outsourced_to", "personal_capacity", "followers", "posting_frequency",
               "last_post_on", "posts", "annual_review_on", "website", "app", "proof")
 
@@ -188,6 +191,7 @@ def _account(account: Account, units: Mapping[str, Unit],
         proof=tuple(PublicProof(p.kind, PROOF_KINDS[p.kind], p.checked_on, p.where)
                     for p in sorted(account.proof, key=lambda p: (p.checked_on, p.kind))),
         form=form_fields(account),
+        suspended_on=account.suspended_on, suspend_reason=account.suspend_reason,
     )
 
 

@@ -16,16 +16,18 @@ from .catalogue import Problem, problem
 from .labels import ENUM_LABELS
 from .loader import Document, JsonPath
 
-SCHEMA_FILES = ("common", "unit", "account", "counterfeits")
+SCHEMA_FILES = ("common", "unit", "account", "counterfeits", "actions")
 
 # Why a field may not be written, for the schema's ``{"not": {}}`` branches
 # (not ``false``: jsonschema loses the path of a ``false`` schema's error).
 _NOT_ALLOWED = {
-    "website": "只有网站（platform: website）才填写网站信息",
+    "website": "只有网站、APP 和小程序（platform: website、app、mini_program）才填写网站信息",
     "app": "只有 APP（platform: app）才填写 APP 信息",
     "wechat_kind": "只有微信公众号（platform: wechat_official）才填写账号类型",
     "deregistered_on": "在用（status: active）的账号不填注销信息；如果已经注销，请把 status 改为 deregistered",
     "deregister_reason": "在用（status: active）的账号不填注销信息；如果已经注销，请把 status 改为 deregistered",
+    **dict.fromkeys(("suspended_on", "suspend_reason", "suspend_order"),
+                    "只有暂停使用（status: suspended）的账号才填暂停信息；恢复使用后请删去这几项"),
 }
 _EXPECTED_TYPE = {
     "boolean": "只能填 true（是）或 false（否）",

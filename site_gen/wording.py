@@ -33,6 +33,12 @@ VERDICTS: dict[str, str] = {
     "unknown": "未收录，不要点击、不要登录",
 }
 NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩"
+# An official account suspended (暂停使用): still the unit's official account, not in use.
+SUSPENDED = "自 {since} 起暂停使用"
+
+
+def suspended_text(since: str) -> str:
+    return SUSPENDED.format(since=since)
 
 
 def page_table() -> dict[str, object]:
@@ -40,4 +46,4 @@ def page_table() -> dict[str, object]:
     return {"unchecked": UNCHECKED, "name_only": NAME_ONLY, "name_only_fake": NAME_ONLY_FAKE,
             "answers": {status: list(answer) for status, answer in ANSWERS.items()},
             "verdicts": VERDICTS, "numbers": NUMBERS, "share_hint": SHARE_HINT,
-            "similar": SIMILAR}
+            "similar": SIMILAR, "suspended": SUSPENDED}

@@ -57,6 +57,22 @@ def findings(root: Path, today: str, rule: str | None = None) -> list:
     return [f for f in found if rule is None or f.rule == rule]
 
 
+def actions(root: Path, *items: tuple[str, str], to: str = "school",
+            name: str = "weibo--6012300001") -> None:
+    """The root bureau's ``_actions.yaml``: (kind, issued_on) each, about ``name``."""
+    extra = {"rectification_notice": "  number: 示教函〔2026〕1号\n  due_on: {due}\n",
+             "public_notice": "  published_at: 示例局网站\n",
+             "suspension_order": "  number: 示教函〔2026〕3号\n",
+             "shutdown_order": "  number: 示教函〔2026〕4号\n"}
+    text = "".join(f"- kind: {kind}\n  issued_on: {day}\n  to: {to}\n  accounts: [{name}]\n"
+                   + extra[kind].format(due=day) for kind, day in items)
+    (root / "filings" / "_actions.yaml").write_text(text or "[]\n", "utf-8")
+
+
+RECORDED = (("rectification_notice", "2026-03-01"), ("public_notice", "2026-04-01"),
+            ("shutdown_order", "2026-05-01"))
+
+
 @pytest.mark.parametrize("today,stage", [
     ("2026-02-28", None),          # two calendar months after 2025-12-31: not more
     ("2026-03-01", "整改通知"),     # more than two months
@@ -68,10 +84,76 @@ def findings(root: Path, today: str, rule: str | None = None) -> list:
 ])
 def test_zombie_ladder(root: Path, today: str, stage: str | None) -> None:
     account(root, "school", "1", last_post_on="2025-12-31", annual_review_on="2026-01-01")
+    actions(root, *RECORDED)  # each action recorded on the first day of its step
     found = findings(root, today, "zombie")
     assert [f.details["stage"] for f in found] == ([stage] if stage else [])
     if found:
         assert found[0].severity == "high" and stage in found[0].message
+        assert found[0].details["recorded"]["issued_on"] == {
+            "整改通知": "2026-03-01", "公开通报": "2026-04-01", "关停": "2026-05-01"}[stage]
+
+
+@pytest.mark.parametrize("recorded,today,stage,next_day,said", [
+    # Nothing recorded: the ladder holds at 整改通知 however long, and says it is due.
+    ((), "2026-06-30", "整改通知", None, "整改通知应于 2026-03-01 发出，尚无记录"),
+    # A notice sent late counts from its own day: the 通报 a calendar month after it.
+    ((("rectification_notice", "2026-03-20"),), "2026-04-19", "整改通知", "2026-04-20",
+     "已于 2026-03-20 发出整改通知（示教函〔2026〕1号）"),
+    ((("rectification_notice", "2026-03-20"),), "2026-04-20", "公开通报", None,
+     "公开通报应于 2026-04-20 发出，尚无记录"),
+    ((("rectification_notice", "2026-03-20"), ("public_notice", "2026-05-10")), "2026-06-09",
+     "公开通报", "2026-06-10", "已于 2026-05-10 公开通报"),
+    ((("rectification_notice", "2026-03-20"), ("public_notice", "2026-05-10")), "2026-06-10",
+     "关停", None, "关停应于 2026-06-10 执行，尚无关停令记录"),
+    # A notice from before the last post belongs to an earlier episode: not counted.
+    ((("rectification_notice", "2025-11-01"),), "2026-06-30", "整改通知", None, "尚无记录"),
+    # A notice recorded after the audit day does not count on that day.
+    ((("rectification_notice", "2026-07-01"),), "2026-06-30", "整改通知", None, "尚无记录"),
+])
+def test_the_ladder_counts_from_the_recorded_actions(
+        root: Path, recorded: tuple, today: str, stage: str, next_day: str | None,
+        said: str) -> None:
+    account(root, "school", "1", last_post_on="2025-12-31", annual_review_on="2026-01-01")
+    if recorded:
+        actions(root, *recorded)
+    (finding,) = findings(root, today, "zombie")
+    assert finding.details["stage"] == stage and finding.details["deadline"] == next_day
+    assert said in finding.message, finding.message
+
+
+def test_an_order_not_carried_out_and_a_suspension_that_stops_the_ladder(root: Path) -> None:
+    account(root, "school", "1", last_post_on="2025-12-31", annual_review_on="2026-01-01")
+    actions(root, *RECORDED[:2], ("suspension_order", "2026-05-03"))
+    found = findings(root, "2026-05-04")
+    orders = [f for f in found if f.rule == "order_not_carried_out"]
+    assert [f.details["order"]["number"] for f in orders] == ["示教函〔2026〕3号"]
+    assert "暂停令（示教函〔2026〕3号，2026-05-03）已下达" in orders[0].message
+    zombie = next(f for f in found if f.rule == "zombie")
+    assert zombie.details["stage"] == "关停" and "已于 2026-05-03 下达暂停令" in zombie.message
+    # Suspended as ordered: off the ladder, and the order is carried out.
+    account(root, "school", "1", last_post_on="2025-12-31", annual_review_on="2026-01-01",
+            status="suspended", suspended_on="2026-05-04", suspend_reason="长期未更新",
+            suspend_order="示教函〔2026〕3号")
+    assert [f.rule for f in findings(root, "2026-05-05")
+            if f.rule in ("zombie", "order_not_carried_out", "unreported")] == []
+
+
+def test_an_action_outside_the_issuers_subtree_is_refused(root: Path) -> None:
+    account(root, "school", "1", last_post_on="2025-12-31")
+    unit(root, "other", "另一学校")
+    (root / "filings" / "other" / "_actions.yaml").write_text(
+        "- kind: public_notice\n  issued_on: 2026-04-01\n  to: school\n"
+        "  accounts: [weibo--6012300001]\n  published_at: 网站\n"
+        "- kind: public_notice\n  issued_on: 2026-04-01\n  to: other\n"
+        "  accounts: [weibo--6012300001, weibo--9]\n  published_at: 网站\n", "utf-8")
+    outcome = check_registry(root)
+    codes = [(p.code, p.line) for p in outcome.problems if p.code.startswith("E-ACTION")]
+    assert codes == [("E-ACTION-UNIT", 3), ("E-ACTION-ACCOUNT", 9), ("E-ACTION-ACCOUNT", 9)]
+    messages = [p.message for p in outcome.problems if p.code == "E-ACTION-ACCOUNT"]
+    assert "（它在 filings/school/weibo--6012300001.yaml）" in messages[0]
+    # The audit never counts such a record: nothing is recorded for the account.
+    found = audit(outcome.registry, date.fromisoformat("2026-06-30"))
+    assert all(f.details.get("recorded") is None for f in found if f.rule == "zombie")
 
 
 def test_unknown_activity_is_unreported_never_a_zombie(root: Path) -> None:
@@ -88,16 +170,24 @@ def test_unknown_activity_is_unreported_never_a_zombie(root: Path) -> None:
 
 def test_each_step_of_the_ladder_says_what_the_bureau_does(root: Path) -> None:
     account(root, "school", "1", last_post_on="2025-12-31", annual_review_on="2026-01-01")
-    by_stage = {}
-    for day in ("2026-03-01", "2026-04-01", "2026-05-01"):
+    due, done = {}, {}
+    for day, recorded in (("2026-03-01", ()), ("2026-04-01", RECORDED[:1]),
+                          ("2026-05-01", RECORDED[:2])):
+        actions(root, *recorded)
         (finding,) = findings(root, day, "zombie")
-        by_stage[finding.details["stage"]] = finding
-    notice, public, shutdown = by_stage["整改通知"], by_stage["公开通报"], by_stage["关停"]
-    assert "发出整改通知" in notice.message and "2026-04-01 前恢复更新" in notice.message
-    assert "通报可写" in public.message and "2026-05-01 前完成整改" in public.message
+        due[finding.details["stage"]] = finding
+    for day in ("2026-03-01", "2026-04-01"):
+        actions(root, *RECORDED)
+        (finding,) = findings(root, day, "zombie")
+        done[finding.details["stage"]] = finding
+    notice, public, shutdown = due["整改通知"], due["公开通报"], due["关停"]
+    assert "发出整改通知" in notice.message and "rectification_notice" in notice.message
+    assert "通报可写" in public.message and "通报后 1 个月内完成整改" in public.message
     assert "关停" in shutdown.message and "备案文件保留" in shutdown.message
     assert shutdown.details["deadline"] is None
-    assert len({f.message.split("阶段。")[1] for f in by_stage.values()}) == 3
+    assert "2026-04-01 前恢复更新" in done["整改通知"].message
+    assert "2026-05-01 前完成整改" in done["公开通报"].message
+    assert len({f.message.split("阶段。")[1] for f in [*due.values(), *done.values()]}) == 5
 
 
 def test_late_filing_over_a_holiday_and_a_working_weekend(root: Path) -> None:
@@ -189,13 +279,19 @@ def test_demo_audit(run_cli, demo_root: Path) -> None:
     report = json.loads(result.stdout)
     assert report["as_of"] == "2026-11-23"
     found = {(f["rule"], f["account_id"]) for f in report["findings"]}
-    assert ("zombie", "98000000102") in found
+    # 东城二中's 今日头条 is suspended since 2026-09-25 (docs/casework.md): off the ladder.
+    assert ("zombie", "98000000102") not in found
     assert ("late_filing", "xchqxx_2026") in found
     assert {("duplicate_platform", "shifan_xueyuan"), ("duplicate_platform", "shifan_zhaosheng")} <= found
     first = report["findings"][0]
     assert set(first) >= {"rule", "severity", "file", "account_id", "unit", "message"}
-    zombie = next(f for f in report["findings"] if f["account_id"] == "98000000102")
-    assert zombie["details"]["stage"] == "关停" and zombie["unit"] == "示例市东城区第二中学"
+    # 红旗小学's 抖音: the 整改通知 is recorded (2026-10-15), so the 公开通报 was due a calendar
+    # month later, and nothing records it.
+    zombie = next(f for f in report["findings"] if f["account_id"] == "xchqxx_2026"
+                  and f["rule"] == "zombie")
+    assert zombie["details"]["stage"] == "公开通报" and zombie["unit"] == "示例市西城区红旗小学"
+    assert zombie["details"]["due"] == "2026-11-15" and zombie["details"]["recorded"] is None
+    assert "公开通报应于 2026-11-15 发出，尚无记录" in zombie["message"]
 
 
 def test_audit_formats_and_options(run_cli, demo_root: Path) -> None:
@@ -203,6 +299,7 @@ def test_audit_formats_and_options(run_cli, demo_root: Path) -> None:
     assert md.stdout.startswith("## 规则审计（截至 2026-11-23）")
     assert "| 长期不更新（僵尸号） | 2 |" in md.stdout
     text = run_cli("audit", "--as-of", "2026-11-23", "--unit", "xicheng", cwd=demo_root)
-    assert text.stdout.splitlines()[-1] == "审计截至 2026-11-23：逾期备案 1 个。"
+    assert text.stdout.splitlines()[-1] == (
+        "审计截至 2026-11-23：长期不更新（僵尸号） 1 个，逾期备案 1 个，网站备案不全 1 个。")
     bad = run_cli("audit", "--unit", "nowhere", cwd=REPO)
     assert bad.returncode == 2 and "找不到单位" in bad.stderr

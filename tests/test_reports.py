@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -203,9 +204,14 @@ def test_unit_forms(run_cli, tmp_path: Path, demo_reports: Path,
     annex3 = wb["附件3-001"]
     assert annex3["A2"].value == "新媒体（网站）备案登记表" and "A2:D2" in annex3.merged_cells
     assert annex3["A4"].value == "账号/网站/APP 名称" and annex3["C4"].value == "账号 ID/网址"
-    assert annex3["A9"].value == "相关人员" and annex3["A14"].value == "工作人员 3"
-    assert annex3["A17"].value.startswith("主管部门意见：") and "A17:D17" in annex3.merged_cells
-    assert "主管单位（盖章）" in annex3["A17"].value
+    assert annex3["A9"].value == "相关人员" and annex3["A16"].value == "工作人员 3"
+    # Seed 000's 三级审核: 责编 and 编辑 beside the 主管领导, opened with the demo key.
+    assert [annex3[f"A{r}"].value for r in (10, 11, 12, 13)] == [
+        "主管领导", "运维负责人", "责编（三级审核）", "编辑（三级审核）"]
+    assert annex3["B12"].value and annex3["C12"].value == "责任编辑"
+    assert annex3["B13"].value and annex3["C13"].value == "编辑"
+    assert annex3["A19"].value.startswith("主管部门意见：") and "A19:D19" in annex3.merged_cells
+    assert "主管单位（盖章）" in annex3["A19"].value
     assert annex3.page_setup.paperSize == 9 and annex3.page_setup.orientation == "portrait"
     assert annex3.sheet_properties.pageSetUpPr.fitToPage and annex3.page_setup.fitToWidth == 1
     assert annex3["A4"].border.top.style == "thin"
@@ -213,11 +219,14 @@ def test_unit_forms(run_cli, tmp_path: Path, demo_reports: Path,
     review = wb["年审-002"]
     # Seed 001's title, with the body it is filed with (the library's college) for the seed's.
     assert review["A2"].value == "示例师范学院新媒体账号备案表（年审）"
-    assert [review[f"A{r}"].value for r in (11, 12, 13)] == [
+    assert [review[f"A{r}"].value for r in (13, 14, 15)] == [
         "单位意见", "学校新闻中心\n办公室意见", "党委宣传部意见"]
+    assert [review[f"B{r}"].value for r in range(8, 13)] == ["责编", "编辑", "管理员", "管理员", "管理员"]
+    # The unit's 第一责任人 (its head, seed 001 第八条) above the 单位意见 signature.
+    assert re.match(r"第一责任人：\w+（\w+）\n", review["B13"].value), review["B13"].value
     assert review["A3"].value == "创建单位" and review["B3"].value == "示例师范学院图书馆"
     assert "☑服务号" in review["D6"].value and "☐订阅号" in review["D6"].value
-    assert "单位负责人签字" in review["B11"].value and "B11:D11" in review.merged_cells
+    assert "单位负责人签字" in review["B13"].value and "B13:D13" in review.merged_cells
     # Only the named subtree gets the unit forms; the whole province never does.
     assert not any(p.name.endswith("备案登记表.xlsx") for p in demo_reports.iterdir())
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..audit import FORMATS, audit
+from ..audit import FORMATS, audit, entered_days
 from ..workdays import CalendarError, registry_calendar
 from . import registry_root, sealed_notes, unit_argument
 from .asof import registry_of_day
@@ -26,7 +26,9 @@ def run_audit(root: Path, today: date, unit_path: str | None, output_format: str
             day = registry_of_day(root, today, keys)
             outcome = day.outcome
             top = unit_argument(outcome.registry, unit_path)
-            found = audit(outcome.registry, today, top, probed, day.snapshot.late)
+            history = day.history(root, keys)
+            found = audit(outcome.registry, today, top, probed, day.snapshot.late,
+                          entered_days(outcome.registry, history))
             click.echo(FORMATS[output_format](found, today.isoformat()), nl=False)
     except CalendarError as exc:  # only reading the holiday file raises it
         click.echo(str(exc), err=True)

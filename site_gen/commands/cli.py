@@ -141,6 +141,26 @@ def audit_command(ctx: click.Context, as_of: date, unit_path: str | None,
     return run_audit(ctx.obj["root"], as_of, unit_path, output_format, identity, probe_file)
 
 
+@cli.command(name="notices")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("dist/notices"), show_default=True,
+              help="文书写到这里（相对于登记库根目录），每个发文单位一个文件夹。")
+@as_of_option("按这一天的审计结果和处置记录生成，默认今天。")
+@unit_option("只生成这个单位及其下级单位发出的文书。")
+@click.pass_context
+def notices_command(ctx: click.Context, out: Path, as_of: date, unit_path: str | None) -> int:
+    """生成主管部门要发出的文书（.docx）：到期未记录的整改通知书、公开通报（草稿）、关停通知，
+    以及每个未处置的假冒账号致平台的投诉函和致网信部门的举报材料。
+
+    文书按审计结果和 _actions.yaml 中的处置记录填写，不含联系人；请核对、编写文号、用印后发出，
+    发出后在 _actions.yaml 中记录（见 docs/casework.md）。
+    """
+    root: Path = ctx.obj["root"]
+    from .notices import run_notices
+
+    return run_notices(root, out if out.is_absolute() else root / out, as_of, unit_path)
+
+
 @cli.command(name="probe")
 @unit_option("只探测这个单位及其下级的网站。")
 @click.option("--map", "maps", multiple=True, metavar="主机名=地址",

@@ -30,11 +30,13 @@ from ..loader import (
 from ..model import (
     Account,
     AccountFacts,
+    Action,
     Counterfeit,
     Facts,
     Registry,
     Unit,
     account_from,
+    actions_from,
     counterfeits_from,
     unit_from,
 )
@@ -45,6 +47,7 @@ from . import crossfile, fields, paths, policy
 CROSS_FILE_RULES = (
     crossfile.check_uniqueness,
     crossfile.check_counterfeits,
+    crossfile.check_actions,
     policy.check_late_filing,
     policy.check_duplicate_platform,
     policy.check_certified_subject,
@@ -54,7 +57,8 @@ CROSS_FILE_RULES = (
 
 # The fields whose lines cross-file rules point at; other positions are let go after
 # the file's own checks, so that a province's 100,000 filings fit in memory.
-POINTED_AT = frozenset({"account_id", "platform", "filed_on", "certified_subject", "name"})
+POINTED_AT = frozenset({"account_id", "platform", "filed_on", "certified_subject", "name",
+                        "to", "accounts"})
 
 
 R = TypeVar("R", bound="Facts[Any]", covariant=True)
@@ -104,7 +108,7 @@ class _Read:
 
 def _read(job: _Job) -> _Read:
     """Read and check one file. Pure, so that it can run in a worker process."""
-    limit = COUNTERFEITS_SIZE_LIMIT if job.kind == "counterfeits" else SIZE_LIMIT
+    limit = COUNTERFEITS_SIZE_LIMIT if job.kind in LIST_KINDS else SIZE_LIMIT
     result = read_document(job.root / job.file, job.file, limit)
     if isinstance(result, list):
         return _Read(result + _after_repair(job, result), None, None)
@@ -120,8 +124,10 @@ def _read(job: _Job) -> _Read:
     else:
         found = _check_document(result, job.kind, job.today, job.seal_required)
         usable = not any(p.is_error for p in found)
-    if usable and job.kind != "counterfeits":
+    if usable and job.kind not in LIST_KINDS:
         open_contacts_in(result.data, job.kind, job.file, job.identities)
+    if job.full and usable and job.kind == "counterfeits":
+        found += fields.check_evidence_files(result, job.root)
     return _Read(found, result.data if usable else None, result.slim(POINTED_AT))
 
 
@@ -203,15 +209,17 @@ class Reading(Generic[T]):
     unit: Unit | None = None
     account: T | None = None
     counterfeits: tuple[Counterfeit, ...] = ()
+    actions: tuple[Action, ...] = ()
     located: Document | None = None  # the positions cross-file rules point at
 
 
 def layout_files(layout: paths.Layout) -> list[tuple[str, str, str]]:
     """(file, unit path, kind) of every file the layout recognised: units first (parents
-    before children), then accounts, then counterfeit lists."""
+    before children), then accounts, then counterfeit lists, then action lists."""
     files = [(file, unit_path, "unit") for unit_path, file in sorted(layout.units.items())]
     files += [(file, unit_path, "account") for file, unit_path in layout.accounts]
     files += [(file, unit_path, "counterfeits") for file, unit_path in layout.counterfeits]
+    files += [(file, unit_path, "actions") for file, unit_path in layout.actions]
     return files
 
 
@@ -224,6 +232,10 @@ def _reading(file: str, unit_path: str, kind: str, read: _Read) -> Reading[Accou
     if kind == "account":
         return Reading(file, unit_path, kind, read.problems,
                        account=account_from(file, unit_path, read.data), located=read.located)
+    if kind == "actions":
+        return Reading(file, unit_path, kind, read.problems,
+                       actions=tuple(actions_from(file, unit_path, read.data)),
+                       located=read.located)
     return Reading(file, unit_path, kind, read.problems,
                    counterfeits=tuple(counterfeits_from(file, unit_path, read.data)),
                    located=read.located)
@@ -232,7 +244,8 @@ def _reading(file: str, unit_path: str, kind: str, read: _Read) -> Reading[Accou
 def assemble(layout: paths.Layout, more: Iterable[Problem], readings: Iterable[Reading[T]],
              located: dict[str, Document], docs: Mapping[str, Document],
              wanted: Collection[str] | None,
-             make: Callable[[Mapping[str, Unit], tuple[T, ...], tuple[Counterfeit, ...]], R],
+             make: Callable[[Mapping[str, Unit], tuple[T, ...], tuple[Counterfeit, ...],
+                             tuple[Action, ...]], R],
              notes: tuple[str, ...] = ()) -> Outcome[R]:
     """The checking loop both readers share: each file's problems and model (an account or
     list of a unit with errors is left out: its unit's problem says why), then every
@@ -244,6 +257,7 @@ def assemble(layout: paths.Layout, more: Iterable[Problem], readings: Iterable[R
     units: dict[str, Unit] = {}
     accounts: list[T] = []
     counterfeits: list[Counterfeit] = []
+    actions: list[Action] = []
     for reading in readings:
         found.extend(reading.problems)
         if reading.located is not None:
@@ -256,7 +270,8 @@ def assemble(layout: paths.Layout, more: Iterable[Problem], readings: Iterable[R
             accounts.append(reading.account)
         else:
             counterfeits.extend(reading.counterfeits)
-    registry = make(MappingProxyType(units), tuple(accounts), tuple(counterfeits))
+            actions.extend(reading.actions)
+    registry = make(MappingProxyType(units), tuple(accounts), tuple(counterfeits), tuple(actions))
     # In a pull request the changed files are the newcomers: a rule between two files
     # blames the one that changed, never the original.
     changed = frozenset(wanted or ())
@@ -282,7 +297,9 @@ _ROOT_SHAPE = {
     "unit": (dict, "单位文件的第一层应是“字段: 值”"),
     "account": (dict, "备案文件的第一层应是“字段: 值”"),
     "counterfeits": (list, "假冒名单的第一层应是以“- ”开头的列表，每项一个假冒账号"),
+    "actions": (list, "处置记录的第一层应是以“- ”开头的列表，每项一份文件"),
 }
+LIST_KINDS = frozenset({"counterfeits", "actions"})  # a unit's lists: no contacts in them
 
 
 def _check_document(doc: Document, kind: str, today: date,
@@ -300,12 +317,13 @@ def _check_document(doc: Document, kind: str, today: date,
     if kind == "account":
         extra = [*paths.check_file_name(doc), *fields.check_file_dates(doc, kind, today),
                  *fields.check_date_order(doc), *fields.check_activity(doc),
-                 *fields.check_website_url(doc), *fields.check_name_style(doc)]
+                 *fields.check_website_url(doc), *fields.check_website_filing(doc, today),
+                 *fields.check_name_style(doc)]
     elif kind == "unit":
         extra = [*fields.check_credit_code(doc), *fields.check_file_dates(doc, kind, today)]
     else:
-        extra = fields.check_file_dates(doc, kind, today)
-    if kind != "counterfeits":
+        extra = [*fields.check_file_dates(doc, kind, today), *fields.check_list_date_order(doc, kind)]
+    if kind not in LIST_KINDS:
         extra += fields.check_contacts(doc, seal)
     # One problem per place: where the schema already spoke, its message is enough.
     taken = {(p.line, p.column) for p in found}

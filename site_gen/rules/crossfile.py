@@ -1,16 +1,17 @@
-"""Rules across the whole registry: one filing per account, and no official
-account listed as a counterfeit."""
+"""Rules across the whole registry: one filing per account, no official account listed as
+a counterfeit, and each recorded action about filings below the unit that issued it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping
+from pathlib import PurePosixPath
 
 from ..catalogue import Problem, problem
 from ..identity import account_key, key_of
 from ..labels import PLATFORMS
 from ..loader import Document
-from ..model import AccountFacts, Facts
+from ..model import AccountFacts, Facts, within
 
 
 def check_uniqueness(registry: Facts[AccountFacts], docs: Mapping[str, Document],
@@ -54,4 +55,30 @@ def check_counterfeits(registry: Facts[AccountFacts], docs: Mapping[str, Documen
         found.append(problem(
             "E-COUNTERFEIT-OFFICIAL", fake.file, line, column, related=other,
             platform_label=PLATFORMS[fake.platform], account_id=fake.account_id, other=other))
+    return found
+
+
+def check_actions(registry: Facts[AccountFacts], docs: Mapping[str, Document],
+                  changed: Collection[str] = ()) -> list[Problem]:
+    """Each recorded action is addressed to a unit at or below the one that issued it, and
+    names filings below that unit: a bureau records what it did about its own subtree."""
+    by_name = {PurePosixPath(a.file).stem: a for a in registry.accounts}
+    found: list[Problem] = []
+    for action in registry.actions:
+        if changed and action.file not in changed:
+            continue
+        issuer = registry.units[action.unit].name
+        if action.to not in registry.units or not within(action.to, action.unit):
+            line, column = docs[action.file].position((action.index, "to"))
+            found.append(problem("E-ACTION-UNIT", action.file, line, column, to=action.to,
+                                 issuer=issuer))
+            continue
+        for n, name in enumerate(action.accounts):
+            account = by_name.get(name)
+            if account is None or not within(account.unit, action.to):
+                line, column = docs[action.file].position((action.index, "accounts", n))
+                found.append(problem(
+                    "E-ACTION-ACCOUNT", action.file, line, column, account=name,
+                    to=registry.units[action.to].name,
+                    where="" if account is None else f"（它在 {account.file}）"))
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ..catalogue import Problem, problem
@@ -15,16 +16,19 @@ from ..loader import Document, JsonPath
 from ..names import style_reasons
 from ..platforms import id_problem
 from ..schemas import display_path, field_schemas
+from .policy import add_months
 
 # A unit's dates may lie ahead (a rule can be set to start later), so only their
 # existence and plausibility are checked.
 UNIT_DATES: tuple[JsonPath, ...] = (("filing_required_since",),)
 ACCOUNT_DATES: tuple[JsonPath, ...] = (
-    ("opened_on",), ("filed_on",), ("deregistered_on",), ("last_post_on",),
+    ("opened_on",), ("filed_on",), ("deregistered_on",), ("suspended_on",), ("last_post_on",),
     ("annual_review_on",), ("inspection", "checked_on"),
+    ("website", "mlps_graded_on"), ("website", "mlps_assessed_on"),
 )
 # (later field, earlier field): the first may not be before the second.
 ACCOUNT_ORDER = (("filed_on", "opened_on"), ("deregistered_on", "opened_on"),
+                 ("suspended_on", "opened_on"),
                  ("last_post_on", "opened_on"), ("annual_review_on", "opened_on"))
 
 
@@ -76,6 +80,10 @@ def check_file_dates(doc: Document, kind: str, today: date | None) -> list[Probl
     ahead, the others are past events, not after ``today`` (None: not checked)."""
     if kind == "unit":
         return check_dates(doc, kind, list(UNIT_DATES), None)
+    if kind == "actions":  # issued in the past; the 整改期限 may lie ahead
+        items = doc.data if isinstance(doc.data, list) else []
+        return [*check_dates(doc, kind, [(i, "issued_on") for i in range(len(items))], today),
+                *check_dates(doc, kind, [(i, "due_on") for i in range(len(items))], None)]
     paths = account_date_paths(doc) if kind == "account" else counterfeit_date_paths(doc)
     return check_dates(doc, kind, paths, today)
 
@@ -119,8 +127,51 @@ def check_credit_code(doc: Document) -> list[Problem]:
 
 
 def counterfeit_date_paths(doc: Document) -> list[JsonPath]:
+    """Each case's report date, its outcome's, and each report's."""
     items = doc.data if isinstance(doc.data, list) else []
-    return [(index, "reported_on") for index in range(len(items))]
+    paths: list[JsonPath] = []
+    for index, item in enumerate(items):
+        paths += [(index, "reported_on"), (index, "closed_on")]
+        reports = item.get("reports") if isinstance(item, dict) else None
+        paths += [(index, "reports", n, "on")
+                  for n in range(len(reports) if isinstance(reports, list) else 0)]
+    return paths
+
+
+# (later, earlier) within one item of a unit's list: the first may not be before the second.
+LIST_ORDER = {"actions": (("due_on", "issued_on"),),
+              "counterfeits": (("closed_on", "reported_on"),)}
+
+
+def check_list_date_order(doc: Document, kind: str) -> list[Problem]:
+    found: list[Problem] = []
+    items = doc.data if isinstance(doc.data, list) else []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        for later, earlier in LIST_ORDER.get(kind, ()):
+            late, early = _day(item.get(later)), _day(item.get(earlier))
+            if late is not None and early is not None and late < early:
+                line, column = doc.position((index, later))
+                found.append(problem(
+                    "E-DATE-ORDER", doc.path, line, column, field=later,
+                    title=_title(kind, (index, later)), value=late.isoformat(),
+                    other_title=_title(kind, (index, earlier)), other_value=early.isoformat()))
+    return found
+
+
+def check_evidence_files(doc: Document, root: Path) -> list[Problem]:
+    """Each archived evidence file a counterfeit case names is in the registry (a path from
+    its root): a case whose proof cannot be found cannot be argued."""
+    found: list[Problem] = []
+    for index, item in enumerate(doc.data if isinstance(doc.data, list) else []):
+        evidence = item.get("evidence") if isinstance(item, dict) else None
+        files = evidence.get("files") if isinstance(evidence, dict) else None
+        for n, name in enumerate(files if isinstance(files, list) else []):
+            if isinstance(name, str) and not (root / name).is_file():
+                line, column = doc.position((index, "evidence", "files", n))
+                found.append(problem("W-EVIDENCE-MISSING", doc.path, line, column, path=name))
+    return found
 
 
 def check_account_id(doc: Document) -> list[Problem]:
@@ -217,3 +268,55 @@ def check_website_url(doc: Document) -> list[Problem]:
         reason = f"它会打开 {host}，不是备案的域名 {domain}（或它的下级域名）"
     line, column = doc.position(("url",))
     return [problem("E-WEBSITE-URL", doc.path, line, column, reason=reason)]
+
+
+# A live website's filing numbers (seeds 003, 004: 门户网站须完成定级、备案; 未完成安全定级及备案
+# 的信息系统不得上线运行), each missing one a warning naming where a clerk finds it.
+WEBSITE_NUMBERS = (("icp", "W-WEBSITE-ICP"), ("psb", "W-WEBSITE-PSB"),
+                   ("mlps_level", "W-WEBSITE-MLPS-LEVEL"), ("mlps_filing", "W-WEBSITE-MLPS-FILING"))
+# 等级测评: a system of this level or higher is assessed at least once a year (seed 003: 每年
+# 至少进行一次检测评估); due on the same date a year after the last one (29 Feb: 28 Feb).
+MLPS_YEARLY_FROM_LEVEL = 3
+
+
+def mlps_assessment_lapse(level: Any, assessed_on: Any, today: date) -> str | None:
+    """What is wrong with the yearly 等级测评 of a system of 等级保护 ``level`` as of ``today``
+    (a clause of the catalogue's messages), or None: below level 3, assessed within a year, or
+    a date the date rules report (not on the calendar)."""
+    if not isinstance(level, int) or isinstance(level, bool) or level < MLPS_YEARLY_FROM_LEVEL:
+        return None
+    if assessed_on is None:
+        return "备案中没有填写最近一次等级测评的日期（mlps_assessed_on）"
+    last = _day(assessed_on)
+    if last is None:
+        return None
+    due = add_months(last, 12)
+    if today <= due:
+        return None
+    return f"最近一次测评是 {last.isoformat()}，已超过一年（应在 {due.isoformat()} 前再次测评）"
+
+
+def check_website_filing(doc: Document, today: date) -> list[Problem]:
+    """A live website (any status but deregistered) without one of its four numbers: a warning
+    each, at the ``website`` key (at ``platform`` when the block is missing, which the schema
+    reports too). Any filing's block, an app's or mini program's too: a level of 3 or more wants
+    an assessment within the last year."""
+    data = doc.data
+    block = data.get("website")
+    if block is not None and not isinstance(block, dict):
+        return []  # the schema reports it
+    site: dict[str, Any] = block or {}
+    found: list[Problem] = []
+    if data.get("platform") == "website" and data.get("status") != "deregistered":
+        line, column = doc.key_position(("website",) if block is not None else ("platform",))
+        found += [problem(code, doc.path, line, column)
+                  for name, code in WEBSITE_NUMBERS if site.get(name) in (None, "")]
+    lapse = mlps_assessment_lapse(site.get("mlps_level"), site.get("mlps_assessed_on"), today) \
+        if data.get("status") != "deregistered" else None
+    if lapse is not None:
+        where = ("website", "mlps_assessed_on") if "mlps_assessed_on" in site \
+            else ("website", "mlps_level")
+        line, column = doc.position(where)
+        found.append(problem("W-MLPS-ASSESSMENT", doc.path, line, column,
+                             level=site["mlps_level"], lapse=lapse))
+    return found

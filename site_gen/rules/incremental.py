@@ -24,7 +24,7 @@ from .. import __version__
 from ..catalogue import Problem
 from ..identity import account_key, name_key
 from ..loader import Document
-from ..model import Facts, counterfeits_from, unit_from
+from ..model import Facts, actions_from, counterfeits_from, unit_from
 from ..schemas import load_schemas
 from . import Outcome, Reading, _Job, _read, assemble, layout_files, paths, seal_required
 from .repository import git_listing
@@ -74,7 +74,7 @@ def _load(folder: Path) -> tuple[dict[str, Any], str | None]:
     return entries, None
 
 
-_SHAPES = {"x": 1, "u": 2, "c": 3, "a": 13}
+_SHAPES = {"x": 1, "u": 2, "c": 3, "k": 2, "a": 13}
 
 
 def _well_formed(entry: Any) -> bool:
@@ -86,6 +86,8 @@ def _well_formed(entry: Any) -> bool:
     if entry[0] == "c":
         return isinstance(entry[1], list) and isinstance(entry[2], list) and all(
             isinstance(item, dict) for item in entry[1])
+    if entry[0] == "k":
+        return isinstance(entry[1], list) and all(isinstance(item, dict) for item in entry[1])
     if entry[0] == "a":
         return all(isinstance(entry[i], str) for i in (1, 2, 3, 4, 5, 6, 7)) \
             and isinstance(entry[10], int) and isinstance(entry[11], int) \
@@ -126,6 +128,7 @@ class _LazyDocs(Mapping[str, Document]):
 #   ["x"]                                  a file with errors (left out, as on main)
 #   ["u", {unit fields but contacts}]
 #   ["c", [items], [[path…, line, column]…]]  a counterfeit list
+#   ["k", [items]]                          an action list
 #   ["a", name, folded name, platform, account_id, status, opened_on, filed_on,
 #    certified_subject, personal_capacity, line, column, identity key]  (line and column of
 #    account_id: all that another file's problem can point at here)
@@ -141,6 +144,8 @@ def _entry(kind: str, data: Any, located: Document | None) -> Entry:
     if kind == "counterfeits":
         return ["c", data, [[*path, *mark] for path, mark in marks.items()
                             if path and path[-1] == "account_id"]]
+    if kind == "actions":
+        return ["k", data]
     line, column = marks.get(("account_id",), (1, 1))
     return ["a", data["name"], name_key(data["name"]), data["platform"], data["account_id"],
             data["status"], data["opened_on"], data["filed_on"], data.get("certified_subject"),
@@ -172,6 +177,10 @@ class IndexedAccount:
     @property
     def active(self) -> bool:
         return bool(self.status == "active")
+
+    @property
+    def live(self) -> bool:
+        return bool(self.status != "deregistered")
 
 
 def check_changed(root: Path, targets: Collection[str],
@@ -235,6 +244,9 @@ def _reading_of(file: str, unit_path: str, kind: str, entry: Entry,
         return Reading(file, unit_path, kind, problems,
                        counterfeits=tuple(counterfeits_from(file, unit_path, entry[1])),
                        located=located)
+    if entry[0] == "k":
+        return Reading(file, unit_path, kind, problems,
+                       actions=tuple(actions_from(file, unit_path, entry[1])), located=located)
     return Reading(file, unit_path, kind, problems, located=located)
 
 

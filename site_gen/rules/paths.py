@@ -16,6 +16,8 @@ from ..loader import COUNTERFEITS_SIZE_LIMIT, Document, secret_problems
 UNIT_FILE = "_unit.yaml"
 ROOT_UNIT_FILE = "filings/_unit.yaml"
 COUNTERFEITS_FILE = "_counterfeits.yaml"
+ACTIONS_FILE = "_actions.yaml"  # a supervising unit's 整改通知, 通报 and orders
+LIST_FILES = frozenset({COUNTERFEITS_FILE, ACTIONS_FILE})
 
 
 @dataclass
@@ -25,11 +27,12 @@ class Layout:
     units: dict[str, str] = field(default_factory=dict)  # unit path -> file
     accounts: list[tuple[str, str]] = field(default_factory=list)  # (file, unit path)
     counterfeits: list[tuple[str, str]] = field(default_factory=list)
+    actions: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def files(self) -> int:
-        return len(self.units) + len(self.accounts) + len(self.counterfeits)
+        return len(self.units) + len(self.accounts) + len(self.counterfeits) + len(self.actions)
 
 
 def discover(root: Path) -> Layout:
@@ -118,12 +121,14 @@ def _classify(layout: Layout, name: str, link: bool, shown: str, unit: str,
         layout.problems.append(problem("E-PATH-EXTENSION", shown))
     elif name == UNIT_FILE:
         return
-    elif name.startswith("_") and name != COUNTERFEITS_FILE:
+    elif name.startswith("_") and name not in LIST_FILES:
         layout.problems.append(problem("E-PATH-RESERVED", shown, name=name))
     elif not is_unit:
         layout.problems.append(problem("E-PATH-UNIT", shown, folder=shown.rpartition("/")[0] + "/"))
     elif name == COUNTERFEITS_FILE:
         layout.counterfeits.append((shown, unit))
+    elif name == ACTIONS_FILE:
+        layout.actions.append((shown, unit))
     else:
         layout.accounts.append((shown, unit))
 

@@ -14,12 +14,14 @@ from ..catalogue import Problem, problem
 from ..identity import account_key, folded_name_of, name_key
 from ..labels import PLATFORMS
 from ..loader import Document
-from ..model import AccountFacts, Facts, within
+from ..model import AccountFacts, Action, Facts, within
 from ..workdays import uncovered_years, working_days_after
 
 # Every deadline and threshold of the notices, in one place (the catalogue's templates and
 # docs/audit.md name them; nothing else repeats them).
 FILING_DEADLINE_WORKING_DAYS = 5  # seed 001, 第四条（一）
+ENTRY_GAP_DAYS = 7  # a typed 备案日期 this many days before the filing reached the registry
+COUNTERFEIT_OPEN_DAYS = 30  # a reported counterfeit still not dealt with (seed 002 举证…研判处置)
 LOOKALIKE_MIN = 4  # shorter names (一中, 二中…) are too alike to mean anything
 # Platforms with no follower count: a website, an app or a mini program is not followed.
 NO_FOLLOWERS = frozenset({"website", "app", "mini_program"})
@@ -32,26 +34,42 @@ T = TypeVar("T", bound=AccountFacts)
 class ZombieStage:
     """A step of seed 001's ladder (第五条（四）): 超过2个月未更新, a rectification notice;
     收到整改通知1个月后仍未更新, a public notice; 公开通报后1个月, shutdown. ``months`` is how
-    many calendar months after the previous step (for the first, after the last post) it
-    begins (``zombie_ladder``). ``action`` is what the supervising bureau does, with {unit},
-    {name}, {platform}, {since}, {days} and {deadline} (the day the next step begins)."""
+    many calendar months after the previous step's *recorded* action (for the first, after
+    the last post) it begins. ``kinds`` are the recorded actions (``_actions.yaml``) that do
+    this step. ``due`` says what to do when none is recorded, ``done`` what was done and
+    what comes next; both take {unit}, {name}, {platform}, {since}, {days}, {begins} (the
+    day the step began), {issued}, {number} and {order} (of the recorded action: 暂停令 or
+    关停令) and {deadline} (the day the next step begins)."""
 
     months: int
     name: str
-    action: str
+    kinds: tuple[str, ...]
+    due: str
+    done: str
 
 
 ZOMBIE_STAGES = (
-    ZombieStage(2, "整改通知",
-                "请以主管部门名义向{unit}发出整改通知：要求在 {deadline} 前恢复更新，并在备案中更新"
-                "最近发布日期（last_post_on）；不再使用的，停用后申请注销。逾期仍未更新的，将予以公开通报。"),
-    ZombieStage(1, "公开通报",
-                "请予以公开通报。通报可写：“{unit}开设的{platform}“{name}”自 {since} 起已 {days} 天未更新，"
-                "现予通报，请于 {deadline} 前完成整改，逾期将予以关停。”登记库可在门户上公布本阶段的账号"
-                "（根单位设置 public_notices: true）。"),
-    ZombieStage(1, "关停",
-                "请责令{unit}关停该账号，或由主管部门会同技术部门关停；关停后在备案中改为注销"
-                "（status: deregistered，填写注销日期和原因）。备案文件保留，门户显示为已注销。"),
+    ZombieStage(2, "整改通知", ("rectification_notice",),
+                "整改通知应于 {begins} 发出，尚无记录。请以主管部门名义向{unit}发出整改通知，要求在收到通知后 "
+                "1 个月内恢复更新并在备案中更新最近发布日期（last_post_on），不再使用的停用后申请注销；"
+                "发出后在本单位的 _actions.yaml 中记录（kind: rectification_notice，写明文号和日期），"
+                "审计据此计算公开通报的日期（site-gen notices 可生成整改通知书）。",
+                "已于 {issued} 发出整改通知（{number}）。{unit}应在 {deadline} 前恢复更新；"
+                "逾期仍未更新的，将予以公开通报。"),
+    ZombieStage(1, "公开通报", ("public_notice",),
+                "整改通知（{number}，{issued}）发出已满 1 个月仍未更新，公开通报应于 {begins} 发出，尚无记录。"
+                "通报可写：“{unit}开设的{platform}“{name}”自 {since} 起已 {days} 天未更新，"
+                "经整改通知后仍未整改，现予通报，请于通报后 1 个月内完成整改，逾期将予以关停。”"
+                "通报后在 _actions.yaml 中记录（kind: public_notice，写明日期和发布位置）；"
+                "登记库可在门户公布已记录的通报（根单位设置 public_notices: true）。",
+                "已于 {issued} 公开通报（{number}）。{unit}应在 {deadline} 前完成整改，逾期将予以关停。"),
+    ZombieStage(1, "关停", ("shutdown_order", "suspension_order"),
+                "公开通报（{issued}）后已满 1 个月仍未更新，关停应于 {begins} 执行，尚无关停令记录。"
+                "请责令{unit}关停该账号，或由主管部门会同技术部门关停，在 _actions.yaml 中记录"
+                "（kind: shutdown_order 或 suspension_order）；关停后在备案中改为注销"
+                "（status: deregistered，填写注销日期和原因）或暂停使用（status: suspended）。"
+                "备案文件保留，门户显示为已注销或暂停使用。",
+                "已于 {issued} 下达{order}（{number}），账号仍为在用（见“暂停或关停令未执行”）。"),
 )
 PUBLIC_STAGES = ("公开通报", "关停")
 
@@ -65,30 +83,49 @@ def add_months(day: date, months: int) -> date:
                        day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def zombie_ladder(last_post: date) -> list[tuple[ZombieStage, date]]:
-    """Each step of the ladder with the first day it applies. 超过2个月: the 整改通知 step
-    begins the day after the day two calendar months after the last post (last post
-    2026-08-31: 2026-10-31 is two months, 2026-11-01 more than two). Each later step begins
-    the day one calendar month after the previous one began (收到整改通知1个月后, 公开通报后1个月):
-    the notice is taken as sent on the first day of its step."""
-    steps = []
+@dataclass(frozen=True)
+class LadderStep:
+    """Where a zombie account stands on ``today``: its step, the day that step began (was
+    due), the recorded action that did it (None: due, not recorded), the recorded action
+    of the step before (what this one counts from), and the day the next step begins
+    (None at the last step, or while this step's action is not recorded: nothing to count
+    from)."""
+
+    stage: ZombieStage
+    begins: date
+    done: Action | None
+    previous: Action | None
+    next_begins: date | None
+
+
+def zombie_step(last_post: date, today: date,
+                actions: Iterable[Action] = ()) -> LadderStep | None:
+    """The ladder's step on ``today`` for an account last updated on ``last_post``, counted
+    from the bureau's *recorded* actions (seed 001: 收到整改通知1个月后…; 公开通报后1个月…).
+    超过2个月: the 整改通知 step begins the day after the day two calendar months after the
+    last post (last post 2026-08-31: 2026-11-01). Each later step begins one calendar month
+    after the previous step's action was issued, and only once it is recorded: a notice never
+    sent holds the ladder where it is, and the finding says it is due. Actions issued after
+    ``today`` or not after the last post (an earlier episode) do not count."""
     begins = add_months(last_post, ZOMBIE_STAGES[0].months) + timedelta(days=1)
-    for index, stage in enumerate(ZOMBIE_STAGES):
-        if index:
-            begins = add_months(begins, stage.months)
-        steps.append((stage, begins))
-    return steps
-
-
-def zombie_stage(last_post: date, today: date) -> tuple[ZombieStage, date | None] | None:
-    """The ladder's step on ``today`` and the day the next step begins (None at the last
-    step), or None when ``today`` is before the first step."""
-    ladder = zombie_ladder(last_post)
-    reached = [i for i, (_, begins) in enumerate(ladder) if begins <= today]
-    if not reached:
+    if today < begins:
         return None
-    index = reached[-1]
-    return ladder[index][0], ladder[index + 1][1] if index + 1 < len(ladder) else None
+    lp, day = last_post.isoformat(), today.isoformat()
+    recorded = sorted((a for a in actions if lp < a.issued_on <= day),
+                      key=lambda a: (a.issued_on, a.file, a.index))
+    previous: Action | None = None
+    for index, stage in enumerate(ZOMBIE_STAGES):
+        done = next((a for a in recorded if a.kind in stage.kinds
+                     and (previous is None or a.issued_on >= previous.issued_on)), None)
+        last = index + 1 == len(ZOMBIE_STAGES)
+        if done is None:
+            return LadderStep(stage, begins, None, previous, None)
+        following = None if last else add_months(date.fromisoformat(done.issued_on),
+                                                 ZOMBIE_STAGES[index + 1].months)
+        if following is None or today < following:
+            return LadderStep(stage, begins, done, previous, following)
+        previous, begins = done, following
+    raise AssertionError("unreachable: the last step returns")
 
 
 def annual_review_due(last: date) -> date:
@@ -99,7 +136,7 @@ def annual_review_due(last: date) -> date:
         return last.replace(year=last.year + 1, day=28)
 
 
-def _exempt(registry: Facts[AccountFacts], account: AccountFacts) -> bool:
+def exempt_from_filing(registry: Facts[AccountFacts], account: AccountFacts) -> bool:
     """Opened before the unit's ``filing_required_since`` (the nearest unit up the tree that
     sets it): filed when the registry began, never late."""
     since = next((u.filing_required_since for u in registry.ancestors(account.unit)
@@ -110,7 +147,7 @@ def _exempt(registry: Facts[AccountFacts], account: AccountFacts) -> bool:
 def calendar_gaps(registry: Facts[AccountFacts], account: AccountFacts) -> list[int]:
     """The years between opening and filing whose holidays the calendar does not know
     (``workdays.uncovered_years``): the late-filing count there is by weekends only."""
-    if _exempt(registry, account):
+    if exempt_from_filing(registry, account):
         return []
     return uncovered_years(date.fromisoformat(account.opened_on),
                            date.fromisoformat(account.filed_on))
@@ -122,7 +159,7 @@ def late_filing_days(registry: Facts[AccountFacts], account: AccountFacts) -> in
     Accounts opened before the unit's ``filing_required_since`` (the nearest unit up
     the tree that sets it) were filed when the registry began: they are not late.
     """
-    if _exempt(registry, account):
+    if exempt_from_filing(registry, account):
         return None
     days = working_days_after(date.fromisoformat(account.opened_on),
                               date.fromisoformat(account.filed_on))
@@ -160,7 +197,7 @@ def duplicate_platform_groups(registry: Facts[T],
     wanted = {(a.unit, a.platform) for a in registry.accounts if a.file in changed}
     groups: dict[tuple[str, str], list[T]] = defaultdict(list)
     for account in registry.accounts:
-        if account.active and not account.personal_capacity and account.platform != "other":
+        if account.live and not account.personal_capacity and account.platform != "other":
             place = (account.unit, account.platform)
             if not changed or place in wanted:
                 groups[place].append(account)
@@ -235,7 +272,7 @@ def lookalikes(registry: Facts[T], accounts: Iterable[T], changed: Collection[st
     # Filed on the same day, neither is the copy: both are reported.
     Rank = tuple[bool, str]
     # A pull request's equal-name check needs only the owners of its own files' names.
-    only = {folded_name_of(a) for a in accounts if a.active} if equal_only and changed else None
+    only = {folded_name_of(a) for a in accounts if a.live} if equal_only and changed else None
     owners: dict[str, list[tuple[str, Rank]]] = defaultdict(list)  # folded -> (unit, rank)
     shown: dict[str, str] = {}
     for unit in registry.units.values():
@@ -249,7 +286,7 @@ def lookalikes(registry: Facts[T], accounts: Iterable[T], changed: Collection[st
 
     folded_of: dict[str, str] = {}
     for a in registry.accounts:
-        if a.active:
+        if a.live:
             folded = folded_name_of(a)
             if only is None or folded in only:
                 folded_of[a.file] = folded
@@ -294,7 +331,7 @@ def lookalikes(registry: Facts[T], accounts: Iterable[T], changed: Collection[st
                               *(inside[n] for n in range(len(folded) - 2, LOOKALIKE_MIN - 1, -1))])
 
     for account in accounts:
-        if not account.active:
+        if not account.live:
             continue
         folded = folded_of.get(account.file) or folded_name_of(account)
         if len(folded) < LOOKALIKE_MIN:

@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from ..audit import Finding, audit
+from ..audit import Finding, audit, entered_days
 from ..history import NO_HISTORY, History
 from ..model import ROOT, Account, Registry, Unit
 from ..probe import Site
@@ -135,7 +135,9 @@ def write_reports(registry: Registry, history: History, tops: list[Unit], as_of:
     runs once for all conversions. Every file is written with mode 0600 (``private_copy``).
     Raises ``legacy.ConversionError`` when ``xls`` is asked for and cannot be made."""
     out.mkdir(parents=True, exist_ok=True)
-    findings = audit(registry, date.fromisoformat(as_of), probed=probed, late=late)
+    day = date.fromisoformat(as_of)
+    findings = audit(registry, day, probed=probed, late=late,
+                     entered=entered_days(registry, history))
     by_file: dict[str, list[Finding]] = defaultdict(list)  # 附件1 reports the audit's problems
     for finding in findings:
         by_file[finding.file].append(finding)
@@ -182,6 +184,17 @@ def write_reports(registry: Registry, history: History, tops: list[Unit], as_of:
             bundle = work / (file_stem(unit, sent_on, "统计") + ".zip")
             _bundle(bundle, [made], sent_on)
             publish(unit.path, bundle)
+        # The documents each bureau sends (casework.py): each with the nearest bureau asked
+        # for above the unit that issues it. (casework reads rows: imported here.)
+        from ..casework import papers_for, write_papers
+
+        asked = {unit.path for unit in tops}
+        for paper in papers_for(registry, findings, day, scope):
+            bureau = next((u.path for u in registry.ancestors(paper.issuer) if u.path in asked),
+                          None)
+            if bureau is not None:
+                for made in write_papers([paper], work / "papers" / paper.issuer.replace("/", "_")):
+                    publish(bureau, made)
         if unit_path is not None:  # then ``tops`` is this one unit
             forms_folder = work / "forms"
             forms_folder.mkdir()

@@ -24,7 +24,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..labels import PLATFORMS, yes_no
 from ..model import Account, Person, Unit
-from .rows import CHANGED, UNIT_TITLE, FilingEvent, id_or_address, person, staff
+from .rows import (
+    CHANGED,
+    UNIT_TITLE,
+    FilingEvent,
+    first_responsible,
+    id_or_address,
+    person,
+    reviewer,
+    staff,
+)
 from .sheetxml import BOX, TITLE, row_height, save
 
 # The printed forms use 11-point text (the wide bureau tables use 10); borders are shared.
@@ -94,10 +103,13 @@ ANNEX3_CELL_OF = {"name": "B4", "account_id": "D4", "url": "D4", "certified_subj
                   "department": "B8",
                   # the people: 姓名 B, 职务 C, 电话 D (a WeChat ID is not on the form: the name)
                   **{f"contacts.{role}.{key}": f"{column}{row}"
-                     for role, row in (("supervisor", 10), ("ops_lead", 11))
+                     for role, row in (("supervisor", 10), ("ops_lead", 11),
+                                       ("chief_editor", 12), ("editor", 13))
                      for key, column in (("name", "B"), ("title", "C"), ("phone", "D"),
                                          ("wechat", "B"))}}
 STAFF_ROWS = 5
+STAFF_FIRST = 14  # 工作人员 1 (after 主管领导, 运维负责人 and the 三级审核's 责编 and 编辑)
+OPINION_ROW = STAFF_FIRST + STAFF_ROWS
 
 
 def _marked(event: FilingEvent | None) -> set[str]:
@@ -139,8 +151,11 @@ def annex3_sheet(ws: Worksheet, unit: Unit, account: Account,
     for col, text in zip("ABCD", ("相关人员", "姓　名", "职　务", "电　话"), strict=True):
         _put(ws, f"{col}9", text, HEAD)
     contacts = account.contacts
+    # Seed 000's 三级审核 (编辑, 责编, 主管领导) is printed with the seed's own people.
     people: list[tuple[str, Person | None]] = [("主管领导", person(contacts, "supervisor")),
-                                               ("运维负责人", person(contacts, "ops_lead"))]
+                                               ("运维负责人", person(contacts, "ops_lead")),
+                                               ("责编（三级审核）", reviewer(contacts, "chief_editor")),
+                                               ("编辑（三级审核）", reviewer(contacts, "editor"))]
     people += [(f"工作人员 {i + 1}", who) for i, who in enumerate(staff(contacts, STAFF_ROWS))]
     for offset, (role, who) in enumerate(people):
         row = 10 + offset
@@ -151,19 +166,21 @@ def annex3_sheet(ws: Worksheet, unit: Unit, account: Account,
     marked = _marked(event)
     if "staff" in marked:
         marked.remove("staff")
-        filled = [f"B{12 + i}" for i in range(STAFF_ROWS) if ws[f"B{12 + i}"].value]
-        marked.update(filled or ["B12"])
+        filled = [f"B{STAFF_FIRST + i}" for i in range(STAFF_ROWS)
+                  if ws[f"B{STAFF_FIRST + i}"].value]
+        marked.update(filled or [f"B{STAFF_FIRST}"])
     for ref in sorted(marked):
         ws[ref].value = f"{ws[ref].value or ''}{CHANGED}"
         ws[ref].font = MARKED
-    _put(ws, "A17", "主管部门意见：\n\n\n\n\n　　　　　　　　　　　　　　　　　　主管单位（盖章）\n"
-         "　　　　　　　　　　　　　　　　　　　　年　　月　　日", BODY, TOP_LEFT, "D17")
-    ws.row_dimensions[17].height = 130
-    _grid(ws, 4, 17)
-    _grow(ws, 4, 16)
-    _put(ws, "A18", "注：备案类型包括开设、变更、注销，变更项需在相应栏内标记；不涉及的栏目可空白。"
-         "填报部门、主管部门留存。", BODY, TOP_LEFT, "D18")
-    ws.row_dimensions[18].height = 32
+    last = OPINION_ROW
+    _put(ws, f"A{last}", "主管部门意见：\n\n\n\n\n　　　　　　　　　　　　　　　　　　主管单位（盖章）\n"
+         "　　　　　　　　　　　　　　　　　　　　年　　月　　日", BODY, TOP_LEFT, f"D{last}")
+    ws.row_dimensions[last].height = 130
+    _grid(ws, 4, last)
+    _grow(ws, 4, last - 1)
+    _put(ws, f"A{last + 1}", "注：备案类型包括开设、变更、注销，变更项需在相应栏内标记；不涉及的栏目可空白。"
+         "填报部门、主管部门留存。", BODY, TOP_LEFT, f"D{last + 1}")
+    ws.row_dimensions[last + 1].height = 32
 
 
 # Seed 001's opinion rows, as it names them, each with its signature line (the second has no
@@ -191,26 +208,37 @@ def review_sheet(ws: Worksheet, unit: Unit, account: Account, institution: str) 
             ("账号 ID", id_or_address(account), "账号类型", kinds if account.wechat_kind else "—"))
     _pairs(ws, 3, rows)
     lead = person(account.contacts, "ops_lead")
-    _put(ws, "A7", "管理队伍", HEAD, WRAP, "A10")
+    team = [("责编", reviewer(account.contacts, "chief_editor")),
+            ("编辑", reviewer(account.contacts, "editor")),
+            *(("管理员", who) for who in staff(account.contacts, 3))]
+    _put(ws, "A7", "管理队伍", HEAD, WRAP, f"A{7 + len(team)}")
     _put(ws, "B7", f"负责人：{lead.name}")
     _put(ws, "C7", "联络手机", HEAD)
     _put(ws, "D7", lead.phone)
-    for i, who in enumerate(staff(account.contacts, 3)):
+    for i, (role, who) in enumerate(team):
         row = 8 + i
-        _put(ws, f"B{row}", "管理员", HEAD)
+        _put(ws, f"B{row}", role, HEAD)
         _put(ws, f"C{row}", who.name if who else "", BODY, WRAP, f"D{row}")
+    first = 8 + len(team)
+    # 第一责任人 (seed 001 第八条: the unit's head answers for all it publishes) signs 单位意见.
+    head = first_responsible(unit)
     for offset, (opinion, signature) in enumerate(OPINIONS):
-        row = 11 + offset
+        row = first + offset
+        said = "\n"
+        if offset == 0 and head is not None:
+            title = f"（{head.title}）" if head.title and head.title != head.name else ""
+            said = f"第一责任人：{head.name}{title}\n"
         _put(ws, f"A{row}", opinion, HEAD)
-        _put(ws, f"B{row}", f"\n\n{signature}\n　　　　　　　　　　　　　　　　　年　　月　　日",
+        _put(ws, f"B{row}", f"{said}\n{signature}\n　　　　　　　　　　　　　　　　　年　　月　　日",
              BODY, TOP_LEFT, f"D{row}")
         ws.row_dimensions[row].height = 90
-    _grid(ws, 3, 13)
-    _grow(ws, 3, 10)
-    _put(ws, "A14", "注：1. 此纸质备案表报主管部门备案，本单位留存一份。\n"
+    end = first + len(OPINIONS)
+    _grid(ws, 3, end - 1)
+    _grow(ws, 3, first - 1)
+    _put(ws, f"A{end}", "注：1. 此纸质备案表报主管部门备案，本单位留存一份。\n"
          "2. 账号名、管理队伍人员或维护方式发生变更，应以书面形式报主管部门备案。",
-         BODY, TOP_LEFT, "D14")
-    ws.row_dimensions[14].height = 40
+         BODY, TOP_LEFT, f"D{end}")
+    ws.row_dimensions[end].height = 40
 
 
 INDEX_HEADERS = ("序号", "账号名称", "平台", "账号 ID/网址", "备案类型", "附件3", "年审")

@@ -36,6 +36,7 @@ from typing import Any
 from ..audit import Finding
 from ..history import (
     NO_HISTORY,
+    SUSPENSION,
     History,
     HistoryEvent,
     account_history,
@@ -105,6 +106,23 @@ def person(contacts: AccountContacts | Sealed, role: str) -> Person:
         return stand_in(contacts)
     found: Person = getattr(contacts, role)
     return found
+
+
+def reviewer(contacts: AccountContacts | Sealed, role: str) -> Person | None:
+    """The 责编 or 编辑 (seed 000's 三级审核) of an account, a stand-in when sealed, None when
+    not filed."""
+    if isinstance(contacts, Sealed):
+        return stand_in(contacts)
+    found: Person | None = getattr(contacts, role)
+    return found
+
+
+def first_responsible(unit: Unit) -> Person | None:
+    """The unit's 第一责任人 (its ``head``, seed 001 第八条), a stand-in when sealed, None when
+    not filed."""
+    if isinstance(unit.contacts, Sealed):
+        return stand_in(unit.contacts)
+    return dict(unit.contacts).get("head")
 
 
 def staff(contacts: AccountContacts | Sealed, count: int) -> list[Person | None]:
@@ -205,6 +223,9 @@ def statistics_row(account: Account, unit: Unit, year: str, as_of: str,
         remark.insert(0, "；".join(dict.fromkeys(explained)))
     if not active:
         remark.insert(0, f"已于 {account.deregistered_on} 注销：{account.deregister_reason}")
+    elif account.suspended_on and account.suspended_on <= as_of:
+        order = f"（{account.suspend_order}）" if account.suspend_order else ""
+        remark.insert(0, f"自 {account.suspended_on} 起暂停使用：{account.suspend_reason}{order}")
     if account.personal_capacity:
         remark.insert(0, "以职务身份开设认证的个人账号")
     lead = person(account.contacts, "ops_lead")
@@ -277,14 +298,24 @@ def field_title(path: str) -> str:
     return str(top[0].get("title", "其他项目")) if top else "其他项目"
 
 
-def _reported(event: HistoryEvent, fields: frozenset[str] | None
-              ) -> tuple[tuple[str, ...], frozenset[int]] | None:
+SUSPENDED_TITLE, RESUMED_TITLE = "暂停使用", "恢复使用"
+
+
+def _reported(event: HistoryEvent, fields: frozenset[str] | None,
+              status_after: str | None = None) -> tuple[tuple[str, ...], frozenset[int]] | None:
     """(titles, 附件4 columns) of the meaningful items a change touched (``MEANINGFUL``);
     when the fields are unknown (a version could not be read), a 变更 without detail; None
-    when the change touched nothing meaningful (it is not a 变更)."""
+    when the change touched nothing meaningful (it is not a 变更). A change of the status
+    (``status_after``, the version it left) is said as 暂停使用 or 恢复使用, its date,
+    reason and order with it."""
     if not is_change(event, fields):
         return None
     found = meaningful_fields(fields)
+    if found is not None and "status" in found:
+        said = SUSPENDED_TITLE if status_after == "suspended" else RESUMED_TITLE
+        rest = _reported(event, frozenset(found - SUSPENSION))
+        others, marked = rest if rest is not None else ((), frozenset())
+        return (said, *others), marked
     if found is None:
         return (UNIT_TITLE,) if event.moved else (), frozenset({3} if event.moved else ())
     order = list(bundled_schema("account")["properties"])  # the form's order
@@ -337,6 +368,10 @@ def _events(registry: Registry, top: str, since: str, until: str, history: Histo
               and (not as_filed or within(_event_unit(registry, account, event), top))]
     fields = changed_fields(history, [e for _, e in chosen if e.type == "change"])
     found = versions(history, {e.version for _, e in chosen if e.version}) if as_filed else {}
+    # The status a change of status left (暂停使用 or 恢复使用): those versions are read.
+    turned = {e.blobs[1] for _, e in chosen if e.type == "change" and e.blobs
+              and "status" in (fields.get(e.blobs) or ())}
+    status_of = {sha: data.get("status") for sha, data in versions(history, turned).items()}
     events = []
     for account, event in chosen:
         shown = account
@@ -347,7 +382,8 @@ def _events(registry: Registry, top: str, since: str, until: str, history: Histo
             events.append(FilingEvent(shown, event.date, event.label))
             continue
         known = fields.get(event.blobs) if event.blobs else None
-        reported = _reported(event, known)
+        reported = _reported(event, known,
+                             status_of.get(event.blobs[1]) if event.blobs else None)
         if reported is not None:
             events.append(FilingEvent(shown, event.date, event.label, *reported,
                                       meaningful_fields(known) or frozenset(), event.moved))

@@ -172,12 +172,14 @@
     }
   }
 
-  // The allOf branches that apply to ``data`` (if/then/else on one top-level value).
+  // The allOf branches that apply to ``data`` (if/then/else on one top-level value: its
+  // ``const`` or one of its ``enum``).
   function branches(data) {
     return (SCHEMA.allOf || []).map(function (cond) {
       var props = cond["if"].properties, hold = true;
       Object.keys(props).forEach(function (k) {
-        if (!(k in data) || data[k] !== props[k]["const"]) hold = false;
+        var allowed = "enum" in props[k] ? props[k]["enum"] : [props[k]["const"]];
+        if (!(k in data) || allowed.indexOf(data[k]) < 0) hold = false;
       });
       return hold ? cond.then : cond["else"];
     }).filter(Boolean);

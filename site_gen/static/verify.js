@@ -425,7 +425,8 @@
     if (r.i) head.push("（ID：" + r.i + "）");
     lines.push(el("strong", {}, [head.join("")]));
     if (r.s === "official") {
-      lines.push(el("span", {}, ["开设单位：", link(r.u, root + r.h), "；开通于 " + r.o]));
+      lines.push(el("span", {}, ["开设单位：", link(r.u, root + r.h), "；开通于 " + r.o +
+        (r.ps ? "；" + suspendedText(r.ps) : "")]));
       // What the registry checked, said plainly either way (site_gen/wording.py UNCHECKED).
       lines.push(el("span", { "class": r.v ? "verify-checked" : "verify-unchecked" },
         [r.v || wording().unchecked, "；", link("核验页", root + "a/" + r.k + "/")]));
@@ -441,11 +442,16 @@
     return item;
   }
 
+  // An official account suspended (暂停使用): site_gen/wording.py SUSPENDED.
+  function suspendedText(since) { return wording().suspended.replace("{since}", since); }
+
   function render(answer, out, root) {
     out.textContent = "";
     var h = wording().answers[answer.status];
     out.setAttribute("data-status", answer.status);
-    out.appendChild(el("p", { "class": "verify-status verify-" + answer.status }, [h[0] + " " + h[1]]));
+    var paused = answer.status === "official" && answer.matches.length && answer.matches[0].ps;
+    out.appendChild(el("p", { "class": "verify-status verify-" + answer.status },
+      [h[0] + " " + h[1] + (paused ? "，" + suspendedText(answer.matches[0].ps) : "")]));
     var named = answer.status === "name_only";
     if (named) {
       var fake = !answer.matches.some(function (m) { return m.s !== "counterfeit"; });

@@ -1,0 +1,55 @@
+"""``site-gen notices``: the documents each supervising unit sends on a day (``casework``),
+as .docx, one folder per issuing unit."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..audit import audit
+from ..casework import papers_for, write_papers
+from ..errors import UsageError
+from ..workdays import CalendarError, registry_calendar
+from . import registry_root, unit_argument
+from .asof import registry_of_day
+
+
+def run_notices(root: Path, out: Path, as_of: date, unit_path: str | None) -> int:
+    """Write the documents due on ``as_of`` (for ``unit_path``'s subtree) into ``out``; return
+    the exit status."""
+    top = root.resolve()
+    place = out.resolve()
+    if place == top or any(place == top / kept or top / kept in place.parents
+                           for kept in ("filings", "docs", ".git")):
+        raise UsageError(f"--out {out} 在登记库的 filings/、docs/ 或根目录里：文书是内部文件，"
+                         "写在这里会被一起提交或发布。请用 dist/notices（已在 .gitignore 中）或仓库外的目录。")
+    try:
+        with registry_calendar(registry_root(root)):
+            day = registry_of_day(registry_root(root), as_of, ())
+            registry = day.outcome.registry
+            if day.outcome.errors:
+                click.echo(f"登记库有 {day.outcome.errors} 个错误，没有生成文书。请先运行 site-gen validate。",
+                           err=True)
+                return 1
+            scope = unit_argument(registry, unit_path)
+            findings = audit(registry, as_of, scope, late=day.snapshot.late)
+    except CalendarError as exc:
+        click.echo(f"{exc}\n没有生成文书。", err=True)
+        return 1
+    papers = papers_for(registry, findings, as_of, scope)
+    by_issuer: dict[str, list[Path]] = {}
+    for issuer in sorted({p.issuer for p in papers}):
+        folder = out / registry.units[issuer].short_name
+        by_issuer[issuer] = write_papers([p for p in papers if p.issuer == issuer], folder)
+    for paths in by_issuer.values():
+        for path in paths:
+            click.echo(str(path))
+    if not papers:
+        click.echo(f"截至 {as_of.isoformat()} 没有需要发出的文书（到期未记录的整改通知、公开通报、关停通知，"
+                   "或未处置的假冒账号）。")
+        return 0
+    click.echo(f"已生成 {len(papers)} 份文书（截至 {as_of.isoformat()}）：请核对、编写文号、用印后发出，"
+               "发出后在发文单位的 _actions.yaml 中记录（见 docs/casework.md）。")
+    return 0
