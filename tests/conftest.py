@@ -153,6 +153,7 @@ def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ``--as-of`` build their own dated history (test_as_of.py). Read it, never change it."""
     root = tmp_path_factory.mktemp("demo-root")
     shutil.copytree(REPO / "filings", root / "filings")
+    shutil.copytree(REPO / "evidence", root / "evidence")  # the counterfeit cases' archive
     return root
 
 

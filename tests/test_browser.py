@@ -41,6 +41,8 @@ def ask(page: Any, query: str) -> tuple[str, str]:
     ("shili1z", "official", "示例市第一中学"),
     ("https://WWW.weibo.com/u/6012300001/?from=timeline#top", "official", "示例教育发布"),
     ("6012300003", "deregistered", "2025-06-30"),
+    # Suspended (暂停使用): still official, and the answer says since when (docs/casework.md).
+    ("98000000102", "official", "官方账号，自 2026-09-25 起暂停使用"),
     ("示例一中官方", "name_only", "已举报的假冒账号"),
     ("shili1z_guanfang", "counterfeit", "示例市第一中学"),
     ("示列一中", "unknown", "示例一中"),
