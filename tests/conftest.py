@@ -30,6 +30,18 @@ LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): "
                   r"(?P<code>[EW]-[A-Z-]+) (?P<message>.+)$")
 # The date of the shared demo reports (``demo_reports``).
 DEMO_AS_OF = "2026-11-23"
+# The documents each demo bureau's report holds as of that day (docs/casework.md): the city's
+# own zombie account's 整改通知书 and the counterfeit cases' letters of it and 示例一中; the
+# 通报 draft for 红旗小学, whose recorded 整改通知 is a month old.
+DEMO_PAPERS = {
+    "示例市教育局": ["20261123示例市教育局整改通知书.docx",
+                 "20261123示例市教育局假冒账号1致微博平台投诉函.docx",
+                 "20261123示例市教育局假冒账号1致网信部门举报材料.docx",
+                 "20261123示例一中假冒账号1致抖音平台投诉函.docx",
+                 "20261123示例一中假冒账号1致网信部门举报材料.docx"],
+    "西城区教育局": ["20261123红旗小学通报（草稿）.docx"],
+    "东城区教育局": [],
+}
 
 
 @dataclass

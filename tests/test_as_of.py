@@ -8,7 +8,7 @@ One registry, committed on dated days (Beijing noon), is read as of several days
 2026-11-05            新号 (opened 2026-11-03: after 10-31)
 2026-11-10            补录号 (opened 2026-10-29, filed 2026-11-03: existed on 10-31, filed later)
 2026-11-12            东风 renamed 东风发布 (a 变更)
-2026-11-30            老号 deregistered on 11-30 (a zombie at the 关停 stage on 10-31)
+2026-11-30            老号 deregistered on 11-30 (a zombie on 10-31, no notice recorded)
 ====================  =========================================================================
 """
 
@@ -39,6 +39,7 @@ def account(name: str, platform: str, account_id: str, opened: str, filed: str,
             + ("wechat_kind: subscription\n" if platform == "wechat_official" else "")
             + "contacts:\n  supervisor:\n    name: 张三\n    phone: \"13900001111\"\n"
             "  ops_lead:\n    name: 李四\n    phone: \"13900002222\"\n"
+            "  chief_editor:\n    name: 王五\n    phone: \"13900003333\"\n"
             f"last_post_on: {last_post}\nposts:\n  \"2026\": 40\nfollowers: 1200\n{extra}")
 
 
@@ -118,8 +119,9 @@ def test_as_of_the_cut_off_the_registry_of_that_day(run_cli, dated: Path, tmp_pa
     assert set(names) == {"东风", "老号", "补录号"}
     # 老号 was open on 10-31 (closed on 11-30), a zombie at the 关停 stage, counted as open.
     old = names["老号"]
-    assert "长期不更新（僵尸号）（关停阶段）" in old[5] and "注销" not in str(old[14])
-    assert "僵尸号：关停阶段（自 2026-06-15 起未更新）" in str(old[14])
+    # No 整改通知 recorded (docs/casework.md): the ladder holds at its first step.
+    assert "长期不更新（僵尸号）（整改通知阶段）" in old[5] and "注销" not in str(old[14])
+    assert "僵尸号：整改通知阶段（自 2026-06-15 起未更新）" in str(old[14])
     assert old[6] == "否"
     # 补录号 existed on 10-31 and was filed on 11-03 (in time): counted and said so, no problem.
     late = names["补录号"]

@@ -145,17 +145,26 @@ def test_libreoffice_opens_the_notice_and_the_text_is_there(documents: dict[str,
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice or pdftotext is not installed")
-    source = documents["2026-11-20/西城区教育局/20261120红旗小学通报（草稿）.docx"]
-    copy = tmp_path / "tongbao.docx"
-    shutil.copy(source, copy)
+    copies = {"tongbao": "2026-11-20/西城区教育局/20261120红旗小学通报（草稿）.docx",
+              "zhenggai": "2026-10-12/西城区教育局/20261012红旗小学整改通知书.docx"}
+    for name, key in copies.items():
+        shutil.copy(documents[key], tmp_path / f"{name}.docx")
     subprocess.run([office, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(copy)],
-                   check=True, capture_output=True, timeout=120)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "tongbao.pdf"), "-"],
-                          check=True, capture_output=True, text=True).stdout
-    flat = "".join(text.split())
-    assert "关于示例市西城区红旗小学新媒体账号长期未更新的通报" in flat
-    assert "xchqxx_2026" in flat and "示西教函〔2026〕31号" in flat and "各有关单位" in flat
+                    "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    *(str(tmp_path / f"{name}.docx") for name in copies)],
+                   check=True, capture_output=True, timeout=180)
+
+    def text_of(name: str) -> str:
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{name}.pdf"), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        return "".join(text.split())
+
+    tongbao, zhenggai = text_of("tongbao"), text_of("zhenggai")
+    assert "关于示例市西城区红旗小学新媒体账号长期未更新的通报" in tongbao
+    assert "xchqxx_2026" in tongbao and "示西教函〔2026〕31号" in tongbao and "各有关单位" in tongbao
+    assert "关于示例市西城区红旗小学新媒体账号长期未更新的整改通知" in zhenggai
+    assert "示例市西城区红旗小学：" in zhenggai and "2026年11月12日前恢复" in zhenggai
+    assert "示例市西城区教育局" in zhenggai and "2026年10月12日" in zhenggai
 
 
 def test_case_files_stay_internal(demo_site: Path) -> None:

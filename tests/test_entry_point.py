@@ -82,7 +82,7 @@ def test_long_runs_show_progress_on_a_terminal_and_one_line_in_logs() -> None:
 
     env = {"SITE_GEN_PROGRESS_FROM": "10"}
     logged = run("validate", cwd=REPO, env=env)
-    assert re.fullmatch(r"读取备案文件：64 个文件，用时 \d+\.\d 秒。\n", logged.stderr), logged.stderr
+    assert re.fullmatch(r"读取备案文件：66 个文件，用时 \d+\.\d 秒。\n", logged.stderr), logged.stderr
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     done = subprocess.run([sys.executable, "-m", "site_gen", "validate"], cwd=REPO,
@@ -101,5 +101,5 @@ def test_long_runs_show_progress_on_a_terminal_and_one_line_in_logs() -> None:
     os.close(leader)
     assert done.returncode == 0
     shown = seen.decode("utf-8", "replace")
-    assert "读取备案文件:" in shown and "/64 [" in shown  # the bar, drawn on the terminal
-    assert "读取备案文件：64 个文件" in shown
+    assert "读取备案文件:" in shown and "/66 [" in shown  # the bar, drawn on the terminal
+    assert "读取备案文件：66 个文件" in shown

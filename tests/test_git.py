@@ -244,14 +244,20 @@ def test_codeowners(registry: Path, run_cli) -> None:
     text = (registry / ".github" / "CODEOWNERS").read_text("utf-8")
     assert text.splitlines()[2:] == ["* @city/review", "/filings/ @city/review",
                                      "/filings/school/ @city/review",
-                                     "/filings/school/dept/ @city/review"]
+                                     "/evidence/school/ @city/review",
+                                     "/filings/school/dept/ @city/review",
+                                     "/evidence/school/dept/ @city/review"]
     edit(registry, "filings/school/_unit.yaml", "kind: school\n",
          "kind: school\nreviewers:\n  - \"@school/office\"\n")
     assert run_cli("--root", str(registry), "codeowners", "--check").returncode == 1
     run_cli("--root", str(registry), "codeowners")
     text = (registry / ".github" / "CODEOWNERS").read_text("utf-8")
-    # The school's own filings are still approved one level up; its department's by it.
+    # The school's own filings are still approved one level up; its department's by it; its
+    # record of what it did about its department (_actions.yaml) by itself.
     assert "/filings/school/ @city/review" in text and "/filings/school/dept/ @school/office" in text
+    lines = text.splitlines()
+    assert lines.index("/filings/school/_actions.yaml @school/office") \
+        > lines.index("/filings/school/ @city/review")  # the last match wins
     assert run_cli("--root", str(registry), "codeowners", "--check").returncode == 0
 
 

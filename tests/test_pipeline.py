@@ -33,8 +33,11 @@ def test_demo_model() -> None:
     kinds = {u.kind for u in registry.units.values()}
     assert {"bureau", "school", "kindergarten", "university", "department"} <= kinds
     assert any(not a.active for a in registry.accounts)
-    assert any(a.active and a.last_post_on and a.last_post_on < "2026-07-23"
-               for a in registry.accounts), "a stale account (no post for over four months)"
+    assert any(a.active and a.last_post_on and a.last_post_on < "2026-09-23"
+               for a in registry.accounts), "a stale account (no post for over two months)"
+    assert any(a.suspended for a in registry.accounts), "a suspended account"
+    assert {a.kind for a in registry.actions} >= {"rectification_notice", "public_notice",
+                                                  "suspension_order"}
     assert registry.counterfeits
     assert sum(u.kind == "bureau" for u in registry.units.values()) >= 3
 
@@ -92,7 +95,8 @@ def test_worker_processes_give_the_same_result(monkeypatch) -> None:
     serial = check_registry(REPO)
     monkeypatch.setattr(rules, "PARALLEL_FROM", 1)
     parallel = check_registry(REPO)
-    assert parallel.problems == serial.problems and len(serial.problems) == 4
+    assert parallel.problems == serial.problems and len(serial.problems) == 5
+    assert parallel.registry.actions == serial.registry.actions
     assert parallel.registry.accounts == serial.registry.accounts
     assert dict(parallel.registry.units) == dict(serial.registry.units)
     assert parallel.registry.counterfeits == serial.registry.counterfeits

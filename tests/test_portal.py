@@ -34,7 +34,7 @@ def test_demo_pages(demo_site: Path) -> None:
         assert (demo_site / page).is_file(), page
     home = (demo_site / "index.html").read_text("utf-8")
     assert "演示数据" in home and 'id="verify-query"' in home and 'lang="zh"' in home
-    assert "<strong>46</strong> 个在用账号" in home and "数据更新于 2026-09-21" in home
+    assert "<strong>45</strong> 个在用账号" in home and "<strong>1</strong> 个暂停使用" in home and "数据更新于 2026-09-21" in home
     verify = (demo_site / "verify" / "index.html").read_text("utf-8")
     assert 'id="verify-query"' in verify and 'id="verify-result"' in verify
     stats = (demo_site / "statistics" / "index.html").read_text("utf-8")
@@ -201,27 +201,38 @@ def test_build_stops_on_errors(tmp_path: Path) -> None:
 
 
 def test_public_notices_only_when_the_registry_chooses(demo_site: Path, tmp_path: Path) -> None:
-    assert not (demo_site / "notices").exists()
-    assert "公开通报" not in (demo_site / "index.html").read_text("utf-8")
+    # The demo publishes its recorded 通报 (test_casework.py); a registry that does not say
+    # ``public_notices: true`` has no such page, whatever it records.
+    assert 'href="notices/"' in (demo_site / "index.html").read_text("utf-8")
     import shutil
 
     filings = tmp_path / "filings"
     shutil.copytree(CASES / "base" / "filings", filings)
-    root_unit = filings / "_unit.yaml"
-    root_unit.write_text(root_unit.read_text("utf-8") + "public_notices: true\n", "utf-8")
     template = (CASES / "valid" / "minimal" / "filings" / "school" / "weibo--1234567890.yaml")
     text = template.read_text("utf-8").replace("last_post_on: 2024-05-06\n", "") \
         + "last_post_on: 2026-06-01\n"  # 112 days before the build
     (filings / "school" / "weibo--1234567890.yaml").write_text(text, "utf-8")
     (filings / "school" / "weibo--1234567891.yaml").write_text(
         text.replace('"1234567890"', '"1234567891"').replace("2026-06-01", "2026-07-01")
-        .replace("name: 测试一中", "name: 测试一中二号"), "utf-8")  # 82 days: 整改通知, internal
+        .replace("name: 测试一中", "name: 测试一中二号"), "utf-8")
+    # 一中 was given notice and publicly named; 一中二号 is at the 通报 step but nobody
+    # recorded a 通报: it is never published.
+    (filings / "_actions.yaml").write_text(
+        "- kind: rectification_notice\n  number: 测教函〔2026〕5号\n  issued_on: 2026-08-03\n"
+        "  to: school\n  accounts: [weibo--1234567890, weibo--1234567891]\n  due_on: 2026-09-03\n"
+        "- kind: public_notice\n  number: 测教〔2026〕6号\n  issued_on: 2026-09-05\n  to: school\n"
+        "  accounts: [weibo--1234567890]\n  published_at: 测试市教育局网站\n", "utf-8")
     root = portal_source(tmp_path / "registry", filings)
     done = build(root, root / "site")
     assert done.returncode == 0, done.stdout + done.stderr
+    assert not (root / "site" / "notices").exists()
+    root_unit = root / "filings" / "_unit.yaml"
+    root_unit.write_text(root_unit.read_text("utf-8") + "public_notices: true\n", "utf-8")
+    done = build(root, root / "site")
+    assert done.returncode == 0, done.stdout + done.stderr
     page = (root / "site" / "notices" / "index.html").read_text("utf-8")
-    assert "测试一中" in page and "公开通报" in page and "112 天" in page
-    assert "测试一中二号" not in page
+    assert "测试一中" in page and "测教〔2026〕6号" in page and "测试市教育局网站" in page
+    assert "测试一中二号" not in page and "测教函〔2026〕5号" not in page
     assert 'href="notices/"' in (root / "site" / "index.html").read_text("utf-8")
 
 

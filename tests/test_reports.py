@@ -15,7 +15,7 @@ from site_gen.rules import check_registry
 from site_gen.spreadsheets import rows as report_rows
 from site_gen.spreadsheets.xlsx import annex1_headers, write_statistics
 
-from .conftest import CASES, DEMO_KEY, REPO, build_case
+from .conftest import CASES, DEMO_KEY, DEMO_PAPERS, REPO, build_case
 from .test_contacts import keys
 
 CITY = "示例市教育局"
@@ -50,7 +50,7 @@ def test_every_bureau_gets_its_workbooks(run_cli, tmp_path: Path, demo_root: Pat
     for short in ("东城区教育局", CITY, "西城区教育局"):
         expected += [f"20261123{short}新媒体(网站)统计.xlsx", f"20261123{short}新媒体(网站)统计.zip",
                      f"20261123{short}新媒体(网站)备案汇总表.xlsx",
-                     f"20261123{short}新媒体(网站)审计.xlsx"]
+                     f"20261123{short}新媒体(网站)审计.xlsx", *DEMO_PAPERS[short]]
     assert names == sorted(expected)
     # What seed 002 says to send: 附件1 and 附件2 as .xls (the stamped scan is added by hand);
     # the internal audit stays out of it.

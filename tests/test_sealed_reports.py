@@ -33,7 +33,15 @@ from site_gen.sealing import (
 )
 from site_gen.spreadsheets.sealed import zip_bytes
 
-from .conftest import CASES, DEMO_KEY, DISTRICT_KEY, REPO, invoke, invoke_without_libreoffice
+from .conftest import (
+    CASES,
+    DEMO_KEY,
+    DEMO_PAPERS,
+    DISTRICT_KEY,
+    REPO,
+    invoke,
+    invoke_without_libreoffice,
+)
 from .portal_helpers import new_page, portal_source
 
 SENT = "2026-11-23"
@@ -49,7 +57,8 @@ def bundle(short: str) -> str:
 
 
 def members(short: str, kinds: tuple[str, ...] = WORKBOOKS) -> list[str]:
-    return sorted(f"20261123{short}新媒体(网站){kind}" for kind in kinds)
+    """A bureau's bundle: its workbooks and the documents it sends (``DEMO_PAPERS``)."""
+    return sorted([*(f"20261123{short}新媒体(网站){kind}" for kind in kinds), *DEMO_PAPERS[short]])
 
 
 cli = invoke  # as ``run_cli``, and usable from module-scoped fixtures too
@@ -411,7 +420,7 @@ def test_the_open_page_saves_what_contacts_open_extracts(browser: Any, site_url:
                                                          sealed: Path, tmp_path: Path,
                                                          private_keys: dict[str, Path]) -> None:
     status, message, saved = open_in_page(browser, site_url, sealed / bundle(CITY), DEMO_KEY)
-    assert status == "ok" and "3 个文件" in message, message
+    assert status == "ok" and f"{len(members(CITY, XLSX))} 个文件" in message, message
     out = tmp_path / "cli"
     assert cli("contacts", "open", sealed / bundle(CITY), "--identity", private_keys["city"],
                "--out", out).returncode == 0
