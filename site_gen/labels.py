@@ -49,8 +49,9 @@ PROOF_KINDS: dict[str, str] = {"profile": "账号简介显示核验地址", "web
                                "icp": "网站显示备案号"}
 
 ENUM_LABELS: dict[str, str] = {
-    **PLATFORMS, **UNIT_KINDS, **STATUSES, **WECHAT_KINDS, **COUNTERFEIT_STATUSES, **PROOF_KINDS,
+    # First, so that the shared key "other" keeps the platform's and unit kind's 其他.
     **ACTION_KINDS, **REPORT_TARGETS,
+    **PLATFORMS, **UNIT_KINDS, **STATUSES, **WECHAT_KINDS, **COUNTERFEIT_STATUSES, **PROOF_KINDS,
 }
 
 
