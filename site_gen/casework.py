@@ -56,9 +56,15 @@ def _recipient(issuer: Unit, to: Unit, accounts: Iterable[Account]) -> str:
 
 
 def _footer(as_of: str, record: str) -> str:
-    return (f"本文件由新媒体账号登记库根据 {as_of} 的审计结果和处置记录生成：请核对内容，编写文号、"
-            f"填写联系人后用印发出；发出后在本单位的 _actions.yaml 中记录（{record}），"
+    """The note to the officer, the document's last paragraph: to be deleted before sending."""
+    return (f"【发出前删去本段】本文件由新媒体账号登记库根据 {as_of} 的审计结果和处置记录生成：请核对内容，"
+            f"编写文号、填写联系人后用印发出；发出后在本单位的 _actions.yaml 中记录（{record}），"
             "审计从记录的日期计算下一阶段。")
+
+
+def _to(unit: Unit) -> str:
+    """How ``to`` is written in ``_actions.yaml`` (the root unit: an empty string)."""
+    return unit.path or '""'
 
 
 def _notice(issuer: Unit, to: Unit, rows: list[tuple[Account, Finding]], as_of: date) -> Paper:
@@ -82,7 +88,7 @@ def _notice(issuer: Unit, to: Unit, rows: list[tuple[Account, Finding]], as_of: 
                      recipient=_recipient(issuer, to, (a for a, _ in rows)),
                      body=body, issuer=issuer.name, dated=as_of.isoformat(),
                      footer_note=_footer(as_of.isoformat(), "kind: rectification_notice，"
-                                         f"to: {to.path}，写明文号、日期和整改期限")))
+                                         f"to: {_to(to)}，写明文号、日期和整改期限")))
 
 
 def _cited(action: Action | None) -> str:
@@ -93,18 +99,21 @@ def _cited(action: Action | None) -> str:
     return f"{shown}（{action.number}）" if action.number else shown
 
 
-def _public(issuer: Unit, to: Unit, rows: list[tuple[Account, Finding, Action | None]],
-            as_of: date) -> Paper:
+def _public(registry: Registry, issuer: Unit, to: Unit,
+            rows: list[tuple[Account, Finding, Action | None]], as_of: date) -> Paper:
     due = chinese_date(add_months(as_of, 1).isoformat())
     table = Table(("序号", "账号名称", "平台", "账号 ID/网址", "最近发布", "未更新天数", "整改通知"),
                   tuple((str(n), a.name, PLATFORMS[a.platform], id_or_address(a),
                          str(f.details["since"]), str(f.details["days"]), _cited(notice))
                         for n, (a, f, notice) in enumerate(rows, start=1)),
                   (1, 4, 2, 5, 3, 2, 4))
-    notices = "、".join(dict.fromkeys(_cited(notice) for _, _, notice in rows))
+    # Each recorded 整改通知 as it was sent: by whom, when, to whom.
+    sent = "；".join(dict.fromkeys(
+        f"{registry.units[n.unit].name}于{_cited(n)}向{registry.units[n.to].name}发出整改通知"
+        for _, _, n in rows if n is not None))
     body: tuple[str | Table, ...] = (
-        f"{issuer.name}于{notices}向{to.name}发出整改通知，要求在收到通知后 1 个月内恢复更新。"
-        f"截至 {chinese_date(as_of.isoformat())}，以下账号仍未更新：",
+        f"{sent}，要求在收到通知后 1 个月内恢复更新。"
+        f"截至{chinese_date(as_of.isoformat())}，以下账号仍未更新：",
         table,
         f"按照新媒体账号管理的有关规定（{LADDER}），现对{to.name}予以通报。"
         f"请{to.name}于{due}前完成整改，逾期将予以关停。",
@@ -116,7 +125,7 @@ def _public(issuer: Unit, to: Unit, rows: list[tuple[Account, Finding, Action | 
                      title=f"关于{to.name}新媒体账号长期未更新的通报", recipient="各有关单位",
                      body=body, issuer=issuer.name, dated=as_of.isoformat(), draft=True,
                      footer_note=_footer(as_of.isoformat(), "kind: public_notice，"
-                                         f"to: {to.path}，写明日期和发布位置")))
+                                         f"to: {_to(to)}，写明日期和发布位置")))
 
 
 def _shutdown(issuer: Unit, to: Unit, rows: list[tuple[Account, Finding, Action | None, Action | None]],
@@ -140,41 +149,41 @@ def _shutdown(issuer: Unit, to: Unit, rows: list[tuple[Account, Finding, Action 
                      recipient=_recipient(issuer, to, (a for a, *_ in rows)), body=body,
                      issuer=issuer.name, dated=as_of.isoformat(),
                      footer_note=_footer(as_of.isoformat(), "kind: shutdown_order 或 "
-                                         f"suspension_order，to: {to.path}，写明文号和日期")))
+                                         f"suspension_order，to: {_to(to)}，写明文号和日期")))
 
 
 def zombie_papers(registry: Registry, findings: Iterable[Finding], as_of: date) -> list[Paper]:
-    """The 整改通知书, 通报 and 关停通知 due on ``as_of`` and not recorded: one per receiving
-    unit and step, each listing that unit's accounts at the step."""
+    """The 整改通知书, 通报 and 关停通知 due on ``as_of`` and not recorded: one per issuing unit,
+    receiving unit and step, each listing that unit's accounts at the step. The 整改通知 comes
+    from the unit above the account's; each later step from the unit that recorded the step
+    before it (a city's notice is followed by the city's 通报)."""
     accounts = {a.file: a for a in registry.accounts}
     acted = actions_by_file(registry)
-    groups: dict[tuple[str, str], list[tuple[Account, Finding]]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[tuple[Account, Finding, Action | None,
+                                                  Action | None]]] = defaultdict(list)
     for finding in findings:
-        if finding.rule == "zombie" and finding.details.get("recorded") is None:
-            account = accounts[finding.file]
-            groups[account.unit, str(finding.details["stage"])].append((account, finding))
-    papers = []
-    for (unit_path, stage), rows in sorted(groups.items()):
-        to, issuer = registry.units[unit_path], issuer_of(registry, unit_path)
-        if stage == "整改通知":
-            papers.append(_notice(issuer, to, rows, as_of))
+        if finding.rule != "zombie" or finding.details.get("recorded") is not None:
             continue
-        cited = []
-        for account, finding in rows:
-            step = zombie_step(date.fromisoformat(str(finding.details["since"])), as_of,
-                               acted.get(account.file, ()))
-            previous = step.previous if step else None
-            notice = previous
-            if stage == "关停":
-                earlier = [a for a in acted.get(account.file, ())
-                           if a.kind == "rectification_notice" and previous is not None
-                           and str(finding.details["since"]) < a.issued_on <= previous.issued_on]
-                notice = min(earlier, key=lambda a: a.issued_on) if earlier else None
-            cited.append((account, finding, notice, previous))
-        if stage == "公开通报":
-            papers.append(_public(issuer, to, [(a, f, n) for a, f, n, _ in cited], as_of))
+        account, stage = accounts[finding.file], str(finding.details["stage"])
+        since = str(finding.details["since"])
+        step = zombie_step(date.fromisoformat(since), as_of, acted.get(account.file, ()))
+        previous = step.previous if step else None
+        notice = previous
+        if stage == "关停" and previous is not None:  # cite the 整改通知 before the 通报
+            earlier = [a for a in acted.get(account.file, ()) if a.kind == "rectification_notice"
+                       and since < a.issued_on <= previous.issued_on]
+            notice = min(earlier, key=lambda a: (a.issued_on, a.file, a.index)) if earlier else None
+        sender = previous.unit if previous is not None else issuer_of(registry, account.unit).path
+        groups[sender, account.unit, stage].append((account, finding, notice, previous))
+    papers = []
+    for (sender, unit_path, stage), rows in sorted(groups.items()):
+        issuer, to = registry.units[sender], registry.units[unit_path]
+        if stage == "整改通知":
+            papers.append(_notice(issuer, to, [(a, f) for a, f, *_ in rows], as_of))
+        elif stage == "公开通报":
+            papers.append(_public(registry, issuer, to, [(a, f, n) for a, f, n, _ in rows], as_of))
         else:
-            papers.append(_shutdown(issuer, to, cited, as_of))
+            papers.append(_shutdown(issuer, to, rows, as_of))
     return papers
 
 
@@ -228,7 +237,9 @@ def counterfeit_papers(registry: Registry, as_of: date, top: str = "") -> list[P
         if reports:
             facts += [f"{unit.name}已于 {chinese_date(fake.first_reported)}起举报，至今未处置。举报记录如下：", reports]
         stem = f"{as_of:%Y%m%d}{unit.short_name}假冒账号{fake.index + 1}"
-        note = _footer(as_of.isoformat(), "在 _counterfeits.yaml 该项的 reports 中添加一条举报记录")
+        note = (f"【发出前删去本段】本文件由新媒体账号登记库根据 {as_of.isoformat()} 的假冒账号记录生成："
+                "请核对内容、填写联系人后用印发出；发出后在 _counterfeits.yaml 该项的 reports 中添加一条"
+                "举报记录（对象、日期、渠道和受理编号），处置后更新 status 和 closed_on。")
         papers.append(Paper(unit.path, f"{stem}致{platform}平台投诉函.docx", OfficialDocument(
             title=f"关于{platform}账号“{fake.name}”冒用{unit.name}名义的投诉函",
             recipient=f"{platform}平台运营方", issuer=unit.name, dated=as_of.isoformat(),

@@ -37,7 +37,8 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
 RULES: dict[str, Rule] = _rules(
     # Reading the file (strict YAML).
     Rule("E-READ-SIZE", ERROR, "文件过大",
-         "文件有 {size} 字节，超过上限 {limit} 字节。一个备案文件只写一个账号，请删去多余内容。"),
+         "文件有 {size} 字节，超过上限 {limit} 字节。一个备案文件只写一个账号，请删去多余内容；"
+         "单位的假冒账号名单或处置记录太长时，请把已办结的旧记录移出。"),
     Rule("E-READ-EMPTY", ERROR, "空文件",
          "文件是空的。请按模板填写，或删除这个文件。"),
     Rule("E-READ-BOM", ERROR, "带 BOM 的 UTF-8",
@@ -123,10 +124,17 @@ RULES: dict[str, Rule] = _rules(
          "列为假冒的{platform_label}账号“{account_id}”是 {other} 备案的官方账号。请核实后删去其中之一。"),
     Rule("E-ACTION-UNIT", ERROR, "主送单位不对",
          "主送单位“{to}”不是{issuer}或它的下级单位的文件夹。to 填收文单位在 filings/ 下的文件夹，"
-         "例如 xicheng/hongqi-xiaoxue；只能记录本单位对本单位及下级单位的处置。"),
+         "例如 xicheng/hongqi-xiaoxue；只能记录本单位对本单位及下级单位的处置；那个单位文件本身有错误时，"
+         "请先改正它。"),
     Rule("E-ACTION-ACCOUNT", ERROR, "处置的账号不对",
          "“{account}”不是{to}或其下级单位的备案{where}。accounts 填备案文件名（不带 .yaml），"
-         "例如 douyin--xchqxx_2026，且账号要属于主送单位。"),
+         "例如 douyin--xchqxx_2026，且账号要属于主送单位；这个备案文件本身有错误时，请先改正它。"),
+    Rule("E-ACTION-DUPLICATE", ERROR, "处置记录重复",
+         "这一项与第 {other_line} 行的一项完全相同（同一种文件、同一天、同一文号、同样的单位和账号）。"
+         "一份文件只记一次：请删去其中一项。"),
+    Rule("W-EVIDENCE-PATH", WARNING, "证据文件不在本单位的文件夹里",
+         "存档文件“{path}”不在本单位的证据文件夹 {folder} 里：证据放在 {folder} 下，由本单位的上级审核人审核。"
+         "请把文件移到那里并改正路径。"),
     Rule("W-EVIDENCE-MISSING", WARNING, "证据文件不在登记库里",
          "存档文件“{path}”在登记库里找不到。请把截图等文件放到登记库中这个位置（从登记库根目录写起，"
          "例如 evidence/本单位/2026-09-15-截图.png），或改正路径。"),

@@ -12,7 +12,8 @@ BAR_WIDTH = 190
 
 
 def bar_chart(title: str, rows: Sequence[tuple[str, int, int]]) -> Markup:
-    """Horizontal stacked bars of (label, active, deregistered), scaled to the largest row."""
+    """Horizontal stacked bars of (label, not deregistered, deregistered), scaled to the
+    largest row: the first counts the accounts in use and the suspended ones."""
     largest = max((active + gone for _, active, gone in rows), default=0) or 1
     height = ROW * len(rows) + 30
     parts = [f'<svg class="sg-svg" viewBox="0 0 {LABEL_WIDTH + BAR_WIDTH + 50} {height}" '
@@ -35,9 +36,9 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int, int]]) -> Markup:
     legend_y = ROW * len(rows) + 18
     parts.append(f'<rect x="{LABEL_WIDTH}" y="{legend_y - 10}" width="12" height="12" '
                  f'class="sg-bar-active"/><text x="{LABEL_WIDTH + 16}" y="{legend_y}" '
-                 f'font-size="12">在用</text>')
-    parts.append(f'<rect x="{LABEL_WIDTH + 60}" y="{legend_y - 10}" width="12" height="12" '
-                 f'class="sg-bar-gone"/><text x="{LABEL_WIDTH + 76}" y="{legend_y}" '
+                 f'font-size="12">在用（含暂停使用）</text>')
+    parts.append(f'<rect x="{LABEL_WIDTH + 130}" y="{legend_y - 10}" width="12" height="12" '
+                 f'class="sg-bar-gone"/><text x="{LABEL_WIDTH + 146}" y="{legend_y}" '
                  f'font-size="12">已注销</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

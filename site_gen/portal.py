@@ -214,10 +214,10 @@ def _statistics(public: PublicRegistry) -> str:
     return _render(
         "statistics.html", "statistics", counts=counts(public), by_platform=by_platform,
         by_unit=by_unit,
-        platform_chart=bar_chart("各平台账号数", [(r["label"], r["active"], r["deregistered"])
-                                             for r in by_platform]),
-        unit_chart=bar_chart("各单位账号数", [(r["label"], r["active"], r["deregistered"])
-                                           for r in by_unit]))
+        platform_chart=bar_chart("各平台账号数", [
+            (r["label"], r["active"] + r["suspended"], r["deregistered"]) for r in by_platform]),
+        unit_chart=bar_chart("各单位账号数", [
+            (r["label"], r["active"] + r["suspended"], r["deregistered"]) for r in by_unit]))
 
 
 @dataclass(frozen=True)

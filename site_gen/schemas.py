@@ -23,6 +23,8 @@ SCHEMA_FILES = ("common", "unit", "account", "counterfeits", "actions")
 _NOT_ALLOWED = {
     "website": "只有网站、APP 和小程序（platform: website、app、mini_program）才填写网站信息",
     "app": "只有 APP（platform: app）才填写 APP 信息",
+    "closed_on": "还在办理中（status: reported）的假冒账号不填处置日期；关停或不予处置后，把 status 改为 "
+                 "taken_down 或 refused，再填写 closed_on",
     "wechat_kind": "只有微信公众号（platform: wechat_official）才填写账号类型",
     "deregistered_on": "在用（status: active）的账号不填注销信息；如果已经注销，请把 status 改为 deregistered",
     "deregister_reason": "在用（status: active）的账号不填注销信息；如果已经注销，请把 status 改为 deregistered",

@@ -227,3 +227,41 @@ def test_suspending_and_resuming_are_changes_in_the_forms(run_cli, entered: Path
     kinds = [r[-1] for ws in book.worksheets for r in ws.iter_rows(values_only=True)
              if r and r[1] == "准时号"]
     assert kinds == ["开设", "变更：暂停使用", "变更：恢复使用"], kinds
+
+
+def test_each_step_comes_from_whoever_recorded_the_step_before(run_cli, tmp_path: Path) -> None:
+    """The city sent the 整改通知 to the district about a school's account: the 通报 draft is
+    the city's, and cites the notice as it was sent. The root's own account can be recorded
+    too (``to: ""``), so its ladder moves on."""
+    from .conftest import REPO, invoke
+
+    root = tmp_path / "registry"
+    shutil.copytree(REPO / "filings", root / "filings")
+    shutil.copytree(REPO / "evidence", root / "evidence")
+    (root / "filings" / "dongcheng" / "_actions.yaml").unlink()
+    filing = root / SUSPENDED
+    filing.write_text("".join(line for line in filing.read_text("utf-8").splitlines(True)
+                              if not line.startswith(("suspended_on", "suspend_"))
+                              ).replace("status: suspended", "status: active"), "utf-8")
+    (root / "filings" / "_actions.yaml").write_text(
+        "- kind: rectification_notice\n  number: 示教函〔2026〕5号\n  issued_on: 2026-07-13\n"
+        "  to: dongcheng\n  accounts: [toutiao--98000000102]\n  due_on: 2026-08-13\n"
+        "- kind: rectification_notice\n  number: 示教函〔2026〕40号\n  issued_on: 2026-11-02\n"
+        '  to: ""\n  accounts: [mini_program--wx5e1f0a9b3c7d2e41]\n  due_on: 2026-12-02\n', "utf-8")
+    assert invoke("--root", str(root), "validate").returncode == 0
+    out = tmp_path / "out"
+    done = invoke("--root", str(root), "notices", "--as-of", "2026-12-03", "--out", str(out))
+    assert done.returncode == 0, done
+    made = {p.name: p for p in out.rglob("*.docx")}
+    draft = document_text(made["20261203东城二中通报（草稿）.docx"])
+    assert made["20261203东城二中通报（草稿）.docx"].parent.name == "示例市教育局"
+    assert "示例市教育局于2026年7月13日（示教函〔2026〕5号）向示例市东城区教育局发出整改通知" in draft
+    # The root's own mini program: its notice is recorded, the 通报 is due from 12-02.
+    found = {f["account_id"]: f for f in audited(run_cli, root, "2026-12-03")
+             if f["rule"] == "zombie"}
+    assert found["wx5e1f0a9b3c7d2e41"]["details"]["stage"] == "公开通报"
+    assert "20261203示例市教育局整改通知书.docx" not in made
+    # Inside the registry's Git work tree, only an ignored folder is taken for documents.
+    refused = run_cli("notices", "--out", "evidence/x", cwd=REPO)
+    assert refused.returncode == 2 and "没有被 .gitignore 忽略" in refused.stderr, refused
+    assert not (REPO / "evidence" / "x").exists()

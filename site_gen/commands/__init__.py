@@ -7,10 +7,12 @@ and prints. No module outside this package prints or asks questions.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from ..errors import UsageError
 from ..model import Registry, Sealed
+from ..rules.repository import open_repo
 
 
 def registry_root(root: Path) -> Path:
@@ -42,3 +44,30 @@ def sealed_notes(registry: Registry, keys: tuple[str, ...]) -> list[str]:
     failed = sum(c.problem for c in sealed)
     return [f"{failed} 个文件的联系人用所给密钥无法使用，表格中显示“无法解密”或“内容有误”，"
             "原因见规则审计（site-gen audit --identity）。"] if failed else []
+
+
+def _committable(root: Path, out: Path) -> bool:
+    """Whether ``out`` lies in the registry's Git work tree and Git would not ignore it."""
+    repo = open_repo(root)
+    if repo is None or repo.working_tree_dir is None:
+        return False
+    top = Path(repo.working_tree_dir).resolve()
+    if out != top and top not in out.parents:
+        return False
+    ignored = subprocess.run(["git", "-C", str(top), "check-ignore", "-q", "--no-index",
+                              str(out) + "/"], capture_output=True)
+    return ignored.returncode != 0
+
+
+def check_out(root: Path, out: Path, why: str, example: str) -> None:
+    """Refuse an output folder where what is written would be committed or published: the
+    registry's root, ``filings/``, ``docs/``, ``.git``, or anywhere in its Git work tree that
+    Git does not ignore (``why`` says what the files hold; ``example`` is a folder to use)."""
+    top, place = root.resolve(), out.resolve()
+    if place == top or any(place == top / kept or top / kept in place.parents
+                           for kept in ("filings", "docs", ".git")):
+        raise UsageError(f"--out {out} 在登记库的 filings/、docs/ 或根目录里：{why}，"
+                         f"写在这里会被一起提交。请用 {example}（已在 .gitignore 中）或仓库外的目录。")
+    if _committable(top, place):
+        raise UsageError(f"--out {out} 在登记库的 Git 仓库里，却没有被 .gitignore 忽略：{why}，"
+                         f"可能被一起提交。请用 {example}（已在 .gitignore 中）或仓库外的目录。")

@@ -10,21 +10,15 @@ import click
 
 from ..audit import audit
 from ..casework import papers_for, write_papers
-from ..errors import UsageError
 from ..workdays import CalendarError, registry_calendar
-from . import registry_root, unit_argument
+from . import check_out, registry_root, unit_argument
 from .asof import registry_of_day
 
 
 def run_notices(root: Path, out: Path, as_of: date, unit_path: str | None) -> int:
     """Write the documents due on ``as_of`` (for ``unit_path``'s subtree) into ``out``; return
     the exit status."""
-    top = root.resolve()
-    place = out.resolve()
-    if place == top or any(place == top / kept or top / kept in place.parents
-                           for kept in ("filings", "docs", ".git")):
-        raise UsageError(f"--out {out} 在登记库的 filings/、docs/ 或根目录里：文书是内部文件，"
-                         "写在这里会被一起提交或发布。请用 dist/notices（已在 .gitignore 中）或仓库外的目录。")
+    check_out(root, out, "文书是内部文件", "dist/notices")
     try:
         with registry_calendar(registry_root(root)):
             day = registry_of_day(registry_root(root), as_of, ())

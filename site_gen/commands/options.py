@@ -43,7 +43,8 @@ def as_of_option(help: str = "按这一天统计和审计，默认今天。") ->
 def identity_option(help: str = "") -> Callable[[F], F]:
     return click.option(
         "--identity", type=click.Path(dir_okay=False, path_type=Path), metavar="密钥文件",
-        help="解密用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY。" + help)
+        help="解密用的 age 私钥文件；不给时读环境变量 SITE_GEN_AGE_IDENTITY（变量的值是私钥本身，"
+             "即 AGE-SECRET-KEY-1… 那一行，不是文件路径）。" + help)
 
 
 def unit_option(help: str) -> Callable[[F], F]:

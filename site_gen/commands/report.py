@@ -8,21 +8,18 @@ bundle per bureau (``spreadsheets/sealed.py``): nothing in the clear reaches ``-
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from datetime import date
 from pathlib import Path
 
 import click
 
-from ..errors import UsageError
 from ..history import SHALLOW_WARNING
 from ..reporters import format_text
-from ..rules.repository import open_repo
 from ..spreadsheets import legacy, write_reports
 from ..spreadsheets.sealed import seal_bundle, unsealable
 from ..workdays import CalendarError, registry_calendar
-from . import registry_root, sealed_notes, unit_argument
+from . import check_out, registry_root, sealed_notes, unit_argument
 from .asof import registry_of_day
 from .contacts import identities
 from .probe import probe_record
@@ -34,19 +31,6 @@ def sealing_wanted(seal: bool | None, has_keys: bool) -> bool:
     if seal is not None:
         return seal
     return bool(os.environ.get("CI")) and has_keys
-
-
-def _committable(root: Path, out: Path) -> bool:
-    """Whether ``out`` lies in the registry's Git work tree and Git would not ignore it."""
-    repo = open_repo(root)
-    if repo is None or repo.working_tree_dir is None:
-        return False
-    top = Path(repo.working_tree_dir).resolve()
-    if out != top and top not in out.parents:
-        return False
-    ignored = subprocess.run(["git", "-C", str(top), "check-ignore", "-q", "--no-index",
-                              str(out) + "/"], capture_output=True)
-    return ignored.returncode != 0
 
 
 def run_report(root: Path, out: Path, as_of: date, unit_path: str | None,
@@ -69,15 +53,7 @@ def _run_report(root: Path, out: Path, as_of: date, unit_path: str | None,
                 output_format: str, sent_on: date, identity: Path | None,
                 probe_file: Path | None, seal: bool | None) -> int:
     cut_off, sending = as_of.isoformat(), sent_on.isoformat()
-    top, place = root.resolve(), out.resolve()
-    if place == top or any(place == top / kept or top / kept in place.parents
-                           for kept in ("filings", "docs", ".git")):
-        raise UsageError(f"--out {out} 在登记库的 filings/、docs/ 或根目录里：报表含个人信息，"
-                         "写在这里会被一起提交。请用 dist/reports（已在 .gitignore 中）或仓库外的目录。")
-    unignored = _committable(top, place)
-    if unignored:
-        raise UsageError(f"--out {out} 在登记库的 Git 仓库里，却没有被 .gitignore 忽略：报表含个人信息，"
-                         "可能被一起提交。请用 dist/reports（已在 .gitignore 中）或仓库外的目录。")
+    check_out(root, out, "报表含个人信息", "dist/reports")
     if sent_on < as_of:
         click.echo(f"注意：报送日期 {sending} 早于统计截止日期 {cut_off}，请核对 --sent-on 和 --as-of。", err=True)
     keys = identities(identity)

@@ -58,7 +58,7 @@ CROSS_FILE_RULES = (
 # The fields whose lines cross-file rules point at; other positions are let go after
 # the file's own checks, so that a province's 100,000 filings fit in memory.
 POINTED_AT = frozenset({"account_id", "platform", "filed_on", "certified_subject", "name",
-                        "to", "accounts"})
+                        "to", "accounts", "kind"})
 
 
 R = TypeVar("R", bound="Facts[Any]", covariant=True)

@@ -64,9 +64,18 @@ def check_actions(registry: Facts[AccountFacts], docs: Mapping[str, Document],
     names filings below that unit: a bureau records what it did about its own subtree."""
     by_name = {PurePosixPath(a.file).stem: a for a in registry.accounts}
     found: list[Problem] = []
+    seen: dict[tuple[object, ...], int] = {}
     for action in registry.actions:
         if changed and action.file not in changed:
             continue
+        same = (action.file, action.kind, action.issued_on, action.number, action.to,
+                tuple(sorted(action.accounts)))
+        line, column = docs[action.file].position((action.index, "kind"))
+        if same in seen:
+            found.append(problem("E-ACTION-DUPLICATE", action.file, line, column,
+                                 other_line=seen[same]))
+            continue
+        seen[same] = line
         issuer = registry.units[action.unit].name
         if action.to not in registry.units or not within(action.to, action.unit):
             line, column = docs[action.file].position((action.index, "to"))

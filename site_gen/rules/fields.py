@@ -162,14 +162,22 @@ def check_list_date_order(doc: Document, kind: str) -> list[Problem]:
 
 def check_evidence_files(doc: Document, root: Path) -> list[Problem]:
     """Each archived evidence file a counterfeit case names is in the registry (a path from
-    its root): a case whose proof cannot be found cannot be argued."""
+    its root), in the unit's own folder ``evidence/<unit>/`` (reviewed as its filings are): a
+    case whose proof cannot be found cannot be argued."""
+    unit = doc.path.removeprefix("filings/").rpartition("/")[0]
+    folder = f"evidence/{unit}/" if unit else "evidence/"
     found: list[Problem] = []
     for index, item in enumerate(doc.data if isinstance(doc.data, list) else []):
         evidence = item.get("evidence") if isinstance(item, dict) else None
         files = evidence.get("files") if isinstance(evidence, dict) else None
         for n, name in enumerate(files if isinstance(files, list) else []):
-            if isinstance(name, str) and not (root / name).is_file():
-                line, column = doc.position((index, "evidence", "files", n))
+            if not isinstance(name, str):
+                continue
+            line, column = doc.position((index, "evidence", "files", n))
+            if not name.startswith(folder):
+                found.append(problem("W-EVIDENCE-PATH", doc.path, line, column, path=name,
+                                     folder=folder))
+            elif not (root / name).is_file():
                 found.append(problem("W-EVIDENCE-MISSING", doc.path, line, column, path=name))
     return found
 
