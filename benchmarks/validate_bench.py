@@ -50,7 +50,7 @@ status: active
 interactive: true
 content_review: true
 followers: {n}
-last_post_on: 2026-10-30
+last_post_on: {last_post}
 posts:
   2025: 120
   2026: 98
@@ -106,9 +106,12 @@ def generate(root: Path, accounts: int, units: int) -> list[str]:
         account_id = account_id_of(platform, a)
         extra = "wechat_kind: subscription\n" if platform == "wechat_official" else ""
         path = folder / f"{platform}--{account_id}.yaml"
+        # One account in twenty has not posted since August: a zombie whose 整改通知 is due
+        # (docs/casework.md), so that report and notices write their documents at scale.
         path.write_text(ACCOUNT.format(n=a, name=account_name(a), platform=platform,
-                                       account_id=account_id,
-                                       extra=extra, unit=unit), "utf-8")
+                                       account_id=account_id, extra=extra, unit=unit,
+                                       last_post="2026-08-01" if a % 20 == 7 else "2026-10-30"),
+                        "utf-8")
         if a % (accounts // 3 or 1) == 0:
             touched.append(str(path))
     return touched

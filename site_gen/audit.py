@@ -287,7 +287,9 @@ ORDER_KINDS = {kind: ACTION_KINDS[kind] for kind in ("suspension_order", "shutdo
 
 
 def _orders(registry: Registry, accounts: list[Account], today: date) -> Iterator[Finding]:
-    """A recorded 暂停令 or 关停令 whose account is still in use, from any cause."""
+    """A recorded 暂停令 or 关停令 whose account is still in use, from any cause. A 暂停令
+    followed by posts is taken as spent: the account was resumed (恢复使用) since — the
+    audit reads the filings of one day, not the status each had in between."""
     acted = actions_by_file(registry)
     for a in accounts:
         if not a.active:

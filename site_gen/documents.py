@@ -563,7 +563,7 @@ def _fixed_zip(data: bytes, dated: str) -> bytes:
     day = max(_day(dated), date(1980, 1, 1))  # the first date a zip entry can have
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for entry in source.infolist():
             content = source.read(entry)
             if entry.filename == "word/fontTable.xml":

@@ -104,20 +104,20 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_the_documents_due_are_written_for_the_issuing_bureau(documents: dict[str, Path]) -> None:
     names = sorted(documents)
-    assert "2026-10-12/西城区教育局/20261012红旗小学整改通知书.docx" in names
-    assert "2026-11-20/西城区教育局/20261120红旗小学通报（草稿）.docx" in names
-    assert "2026-09-21/东城区教育局/20260921东城二中关停通知.docx" in names
+    assert "2026-10-12/西城区教育局/20261012西城区教育局致红旗小学整改通知书.docx" in names
+    assert "2026-11-20/西城区教育局/20261120西城区教育局致红旗小学通报（草稿）.docx" in names
+    assert "2026-09-21/东城区教育局/20260921东城区教育局致东城二中关停通知.docx" in names
     # Recorded already: no second 整改通知书 for 红旗小学 once the notice is on record.
     assert not any(n.startswith("2026-11-20/") and "整改通知书" in n and "红旗小学" in n
                    for n in names)
-    notice = document_text(documents["2026-10-12/西城区教育局/20261012红旗小学整改通知书.docx"])
+    notice = document_text(documents["2026-10-12/西城区教育局/20261012西城区教育局致红旗小学整改通知书.docx"])
     assert "关于示例市西城区红旗小学新媒体账号长期未更新的整改通知" in notice
     assert "示例市西城区红旗小学：" in notice and "xchqxx_2026" in notice
     assert "请于2026年11月12日前恢复上述账号的更新" in notice
     assert "示例市西城区教育局" in notice and "2026年10月12日" in notice
-    public = document_text(documents["2026-11-20/西城区教育局/20261120红旗小学通报（草稿）.docx"])
+    public = document_text(documents["2026-11-20/西城区教育局/20261120西城区教育局致红旗小学通报（草稿）.docx"])
     assert "2026年10月15日（示西教函〔2026〕31号）" in public and "草稿" in public
-    shutdown = document_text(documents["2026-09-21/东城区教育局/20260921东城二中关停通知.docx"])
+    shutdown = document_text(documents["2026-09-21/东城区教育局/20260921东城区教育局致东城二中关停通知.docx"])
     assert "示东教函〔2026〕18号" in shutdown and "示东教〔2026〕22号" in shutdown
     for path in documents.values():  # no contact ever reaches a document
         text = document_text(path)
@@ -145,8 +145,8 @@ def test_libreoffice_opens_the_notice_and_the_text_is_there(documents: dict[str,
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice or pdftotext is not installed")
-    copies = {"tongbao": "2026-11-20/西城区教育局/20261120红旗小学通报（草稿）.docx",
-              "zhenggai": "2026-10-12/西城区教育局/20261012红旗小学整改通知书.docx"}
+    copies = {"tongbao": "2026-11-20/西城区教育局/20261120西城区教育局致红旗小学通报（草稿）.docx",
+              "zhenggai": "2026-10-12/西城区教育局/20261012西城区教育局致红旗小学整改通知书.docx"}
     for name, key in copies.items():
         shutil.copy(documents[key], tmp_path / f"{name}.docx")
     subprocess.run([office, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
@@ -253,8 +253,8 @@ def test_each_step_comes_from_whoever_recorded_the_step_before(run_cli, tmp_path
     done = invoke("--root", str(root), "notices", "--as-of", "2026-12-03", "--out", str(out))
     assert done.returncode == 0, done
     made = {p.name: p for p in out.rglob("*.docx")}
-    draft = document_text(made["20261203东城二中通报（草稿）.docx"])
-    assert made["20261203东城二中通报（草稿）.docx"].parent.name == "示例市教育局"
+    draft = document_text(made["20261203示例市教育局致东城二中通报（草稿）.docx"])
+    assert made["20261203示例市教育局致东城二中通报（草稿）.docx"].parent.name == "示例市教育局"
     assert "示例市教育局于2026年7月13日（示教函〔2026〕5号）向示例市东城区教育局发出整改通知" in draft
     # The root's own mini program: its notice is recorded, the 通报 is due from 12-02.
     found = {f["account_id"]: f for f in audited(run_cli, root, "2026-12-03")

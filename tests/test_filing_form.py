@@ -295,6 +295,35 @@ def test_edits_keep_the_file(browser: Any, site_url: str, registry: Path, run_cl
 
 
 @pytest.mark.browser
+def test_a_suspended_account_is_resumed_by_a_change(browser: Any, site_url: str, registry: Path,
+                                                    run_cli) -> None:
+    """Resuming (恢复使用, docs/change.md): the status goes back to 在用 and the suspension's
+    three lines leave the file with it; nothing else changes."""
+    file = "filings/dongcheng/dier-zhongxue/toutiao--98000000102.yaml"
+    git(registry, "init", "-q", "-b", "main")
+    git(registry, "add", "-A")
+    git(registry, "commit", "-q", "-m", "registry")
+    original = (registry / file).read_text("utf-8")
+    assert "status: suspended\nsuspended_on: 2026-09-25\n" in original
+    context, page, watch = open_edit(browser, site_url, registry, "change", "dongcheng/dier-zhongxue",
+                                     file.split("/")[-1])
+    assert page.is_visible('#filing-fields [name="suspended_on"]')
+    page.select_option('#filing-fields [name="status"]', "active")
+    assert not page.is_visible('#filing-fields [name="suspended_on"]')
+    page.fill('#filing-fields [name="last_post_on"]', "2026-11-20")
+    assert page.locator("#filing-errors li").count() == 0, page.locator("#filing-errors").inner_text()
+    produced = output(page)
+    head = produced[:produced.index("contacts:")]
+    assert "suspend" not in head and 'status: "active"' in head, head
+    (registry / file).write_text(produced, "utf-8")
+    assert git(registry, "diff", "--numstat", "--", file).split()[:2] == ["2", "5"], produced
+    result = run_cli("--root", str(registry), "validate", "--since", "HEAD")
+    assert result.returncode == 0 and not [m for m in result.problems() if m["code"].startswith("E-")], result
+    watch.check(site_url, RAW)
+    context.close()
+
+
+@pytest.mark.browser
 def test_an_edit_without_the_forge_asks_for_the_file(browser: Any, site_url: str, registry: Path) -> None:
     file = "filings/dongcheng/kuaishou--dongchengjiaoyu.yaml"
     context, page, watch = new_page(browser, locale="zh-CN")

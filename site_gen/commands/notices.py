@@ -32,14 +32,9 @@ def run_notices(root: Path, out: Path, as_of: date, unit_path: str | None) -> in
     except CalendarError as exc:
         click.echo(f"{exc}\n没有生成文书。", err=True)
         return 1
-    papers = papers_for(registry, findings, as_of, scope)
-    by_issuer: dict[str, list[Path]] = {}
-    for issuer in sorted({p.issuer for p in papers}):
-        folder = out / registry.units[issuer].short_name
-        by_issuer[issuer] = write_papers([p for p in papers if p.issuer == issuer], folder)
-    for paths in by_issuer.values():
-        for path in paths:
-            click.echo(str(path))
+    papers = sorted(papers_for(registry, findings, as_of, scope), key=lambda p: (p.issuer, p.name))
+    for path in write_papers([(p, out / registry.units[p.issuer].short_name) for p in papers]):
+        click.echo(str(path))
     if not papers:
         click.echo(f"截至 {as_of.isoformat()} 没有需要发出的文书（到期未记录的整改通知、公开通报、关停通知，"
                    "或未处置的假冒账号）。")

@@ -189,12 +189,15 @@ def write_reports(registry: Registry, history: History, tops: list[Unit], as_of:
         from ..casework import papers_for, write_papers
 
         asked = {unit.path for unit in tops}
+        placed, bureaus = [], []
         for paper in papers_for(registry, findings, day, scope):
             bureau = next((u.path for u in registry.ancestors(paper.issuer) if u.path in asked),
                           None)
             if bureau is not None:
-                for made in write_papers([paper], work / "papers" / paper.issuer.replace("/", "_")):
-                    publish(bureau, made)
+                placed.append((paper, work / "papers" / (paper.issuer.replace("/", "_") or "_")))
+                bureaus.append(bureau)
+        for bureau, made in zip(bureaus, write_papers(placed), strict=True):
+            publish(bureau, made)
         if unit_path is not None:  # then ``tops`` is this one unit
             forms_folder = work / "forms"
             forms_folder.mkdir()
