@@ -1,10 +1,12 @@
 """The documents a supervising unit sends (``site-gen notices``; docs/casework.md), made from
 the audit and the recorded actions (``_actions.yaml``) of a day:
 
-* for each zombie step that is due and not recorded, one document per receiving unit: the
-  整改通知书 (the unit is told to post again within a calendar month), the 通报 draft (citing
-  the recorded 整改通知) and the 关停通知 (citing the recorded 整改通知 and 通报). The issuer is
-  the receiving unit's supervising unit (the unit above it; the root unit for itself);
+* for each zombie step that is due and not recorded, one document per sender, receiving unit
+  and step: the 整改通知书 (the unit is told to post again within a calendar month), the 通报
+  draft (citing the recorded 整改通知) and the 关停通知 (citing the recorded 整改通知 and 通报).
+  The 整改通知书 comes from the unit above the account's (the root unit for its own accounts,
+  addressed to their departments); each later step from the unit that recorded the step
+  before it;
 * for each open counterfeit case, a complaint to the platform and a report to 网信 (12377),
   with the case's evidence and the reports made so far (seed 002: 举证并提出关停申请).
 

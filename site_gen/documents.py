@@ -43,6 +43,8 @@ from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -557,22 +559,41 @@ def _font_table(xml: bytes) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-def _fixed_zip(data: bytes, dated: str) -> bytes:
-    """``data`` rewritten with every entry dated ``dated`` (python-docx stamps the time of
-    writing) and the font table completed."""
-    day = max(_day(dated), date(1980, 1, 1))  # the first date a zip entry can have
+class _FixedZip:
+    """Where python-docx's package writer puts the parts (it calls ``write`` and ``close``
+    only): one zip pass, every entry dated ``dated`` (python-docx would stamp the time of
+    writing), the font table completed. Writing each part once, quickly compressed, is most
+    of what makes a province's thousands of notices affordable."""
+
+    def __init__(self, out: io.BytesIO, dated: str) -> None:
+        day = max(_day(dated), date(1980, 1, 1))  # the first date a zip entry can have
+        self.stamp = (day.year, day.month, day.day, 0, 0, 0)
+        self.zip = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+
+    def write(self, uri: PackURI, blob: bytes) -> None:
+        name = uri.membername
+        if name == "word/fontTable.xml":
+            blob = _font_table(blob)
+        entry = zipfile.ZipInfo(name, self.stamp)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.create_system = 3
+        entry.external_attr = 0o644 << 16
+        self.zip.writestr(entry, blob)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def _package_bytes(made: DocxDocument, dated: str) -> bytes:
+    """The .docx of ``made``, as python-docx's own package writer lays it out."""
+    package = made.part.package
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
-        for entry in source.infolist():
-            content = source.read(entry)
-            if entry.filename == "word/fontTable.xml":
-                content = _font_table(content)
-            fixed = zipfile.ZipInfo(entry.filename, (day.year, day.month, day.day, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 3
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, content)
+    writer = _FixedZip(out, dated)
+    parts = list(package.iter_parts())
+    PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(writer, parts)  # type: ignore[arg-type]
+    writer.close()
     return out.getvalue()
 
 
@@ -619,9 +640,7 @@ def write_document(document: OfficialDocument, path: Path) -> None:
     if document.draft:
         _draft_header(made)
     _properties(made, document.title, document.dated)
-    buffer = io.BytesIO()
-    made.save(buffer)
-    path.write_bytes(_fixed_zip(buffer.getvalue(), document.dated))
+    path.write_bytes(_package_bytes(made, document.dated))
 
 
 def document_text(path: Path) -> str:

@@ -125,6 +125,22 @@ def private_copy(source: Path, target: Path) -> Path:
     return target
 
 
+def _papers(registry: Registry, tops: list[Unit], findings: list[Finding], day: date,
+            scope: str, folder: Path) -> list[tuple[str, Path]]:
+    """(bureau, file) of every document due on ``day`` (``casework``) whose issuer lies under
+    one of ``tops``, written into ``folder`` (one subfolder per issuer)."""
+    from ..casework import papers_for, write_papers  # casework reads rows: imported here
+
+    asked = {unit.path for unit in tops}
+    placed, bureaus = [], []
+    for paper in papers_for(registry, findings, day, scope):
+        bureau = next((u.path for u in registry.ancestors(paper.issuer) if u.path in asked), None)
+        if bureau is not None:
+            placed.append((paper, folder / (paper.issuer.replace("/", "_") or "_")))
+            bureaus.append(bureau)
+    return list(zip(bureaus, write_papers(placed), strict=True))
+
+
 def write_reports(registry: Registry, history: History, tops: list[Unit], as_of: str,
                   sent_on: str, out: Path, xls: bool, unit_path: str | None,
                   probed: Mapping[str, Site] | None = None,
@@ -173,6 +189,10 @@ def write_reports(registry: Registry, history: History, tops: list[Unit], as_of:
                 checked = work / (file_stem(unit, sent_on, "审计") + ".xlsx")
                 xlsx.write_audit(checked, unit, as_of, findings_of[unit.path])
                 publish(unit.path, checked)
+            # The documents each bureau sends (casework.py), also while LibreOffice converts:
+            # each with the nearest bureau asked for above the unit that issues it.
+            for bureau, made in _papers(registry, tops, findings, day, scope, work / "papers"):
+                publish(bureau, made)
             converted, notes = conversion.finish()
         done.notes += notes
         if xls:  # two per unit, in the order of ``sources``
@@ -184,20 +204,6 @@ def write_reports(registry: Registry, history: History, tops: list[Unit], as_of:
             bundle = work / (file_stem(unit, sent_on, "统计") + ".zip")
             _bundle(bundle, [made], sent_on)
             publish(unit.path, bundle)
-        # The documents each bureau sends (casework.py): each with the nearest bureau asked
-        # for above the unit that issues it. (casework reads rows: imported here.)
-        from ..casework import papers_for, write_papers
-
-        asked = {unit.path for unit in tops}
-        placed, bureaus = [], []
-        for paper in papers_for(registry, findings, day, scope):
-            bureau = next((u.path for u in registry.ancestors(paper.issuer) if u.path in asked),
-                          None)
-            if bureau is not None:
-                placed.append((paper, work / "papers" / (paper.issuer.replace("/", "_") or "_")))
-                bureaus.append(bureau)
-        for bureau, made in zip(bureaus, write_papers(placed), strict=True):
-            publish(bureau, made)
         if unit_path is not None:  # then ``tops`` is this one unit
             forms_folder = work / "forms"
             forms_folder.mkdir()
