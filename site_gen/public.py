@@ -154,7 +154,8 @@ def form_fields(account: Account) -> tuple[tuple[str, Any], ...]:
             site = account.website
             value = None if site is None else {k: v for k, v in (
                 ("icp", site.icp), ("psb", site.psb), ("mlps_level", site.mlps_level),
-                ("mlps_filing", site.mlps_filing)) if v is not None}
+                ("mlps_filing", site.mlps_filing), ("mlps_graded_on", site.mlps_graded_on),
+                ("mlps_assessed_on", site.mlps_assessed_on)) if v is not None}
         elif name == "app":
             value = None if account.platform != "app" else (
                 {"edu_app_filing": account.edu_app_filing} if account.edu_app_filing else {})
