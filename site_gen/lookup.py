@@ -464,7 +464,8 @@ def item_line(number: int, item: dict[str, Any]) -> str:
     said = VERDICTS[item["verdict"]]
     account = item["account"]
     if account is not None and item["verdict"] != "counterfeit":
-        said += f"（{account['p']}：{account['n']}，{account['u']}）"
+        paused = f"，{suspended_text(account['ps'])}" if account.get("ps") else ""
+        said += f"（{account['p']}：{account['n']}，{account['u']}{paused}）"
     return f"{mark} {item['text']}：{said}"
 
 

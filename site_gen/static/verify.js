@@ -461,7 +461,9 @@
       out.appendChild(el("p", {}, [h[2].replace("{count}", String(answer.items.length))]));
       out.appendChild(el("ol", { "class": "verify-items" }, answer.items.map(function (item, n) {
         var said = wording().verdicts[item.verdict], a = item.account;
-        if (a && item.verdict !== "counterfeit") said += "（" + a.p + "：" + a.n + "，" + a.u + "）";
+        if (a && item.verdict !== "counterfeit") {
+          said += "（" + a.p + "：" + a.n + "，" + a.u + (a.ps ? "，" + suspendedText(a.ps) : "") + "）";
+        }
         var numbers = Array.from(wording().numbers);
         return el("li", { "class": "verify-item verify-item-" + item.verdict }, [
           (n < numbers.length ? numbers[n] : "(" + (n + 1) + ")") + " ", el("code", {}, [item.text]), "：" + said]);
