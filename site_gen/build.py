@@ -26,6 +26,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from . import clock, lookup, opendata
+from .api import API_ROOT, api_files
 from .audit import public_notices
 from .errors import NotPossible
 from .history import SHALLOW_WARNING, read_history
@@ -64,6 +65,9 @@ class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         taken = [f.src_uri for f in files if f.src_uri.startswith("a/")]
         if taken:
             raise Abort(f"docs/{taken[0]}：docs/a/ 是账号核验页的位置，请删除或改名。")
+        taken = [f.src_uri for f in files if f.src_uri.startswith(f"{API_ROOT}/")]
+        if taken:
+            raise Abort(f"docs/{taken[0]}：docs/{API_ROOT}/ 是核验接口的位置，请删除或改名。")
         for uri, text in self.result.pages.items():
             files.append(File.generated(config, uri, content=text))
         for uri, data in [*static_assets(), *self.result.assets.items()]:
@@ -148,6 +152,7 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
         [[u.path, u.name] for u in public.units.values()], ensure_ascii=False,
         separators=(",", ":")).encode("utf-8")
     updated = clock.build_date().isoformat()
+    assets.update(api_files(public.accounts, updated, public.demo, site_url))
     pages = render_pages(public, count, site_name, updated, notices, forge, site_url)
     return Generated(report, pages, assets, ok=True,
                      # The root unit's page is rendered by mkdocs itself (``shell_pages``).

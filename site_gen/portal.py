@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .api import write_account_records
 from .charts import bar_chart
 from .identity import expected_file_name
 from .labels import PLATFORMS
@@ -245,7 +246,8 @@ def write_account_pages(site: Path, accounts: Sequence[PublicAccount], site_name
                         site_url: str | None, demo: bool) -> int:
     """Write each account's permanent verification page (``a/<code>/index.html``): small, no
     script, with the 核验二维码 of its address when the portal's ``site_url`` is known.
-    Returns how many were written. Pure, so that it can run in a worker process."""
+    Returns how many were written. Pure, so that it can run in a worker process. The
+    accounts' verify API records (``api``) are written here too."""
     template = _ENV.get_template("account.html")
     base = site_url.rstrip("/") + "/" if site_url else None
     for account in accounts:
@@ -258,6 +260,7 @@ def write_account_pages(site: Path, accounts: Sequence[PublicAccount], site_name
             root="../../", a=account, site_name=site_name, demo=demo,
             unit_href=unit_href(account.unit), address=address,
             qr=Markup(qr) if qr else None), "utf-8")  # noqa: S704 - our SVG, its label escaped
+    write_account_records(site, accounts, site_url, demo)
     return len(accounts)
 
 
