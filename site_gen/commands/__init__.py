@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..model import Registry, Sealed
-from ..rules.repository import open_repo
 
 
 def registry_root(root: Path) -> Path:
@@ -48,6 +47,8 @@ def sealed_notes(registry: Registry, keys: tuple[str, ...]) -> list[str]:
 
 def _committable(root: Path, out: Path) -> bool:
     """Whether ``out`` lies in the registry's Git work tree and Git would not ignore it."""
+    from ..rules.repository import open_repo  # Git only for the commands that write files
+
     repo = open_repo(root)
     if repo is None or repo.working_tree_dir is None:
         return False
