@@ -111,28 +111,32 @@ def _action_ref(action: Action | None) -> dict[str, str | None] | None:
             "file": action.file}
 
 
-def actions_by_file(registry: Registry) -> dict[str, list[Action]]:
-    """The recorded actions about each filing (by file): an action counts for the accounts it
-    names that lie below its ``to`` unit and below the unit that issued it (the validator's
-    ``E-ACTION-ACCOUNT`` reports the others)."""
+def acted_on(registry: Registry) -> list[tuple[Action, list[Account]]]:
+    """Each recorded action with the accounts it counts for: those it names that lie below its
+    ``to`` unit and below the unit that issued it (the validator's ``E-ACTION-ACCOUNT``
+    reports the others)."""
     by_name = {PurePosixPath(a.file).stem: a for a in registry.accounts}
+    return [(action, [account for name in action.accounts
+                      if (account := by_name.get(name)) is not None
+                      and within(account.unit, action.to) and within(account.unit, action.unit)])
+            for action in registry.actions]
+
+
+def actions_by_file(registry: Registry) -> dict[str, list[Action]]:
+    """The recorded actions about each filing (``acted_on``, by file)."""
     found: dict[str, list[Action]] = defaultdict(list)
-    for action in registry.actions:
-        for name in action.accounts:
-            account = by_name.get(name)
-            if account is not None and within(account.unit, action.to) \
-                    and within(account.unit, action.unit):
-                found[account.file].append(action)
+    for action, accounts in acted_on(registry):
+        for account in accounts:
+            found[account.file].append(action)
     return found
 
 
 def _activity(registry: Registry, accounts: list[Account], today: date,
-              probed: Mapping[str, Site]) -> Iterator[Finding]:
+              probed: Mapping[str, Site], acted: Mapping[str, list[Action]]) -> Iterator[Finding]:
     """Zombies from the last update a probe saw (a website), else the reported last post,
     each on the ladder as the recorded actions put it; accounts that reported nothing, as
     未填报. A suspended account is off the ladder (it does not post while suspended)."""
     year = str(today.year)
-    acted = actions_by_file(registry)
     for a in accounts:
         if not a.active:
             continue
@@ -286,11 +290,11 @@ def _counterfeit_cases(registry: Registry, today: date, top: str) -> Iterator[Fi
 ORDER_KINDS = {kind: ACTION_KINDS[kind] for kind in ("suspension_order", "shutdown_order")}
 
 
-def _orders(registry: Registry, accounts: list[Account], today: date) -> Iterator[Finding]:
+def _orders(registry: Registry, accounts: list[Account], today: date,
+            acted: Mapping[str, list[Action]]) -> Iterator[Finding]:
     """A recorded 暂停令 or 关停令 whose account is still in use, from any cause. A 暂停令
     followed by posts is taken as spent: the account was resumed (恢复使用) since — the
     audit reads the filings of one day, not the status each had in between."""
-    acted = actions_by_file(registry)
     for a in accounts:
         if not a.active:
             continue
@@ -368,10 +372,11 @@ def audit(registry: Registry, today: date, top: str = "",
     ``entered`` (``entered_days``), filing dates typed well before the filing arrived."""
     accounts = [a for a in registry.accounts if registry.in_subtree(a, top)]
     probed = probed or {}
-    found = [*_activity(registry, accounts, today, probed),
+    acted = actions_by_file(registry)  # the recorded actions, resolved once
+    found = [*_activity(registry, accounts, today, probed, acted),
              *_late(registry, accounts, today, late or {}),
              *_entries(registry, accounts, entered or {}),
-             *_counterfeit_cases(registry, today, top), *_orders(registry, accounts, today),
+             *_counterfeit_cases(registry, today, top), *_orders(registry, accounts, today, acted),
              *_review_chain(registry, accounts),
              *_duplicates(registry, accounts), *_reviews(registry, accounts, today),
              *_lookalikes(registry, accounts), *_filings(registry, accounts, today),
@@ -395,15 +400,8 @@ def public_notices(registry: Registry, today: date) -> list[tuple[Action, list[A
     """The 公开通报 the registry recorded (``_actions.yaml``, issued by ``today``), each with the
     accounts it named, newest first: a portal publishes only what was actually published,
     never a stage computed from the dates."""
-    by_name = {PurePosixPath(a.file).stem: a for a in registry.accounts}
-    found = []
-    for action in registry.actions:
-        if action.kind != "public_notice" or action.issued_on > today.isoformat():
-            continue
-        named = [by_name[n] for n in action.accounts if n in by_name
-                 and within(by_name[n].unit, action.to) and within(by_name[n].unit, action.unit)]
-        if named:
-            found.append((action, named))
+    found = [(action, named) for action, named in acted_on(registry)
+             if action.kind == "public_notice" and action.issued_on <= today.isoformat() and named]
     return sorted(found, key=lambda item: (item[0].issued_on, item[0].file, item[0].index),
                   reverse=True)
 
