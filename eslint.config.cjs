@@ -13,7 +13,8 @@ const js = require(path.join(__dirname, ".ci", "node", "node_modules", "@eslint"
 // here when a script starts to use it.
 const BROWSER = [
   "window", "document", "navigator", "fetch", "Response", "URL", "URLSearchParams", "Blob",
-  "Image", "TextDecoder", "TextEncoder", "DecompressionStream", "setTimeout",
+  "Image", "TextDecoder", "TextEncoder", "DecompressionStream", "setTimeout", "localStorage",
+  "Element",
 ];
 
 module.exports = [

@@ -1,35 +1,28 @@
-"""``site-gen build``: validate, then generate the portal and open data with mkdocs.
+"""``site-gen build``: validate, then generate the portal's pages and open data.
 
-The generated pages and data files, and the portal's static assets (``site_gen/static/``),
-are handed to mkdocs as ``File.generated`` by a plugin added at run time; nothing generated
-is written into ``docs/``. The unit pages
-(20,000 in a province) are written after mkdocs, into the shells it rendered
-(``unitpages``), with each unit's ``accounts.json``.
+What is made here is independent of the theme: ``theme`` hands it to mkdocs (the generated
+pages and data files, and the portal's static assets from ``site_gen/static/``, as
+``File.generated``; nothing generated is written into ``docs/``) and writes, after mkdocs,
+the unit pages (20,000 in a province) into the shells it rendered (``unitpages``), with
+each unit's files, and the lean verify page.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timezone
 from importlib import resources
 from pathlib import Path
 
-import jieba
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
-
 from . import clock, lookup, opendata
-from .api import API_ROOT, api_files
+from .api import api_files
 from .audit import public_notices
 from .errors import NotPossible
+from .feeds import feed_files
 from .history import SHALLOW_WARNING, read_history
+from .identity import account_code
 from .labels import PLATFORMS, STATUSES
 from .model import Registry
 from .portal import (
@@ -37,56 +30,12 @@ from .portal import (
     NoticedAccount,
     form_data,
     render_pages,
-    start_account_pages,
     unit_page,
+    verify_page,
 )
 from .public import PublicAccount, PublicRegistry, public_registry, unit_href
 from .reporters import format_text
 from .rules import check_registry
-from .unitpages import write_unit_pages
-
-
-class _PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """Adds the generated pages and files to what mkdocs builds, then writes the unit
-    pages into their shells (``unitpages``)."""
-
-    def __init__(self, result: Generated) -> None:
-        super().__init__()
-        self.result = result
-        self.unit_pages_written = 0
-        self.account_pages_written = 0
-        self.finish_account_pages: Callable[[], int] = lambda: 0
-        self.cancel_account_pages: Callable[[], None] = lambda: None
-
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        for uri in [*self.result.pages, *(f"{d}/index.md" for d in self.result.unit_dirs)]:
-            if files.get_file_from_path(uri) is not None:
-                raise Abort(f"docs/{uri} 与生成的页面冲突：请删除或改名。")
-        taken = [f.src_uri for f in files if f.src_uri.startswith("a/")]
-        if taken:
-            raise Abort(f"docs/{taken[0]}：docs/a/ 是账号核验页的位置，请删除或改名。")
-        taken = [f.src_uri for f in files if f.src_uri.startswith(f"{API_ROOT}/")]
-        if taken:
-            raise Abort(f"docs/{taken[0]}：docs/{API_ROOT}/ 是核验接口的位置，请删除或改名。")
-        for uri, text in self.result.pages.items():
-            files.append(File.generated(config, uri, content=text))
-        for uri, data in [*static_assets(), *self.result.assets.items()]:
-            mine = files.get_file_from_path(uri)
-            if mine is not None:  # an old copy in a registry's docs/: the package's wins
-                files.remove(mine)
-            files.append(File.generated(config, uri, content=data))
-        # The site folder is clean by now: the account pages are written beside mkdocs' work.
-        self.finish_account_pages, self.cancel_account_pages = start_account_pages(
-            Path(config.site_dir), self.result.accounts, config.site_name, config.site_url,
-            self.result.demo)
-        return files
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        site = Path(config.site_dir)
-        self.unit_pages_written = write_unit_pages(site, self.result.unit_pages())
-        for uri, data in self.result.unit_files.items():
-            (site / uri).write_bytes(data)  # every unit's folder has its page by now
-        self.account_pages_written = self.finish_account_pages()
 
 
 def static_assets() -> Iterator[tuple[str, bytes]]:
@@ -117,6 +66,8 @@ class Generated:
     # costs about a millisecond a file more.
     unit_pages: Callable[[], Iterator[tuple[str, str, str]]] = lambda: iter(())
     unit_files: dict[str, bytes] = field(default_factory=dict)
+    # Pages written as they are after mkdocs, over its own (the lean verify page).
+    site_pages: dict[str, str] = field(default_factory=dict)
     unit_dirs: tuple[str, ...] = ()  # where the unit pages go (u/…), for conflicts with docs/
     # The accounts, each with its permanent page (a/<code>), and whether this is the demo.
     accounts: tuple[PublicAccount, ...] = ()
@@ -153,12 +104,18 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
         separators=(",", ":")).encode("utf-8")
     updated = clock.build_date().isoformat()
     assets.update(api_files(public.accounts, updated, public.demo, site_url))
+    # The Atom feeds: the registry's among the assets, each unit's in its folder (``feeds``).
+    feeds, unit_files = feed_files(public, notices[1] if notices else (), site_name, site_url,
+                                   updated)
+    assets.update(feeds)
+    unit_files.update(form_data(public))
     pages = render_pages(public, count, site_name, updated, notices, forge, site_url)
-    return Generated(report, pages, assets, ok=True,
+    site_pages = {"verify/index.html": verify_page(count, site_name, public.demo, site_url)}
+    return Generated(report, pages, assets, ok=True, site_pages=site_pages,
                      # The root unit's page is rendered by mkdocs itself (``shell_pages``).
                      unit_pages=lambda: (unit_page(public, u) for u in public.units.values()
                                          if u.path),
-                     unit_files=form_data(public),
+                     unit_files=unit_files,
                      unit_dirs=tuple(u.href.rstrip("/") for u in public.units.values()),
                      accounts=public.accounts, demo=public.demo)
 
@@ -181,7 +138,8 @@ def _notices(registry: Registry) -> tuple[str, list[Notice]]:
             action.issued_on, registry.units[action.unit].name, action.number,
             action.published_at or "", action.reason,
             tuple(NoticedAccount(a.name, PLATFORMS[a.platform], registry.units[a.unit].name,
-                                 unit_href(a.unit), STATUSES[a.status]) for a in accounts)))
+                                 unit_href(a.unit), STATUSES[a.status],
+                                 account_code(a.platform, a.account_id)) for a in accounts)))
     return today.isoformat(), notices
 
 
@@ -198,26 +156,3 @@ def forge_settings(value: object) -> dict[str, str] | None:
         raise NotPossible("mkdocs.yml 的 extra.forge 应写明 kind（github、gitea、forgejo 或 gitlab）、"
                          "url（如 https://github.com）、repo（如 shili-jyj/registry）和 branch（如 main）。")
     return {k: str(value[k]).rstrip("/") if k == "url" else str(value[k]).strip("/") for k in keys}
-
-
-def load_site_config(root: Path, out: Path) -> MkDocsConfig:
-    """The registry's mkdocs.yml, strict, building into ``out``."""
-    config_file = root / "mkdocs.yml"
-    if not config_file.is_file():
-        raise NotPossible(f"{root} 里没有 mkdocs.yml。")
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    jieba.setLogLevel(logging.WARNING)  # the theme's search segments Chinese with jieba
-    return load_config(str(config_file), site_dir=str(out.resolve()), strict=True)
-
-
-def build_site(config: MkDocsConfig, result: Generated) -> int:
-    """Run mkdocs with the generated pages and files added (raises MkDocsException);
-    return the number of generated pages."""
-    plugin = _PortalPlugin(result)
-    config.plugins["site-gen"] = plugin
-    try:
-        mkdocs_build(config)
-    finally:
-        plugin.cancel_account_pages()  # after a failed build, no worker writes on
-    return (plugin.unit_pages_written + plugin.account_pages_written
-            + sum("/_shell" not in uri for uri in result.pages))

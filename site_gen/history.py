@@ -82,6 +82,8 @@ class HistoryEvent:
     moved: bool = False
     version: str | None = None  # the file as this event left it (a Git blob id)
     path: str | None = None  # where the file was then, registry-relative
+    # The status a ``change`` of status left (``public``): suspended (暂停使用) or active (恢复使用).
+    status: str | None = None
 
     @property
     def label(self) -> str:

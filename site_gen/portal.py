@@ -228,6 +228,7 @@ class NoticedAccount:
     unit: str
     href: str
     status: str  # as it is now: 在用, 暂停使用, 已注销
+    code: str = ""  # the account's permanent code (its page a/<code>/; the feeds link it)
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,14 @@ def start_account_pages(site: Path, accounts: Sequence[PublicAccount], site_name
             pool.shutdown()
 
     return finish, lambda: pool.shutdown(cancel_futures=True)
+
+
+def verify_page(shards: int, site_name: str, demo: bool, site_url: str | None = None) -> str:
+    """The verify page as it is published (``verify/index.html``): the theme's page holds
+    the same content for the site's search, but the answer should not wait for the
+    theme's script bundle, search index and worker (templates/lean.html)."""
+    return _render("verify_page.html", "verify", shards=shards, rules=verify_rules(site_url),
+                   site_name=site_name, demo=demo)
 
 
 def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: str,

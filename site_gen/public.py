@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .history import (
@@ -21,6 +21,7 @@ from .history import (
     account_history,
     changed_fields,
     is_change,
+    versions,
 )
 from .identity import account_code
 from .labels import (
@@ -216,10 +217,16 @@ def public_registry(registry: Registry, history: History = NO_HISTORY) -> Public
     # shown). A reopening reads 开设（恢复）.
     fields = changed_fields(history, [e for found in events.values() for e in found
                                       if e.type == "change"])
+    # A change of status is 暂停使用 or 恢复使用, as the forms say it (``spreadsheets.rows``): the
+    # status it left is read from that version (for the feeds, ``feeds``).
+    turned = {e.blobs[1] for found in events.values() for e in found
+              if e.type == "change" and e.blobs and "status" in (fields.get(e.blobs) or ())}
+    status_of = {sha: data.get("status") for sha, data in versions(history, turned).items()}
     for file, found in events.items():
-        events[file] = tuple(e for e in found if not (
-            e.type == "change" and e.blobs
-            and not is_change(e, fields.get(e.blobs), people=False)))
+        events[file] = tuple(
+            replace(e, status=status_of[e.blobs[1]]) if e.blobs and e.blobs[1] in status_of else e
+            for e in found if not (e.type == "change" and e.blobs
+                                   and not is_change(e, fields.get(e.blobs), people=False)))
     accounts = tuple(sorted((_account(a, units, events[a.file]) for a in registry.accounts),
                             key=lambda a: (a.unit, a.platform, a.account_id)))
     children: dict[str, list[PublicUnit]] = defaultdict(list)

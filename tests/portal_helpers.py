@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -41,12 +44,39 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# What GitHub Pages and most web servers compress (text; images and archives are sent as is).
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".atom", ".txt", ".csv"}
+
+
+class _Gzipped(_Quiet):
+    """Sends text files gzip-compressed to a browser that accepts it, as a real web server
+    does, so that Chromium's network log shows the bytes a phone would download."""
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            if not urlsplit(self.path).path.endswith("/"):
+                return super().send_head()  # the redirect to the folder's address
+            target = target / "index.html"
+        if target.suffix not in COMPRESSED or not target.is_file() \
+                or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        body = gzip.compress(target.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(target)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
+def serve(directory: Path, compress: bool = False) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1, on a port the system picks (bound before the URL is
     known, so nothing can take it in between); yields the base URL. The folder may be made
-    after the server starts: each request looks it up."""
-    handler = functools.partial(_Quiet, directory=str(directory))
+    after the server starts: each request looks it up. With ``compress``, text is sent
+    gzip-compressed (``_Gzipped``)."""
+    handler = functools.partial(_Gzipped if compress else _Quiet, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

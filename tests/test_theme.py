@@ -35,7 +35,8 @@ def test_the_bounds_hold_the_installed_theme(package: str) -> None:
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo portal built by Zensical, as docs/theme.md describes: the generated pages
     and files written into a copy of docs/ first (Zensical runs no mkdocs plugin), the unit
-    and account pages written after, as ``build_site`` does after mkdocs."""
+    and account pages and the lean verify page written after, as ``theme.build_site`` does
+    after mkdocs."""
     pytest.importorskip("zensical")
     from site_gen.build import forge_settings, generated_files, static_assets
     from site_gen.portal import start_account_pages
@@ -64,11 +65,13 @@ def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert write_unit_pages(site, result.unit_pages()) == len(result.unit_dirs) - 1
     for uri, data in result.unit_files.items():
         (site / uri).write_bytes(data)
+    for uri, html in result.site_pages.items():  # the lean verify page, over the theme's
+        (site / uri).write_text(html, "utf-8")
     assert finish() == len(result.accounts)
     return site
 
 
-@pytest.mark.parametrize("page", ["", "verify/", "directory/", "file/", "counterfeits/",
+@pytest.mark.parametrize("page", ["", "directory/", "file/", "counterfeits/",
                                   "statistics/", "u/", "guide-verify/", "faq/", "performance/"])
 def test_zensical_builds_the_pages(zensical_site: Path, page: str) -> None:
     html = (zensical_site / page / "index.html").read_text("utf-8")
@@ -80,6 +83,8 @@ def test_zensical_builds_the_pages(zensical_site: Path, page: str) -> None:
 
 
 def test_zensical_pages_take_the_unit_and_account_pages(zensical_site: Path) -> None:
+    verify = (zensical_site / "verify" / "index.html").read_text("utf-8")
+    assert "assets/lean.css" in verify and 'id="verify-query"' in verify
     unit = zensical_site / "u" / "dongcheng" / "index.html"
     html = unit.read_text("utf-8")
     assert "SITEGENSHELLTITLE" not in html and "sg-shell" not in html

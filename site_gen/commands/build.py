@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 from mkdocs.exceptions import Abort, MkDocsException
 
-from ..build import build_site, forge_settings, generated_files, load_site_config
+from ..build import forge_settings, generated_files
 from ..errors import UsageError
+from ..theme import build_site, load_site_config
 from ..workdays import CalendarError, registry_calendar
 from . import registry_root
 from .progress import reading
