@@ -3,8 +3,8 @@
 What is made here is independent of the theme: ``theme`` hands it to mkdocs (the generated
 pages and data files, and the portal's static assets from ``site_gen/static/``, as
 ``File.generated``; nothing generated is written into ``docs/``) and writes, after mkdocs,
-the unit pages (20,000 in a province) into the shells it rendered (``unitpages``), with
-each unit's files, and the lean verify page.
+the unit pages (20,000 in a province, ``unitpages``) with each unit's files, and the lean
+verify page.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timezone
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 
 from . import clock, lookup, opendata
@@ -61,11 +62,11 @@ class Generated:
     pages: dict[str, str] = field(default_factory=dict)
     assets: dict[str, bytes] = field(default_factory=dict)
     ok: bool = False
-    # The unit pages (folder, title, content), made while they are written: never all held;
-    # and each unit's files (u/<unit>/accounts.json). Both are written after mkdocs, which
-    # costs about a millisecond a file more.
-    unit_pages: Callable[[], Iterator[tuple[str, str, str]]] = lambda: iter(())
-    unit_files: dict[str, bytes] = field(default_factory=dict)
+    # The unit pages (folder, whole page; in the small frame, lean.html) and each unit's
+    # files (u/<unit>/accounts.json, feed.atom), made while they are written after mkdocs:
+    # never all held (20,000 units in a province).
+    unit_pages: Callable[[], Iterator[tuple[str, str]]] = lambda: iter(())
+    unit_files: Callable[[], Iterator[tuple[str, bytes]]] = lambda: iter(())
     # Pages written as they are after mkdocs, over its own (the lean verify page).
     site_pages: dict[str, str] = field(default_factory=dict)
     unit_dirs: tuple[str, ...] = ()  # where the unit pages go (u/…), for conflicts with docs/
@@ -105,17 +106,15 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
     updated = clock.build_date().isoformat()
     assets.update(api_files(public.accounts, updated, public.demo, site_url))
     # The Atom feeds: the registry's among the assets, each unit's in its folder (``feeds``).
-    feeds, unit_files = feed_files(public, notices[1] if notices else (), site_name, site_url,
+    feeds, unit_feeds = feed_files(public, notices[1] if notices else (), site_name, site_url,
                                    updated)
     assets.update(feeds)
-    unit_files.update(form_data(public))
     pages = render_pages(public, count, site_name, updated, notices, forge, site_url)
     site_pages = {"verify/index.html": verify_page(count, site_name, public.demo, site_url)}
     return Generated(report, pages, assets, ok=True, site_pages=site_pages,
-                     # The root unit's page is rendered by mkdocs itself (``shell_pages``).
-                     unit_pages=lambda: (unit_page(public, u) for u in public.units.values()
-                                         if u.path),
-                     unit_files=unit_files,
+                     unit_pages=lambda: (unit_page(public, u, site_name, site_url)
+                                         for u in public.units.values()),
+                     unit_files=lambda: chain(form_data(public), unit_feeds),
                      unit_dirs=tuple(u.href.rstrip("/") for u in public.units.values()),
                      accounts=public.accounts, demo=public.demo)
 

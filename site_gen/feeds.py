@@ -21,14 +21,17 @@ import io
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import XMLGenerator
 
 from .history import HISTORY_TYPES, REOPEN_LABEL, HistoryEvent
 from .labels import STATUSES
-from .portal import Notice
 from .public import PublicAccount, PublicRegistry
+
+if TYPE_CHECKING:  # portal links the feeds (REGISTRY_FEED, UNIT_FEED)
+    from .portal import Notice
 
 REGISTRY_FEED = "feeds/registry.atom"
 UNIT_FEED = "feed.atom"  # in the unit's folder, u/<unit>/
@@ -251,9 +254,11 @@ def _subtrees(public: PublicRegistry, events: Sequence[AccountEvent | NoticeEven
 
 def feed_files(public: PublicRegistry, notices: Sequence[Notice], site_name: str,
                site_url: str | None, today: str, registry_entries: int = REGISTRY_ENTRIES,
-               unit_entries: int = UNIT_ENTRIES) -> tuple[dict[str, bytes], dict[str, bytes]]:
+               unit_entries: int = UNIT_ENTRIES) -> tuple[dict[str, bytes],
+                                                          Iterator[tuple[str, bytes]]]:
     """(the registry's feed, every unit's feed but the root's), each by its path under the
-    site. Links are absolute when the portal's address (``site_url``) is known, else relative
+    site; the unit feeds (66 MB at province scale) are made one at a time as they are
+    written. Links are absolute when the portal's address (``site_url``) is known, else relative
     to the site's root with an ``xml:base`` leading there. A feed with no events is dated by
     the registry's newest event (``today`` when the registry has none)."""
     base = site_url.rstrip("/") + "/" if site_url else ""
@@ -286,14 +291,16 @@ def feed_files(public: PublicRegistry, notices: Sequence[Notice], site_name: str
                      f"{root.name}及下属单位的新媒体账号{kinds}，最近 {registry_entries} 条。",
                      _uuid("feed", root.name), "")
     files = {REGISTRY_FEED: _document(w, registry, base, root.name, newest, entries(top))}
-    unit_files = {}
-    for path, picked in chosen.items():
-        unit = public.units[path]
-        whose = f"{unit.name}及下级单位" if public.children(path) else unit.name
-        feed = _Feed(unit.href + UNIT_FEED, f"{unit.name}：账号备案动态",
-                     f"{whose}的新媒体账号{kinds}，最近 {unit_entries} 条。",
-                     _uuid("feed", root.name, path), unit.href)
-        unit_files[feed.path] = _document(w, feed, base, root.name,
-                                          events[picked[0]].date if picked else newest,
-                                          entries(picked))
-    return files, unit_files
+
+    def unit_feeds() -> Iterator[tuple[str, bytes]]:
+        for path, picked in chosen.items():
+            unit = public.units[path]
+            whose = f"{unit.name}及下级单位" if public.children(path) else unit.name
+            feed = _Feed(unit.href + UNIT_FEED, f"{unit.name}：账号备案动态",
+                         f"{whose}的新媒体账号{kinds}，最近 {unit_entries} 条。",
+                         _uuid("feed", root.name, path), unit.href)
+            yield feed.path, _document(w, feed, base, root.name,
+                                       events[picked[0]].date if picked else newest,
+                                       entries(picked))
+
+    return files, unit_feeds()

@@ -1,9 +1,10 @@
-"""The portal's generated pages, as Markdown files of raw HTML made from the public view.
+"""The portal's generated pages, made from the public view.
 
-Every value is escaped by Jinja (autoescape, StrictUndefined); a page is one raw HTML
-block, so Markdown never interprets a filer's text. The pages use the theme only through
-its page frame (title, navigation) and the class names in ``static/portal.css``; the unit
-pages' shells (``unitpages``) rely on the theme's HTML keeping a page's body whole.
+Every value is escaped by Jinja (autoescape, StrictUndefined). The home, directory,
+counterfeits, statistics, notices and form pages are Markdown files of one raw HTML block
+each (so Markdown never interprets a filer's text) that mkdocs puts in the theme's page
+frame, styled by ``static/portal.css``; the verify page, the unit pages and the accounts'
+pages are whole pages in the small frame (``templates/lean.html``, ``static/lean.css``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +25,12 @@ from markupsafe import Markup
 
 from .api import write_account_records
 from .charts import bar_chart
+from .feeds import REGISTRY_FEED, UNIT_FEED
 from .identity import expected_file_name
 from .labels import PLATFORMS
 from .platforms import table
 from .public import PublicAccount, PublicRegistry, PublicUnit, unit_href
 from .qr import qr_svg
-from .unitpages import SHELL_BODY, SHELL_TITLE, shell_dir
 from .wording import page_table
 
 _ENV = Environment(loader=PackageLoader("site_gen", "templates"),
@@ -160,35 +161,30 @@ def form_link(mode: str, account: PublicAccount) -> str:
                                  "account": expected_file_name(account.platform, account.account_id)})
 
 
-def form_data(public: PublicRegistry) -> dict[str, bytes]:
+def form_data(public: PublicRegistry) -> Iterator[tuple[str, bytes]]:
     """Per unit with accounts, ``u/<unit>/accounts.json``: file name → the filing's public
-    part (what the filing form is pre-filled with; never contacts, notes or inspections)."""
-    files = {}
+    part (what the filing form is pre-filled with; never contacts, notes or inspections).
+    Made one at a time as they are written (41 MB at province scale)."""
     for unit in public.units.values():
         accounts = public.accounts_of(unit.path)
         if accounts:
             data = {expected_file_name(a.platform, a.account_id): dict(a.form) for a in accounts}
-            files[unit.href + "accounts.json"] = json.dumps(
+            yield unit.href + "accounts.json", json.dumps(
                 data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    return files
 
 
-def unit_page(public: PublicRegistry, unit: PublicUnit) -> tuple[str, str, str]:
-    """(page folder, title, HTML content) of ``unit``'s page."""
+def unit_page(public: PublicRegistry, unit: PublicUnit, site_name: str,
+              site_url: str | None = None) -> tuple[str, str]:
+    """(page folder, whole HTML page) of ``unit``'s page, in the small frame (lean.html)."""
     page_dir = unit.href.rstrip("/")
-    html = _render("unit.html", page_dir, unit=unit, trail=_trail(public, unit),
+    address = site_url.rstrip("/") + "/" + unit.href if site_url else None
+    # The root unit's subtree is the whole registry: its page links the registry's feed.
+    feed = unit.href + UNIT_FEED if unit.path else REGISTRY_FEED
+    html = _render("unit_page.html", page_dir, unit=unit, trail=_trail(public, unit),
                    form_link=form_link, accounts=public.accounts_of(unit.path),
-                   children=public.children(unit.path))
-    return page_dir, unit.name.translate(_TITLE_SAFE), html
-
-
-def shell_pages(public: PublicRegistry) -> dict[str, str]:
-    """The root unit's page (rendered by mkdocs as it is), and a shell for each depth."""
-    depths = {unit.href.rstrip("/").count("/") for unit in public.units.values()} - {0}
-    pages = {f"{shell_dir(depth)}/index.md": _page(SHELL_TITLE, SHELL_BODY) for depth in depths}
-    page_dir, title, html = unit_page(public, public.units[""])
-    pages[f"{page_dir}/index.md"] = _page(title, html)
-    return pages
+                   children=public.children(unit.path), site_name=site_name,
+                   demo=public.demo, address=address, feed=feed)
+    return page_dir, html
 
 
 def _statistics(public: PublicRegistry) -> str:
@@ -334,5 +330,4 @@ def render_pages(public: PublicRegistry, shards: int, site_name: str, updated: s
     if notices is not None:
         pages["notices/index.md"] = _page("公开通报", _render(
             "notices.html", "notices", as_of=notices[0], notices=notices[1]))
-    pages.update(shell_pages(public))
     return pages

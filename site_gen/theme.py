@@ -1,20 +1,20 @@
 """Everything the portal takes from mkdocs and its theme (Material for MkDocs), in one place.
 
-The theme is in maintenance (docs/theme.md): this module, the templates in ``overrides/``
-and the shells of ``unitpages`` are what a move to another theme would have to redo. Here:
+The theme is in maintenance (docs/theme.md): this module and the templates in
+``overrides/`` are what a move to another theme would have to redo. Here:
 
 - ``PortalPlugin``: hands the generated pages and files to mkdocs as ``File.generated``
   (nothing generated is written into ``docs/``), starts the account pages beside mkdocs'
-  work and, after it, writes the unit pages into their shells (``unitpages``), each unit's
-  files and the pages that replace mkdocs' own (the lean verify page);
+  work and, after it, writes the unit pages (``unitpages``), each unit's files and the
+  pages that replace mkdocs' own (the lean verify page);
 - ``OVERRIDES``, a folder put before the theme's templates: ``main.html`` adds the
   large-text mode (``static/display.js`` in <head>, its button in the theme's banner) and
   ``partials/search.html`` is the theme's own search box with a name for its dialog (an
   accessibility fix);
 - ``load_site_config`` and ``build_site``: the registry's mkdocs.yml, strict, and the build.
 
-The small standalone pages (``templates/lean.html``: the verify page and the accounts'
-a/<code>/ pages) use none of the theme; the other generated pages are raw HTML inside the
+The small standalone pages (``templates/lean.html``: the verify page, the unit pages and the
+accounts' a/<code>/ pages) use none of the theme; the other generated pages are raw HTML inside the
 theme's page frame (``portal``), styled by ``static/portal.css``, whose theme-dependent rules
 are listed in docs/theme.md.
 """
@@ -45,7 +45,7 @@ OVERRIDES = Path(str(resources.files("site_gen").joinpath("overrides")))
 
 class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """Adds the generated pages and files to what mkdocs builds, then writes the unit
-    pages into their shells (``unitpages``)."""
+    pages (``unitpages``), each unit's files and the lean verify page."""
 
     def __init__(self, result: Generated) -> None:
         super().__init__()
@@ -84,8 +84,9 @@ class PortalPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
-        self.unit_pages_written = write_unit_pages(site, self.result.unit_pages())
-        for uri, data in self.result.unit_files.items():
+        self.unit_pages_written = write_unit_pages(site, self.result.unit_pages(),
+                                                   config.site_url)
+        for uri, data in self.result.unit_files():
             (site / uri).write_bytes(data)  # every unit's folder has its page by now
         for uri, html in self.result.site_pages.items():  # in place of what mkdocs wrote
             (site / uri).write_text(html, "utf-8")
@@ -114,4 +115,4 @@ def build_site(config: MkDocsConfig, result: Generated) -> int:
     finally:
         plugin.cancel_account_pages()  # after a failed build, no worker writes on
     return (plugin.unit_pages_written + plugin.account_pages_written
-            + sum("/_shell" not in uri for uri in result.pages))
+            + len(result.pages))

@@ -4,6 +4,7 @@ open data and determinism (real mkdocs builds)."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -159,7 +160,7 @@ def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
             assert secret not in text
     unit = (root / "site" / "u" / "evil" / "index.html").read_text("utf-8")
     assert "&lt;script&gt;alert(&#34;unit&#34;)&lt;/script&gt;学校" in unit
-    assert "<title>＜script＞alert(＂unit＂)＜/script＞学校" in unit
+    assert "<title>&lt;script&gt;alert(&#34;unit&#34;)&lt;/script&gt;学校 · " in unit
     assert "[点我](javascript:alert(2))" in unit
     assert 'href="https://evil.example/a?b=1&amp;c=2" rel="noopener nofollow"' in unit
     fakes = (root / "site" / "counterfeits" / "index.html").read_text("utf-8")
@@ -247,10 +248,10 @@ def _local_targets(page: Path, site: Path) -> list[Path]:
     return targets
 
 
-def test_unit_pages_are_whole_pages_without_shells(tmp_path: Path) -> None:
-    """Unit pages are written into mkdocs-rendered shells: each is a whole theme page with
-    its own title, its links lead somewhere, the shells are gone, and with ``site_url`` the
-    sitemap lists the unit pages (not the shells)."""
+def test_unit_pages_are_whole_lean_pages(tmp_path: Path) -> None:
+    """Unit pages are written after mkdocs in the small frame (templates/lean.html): each is
+    a whole page with its own title, one h1, its canonical address and its feed, its links
+    lead somewhere, and with ``site_url`` the sitemap lists them."""
     root = portal_source(tmp_path / "registry", REPO / "filings")
     config = root / "mkdocs.yml"
     config.write_text(re.sub(r"(?m)^site_url: .*$", "site_url: https://registry.example/",
@@ -258,20 +259,25 @@ def test_unit_pages_are_whole_pages_without_shells(tmp_path: Path) -> None:
     done = build(root, root / "site")
     assert done.returncode == 0, done.stdout + done.stderr
     site = root / "site"
-    assert not list(site.rglob("*_shell*")) and "_shell" not in done.stdout
     registry = check_registry(REPO).registry
     sitemap = (site / "sitemap.xml").read_text("utf-8")
-    assert "_shell" not in sitemap
+    assert sitemap.count("<loc>https://registry.example/u/") == len(registry.units)
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == sitemap
     for path, unit in registry.units.items():
         page = site / "u" / path / "index.html"
         text = page.read_text("utf-8")
-        assert f"<title>{unit.name} - " in text and f"<h1>{unit.name}</h1>" in text, path
-        assert text.count("<h1") == 1 and "SITEGENSHELLTITLE" not in text
+        assert f"<title>{unit.name} · 示例市教育系统官方账号核验</title>" in text, path
+        assert text.count("<h1") == 1 and f"<h1>{unit.name}</h1>" in text, path
         assert f"<loc>https://registry.example/u/{path + '/' if path else ''}</loc>" in sitemap
-        assert 'href="https://registry.example/u/' + (path + "/" if path else "") + '"' in text
+        address = "https://registry.example/u/" + (path + "/" if path else "")
+        assert f'<link rel="canonical" href="{address}">' in text
+        assert 'type="application/atom+xml"' in text
         missing = [t for t in _local_targets(page, site) if not t.is_file()]
         assert not missing, (path, missing)
-    assert "assets/stylesheets/" in (site / "u" / "dongcheng" / "shiyan-xiaoxue" / "index.html").read_text("utf-8")
+    page = (site / "u" / "dongcheng" / "shiyan-xiaoxue" / "index.html").read_text("utf-8")
+    # Without the theme: its style sheets, scripts and search are not on the page.
+    assert "assets/lean.css" in page and "assets/stylesheets/" not in page
+    assert "assets/javascripts/" not in page and "__search" not in page
 
 
 def test_a_page_in_docs_where_a_unit_page_goes_is_refused(tmp_path: Path) -> None:
