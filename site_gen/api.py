@@ -6,15 +6,16 @@ browser extension that checks one handle with one request (404: not filed).
 - ``api/v1/accounts/<platform>.json``: that platform's keys (sorted) → code;
 - ``api/v1/index.json``: the version, the address patterns, the platforms and the schemas.
 
-The key is ``api_key``: the ID as the registry compares it (``identity.account_key``: NFKC,
-trimmed, lower case, no leading ``@``, a website without ``www.``), made a file name by
-``identity.account_slug``. Built from the public view only; the proof says which kinds were
+The key is the ID as the registry compares it (``identity.account_key``: NFKC, trimmed,
+lower case, no leading ``@``, a website without ``www.``), made a file name by ``api_key``.
+Built from the public view only; the proof says which kinds were
 checked and when, never by whom. The per-platform index sits beside the platform's folder,
 not in it, so that an account whose key is ``index`` keeps its own file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from importlib import resources
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NotPossible
-from .identity import account_key, account_slug
+from .identity import NOT_SLUG, account_key, is_slug
 from .labels import PLATFORMS
 from .public import PublicAccount
 
@@ -35,8 +36,14 @@ SCHEMAS = {"account.schema.json": "api-account.schema.json",
 
 
 def api_key(platform: str, account_id: str) -> str:
-    """The account's file name in ``api/v1/accounts/<platform>/`` (without ``.json``)."""
-    return account_slug(account_key(platform, account_id)[1])
+    """The account's file name in ``api/v1/accounts/<platform>/`` (without ``.json``): the
+    normalised ID when it is a slug, else its slug form with ``~`` and a digest — a
+    character no slug holds, so no filed ID can take another's hashed key (docs/opendata.md)."""
+    key = account_key(platform, account_id)[1]
+    if is_slug(key) and len(key) <= 100:
+        return key
+    cleaned = NOT_SLUG.sub("-", key).strip("-._")[:60]
+    return f"{cleaned}~{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
 
 
 def account_path(account: PublicAccount) -> str:

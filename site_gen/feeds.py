@@ -89,7 +89,9 @@ def account_events(account: PublicAccount) -> list[AccountEvent]:
     for event in account.history:
         kind = _kind(event)
         status = _LEFT.get(kind, status)
-        found.append(AccountEvent(event.date, kind, account, event.commit, status))
+        # Dated by the day it reached the registry: a filing entered late (补录) is news then.
+        found.append(AccountEvent(event.merged_on or event.date, kind, account, event.commit,
+                                  status))
     if account.status == "suspended" and status != "suspended" and account.suspended_on:
         found.append(AccountEvent(account.suspended_on, "suspend", account, None, "suspended"))
     return found

@@ -84,6 +84,9 @@ class HistoryEvent:
     path: str | None = None  # where the file was then, registry-relative
     # The status a ``change`` of status left (``public``): suspended (暂停使用) or active (恢复使用).
     status: str | None = None
+    # The day the commit reached the registry (``date`` of an ``open`` may be the earlier
+    # 备案日期): what the feeds announce an event by, so a late entry is not buried.
+    merged_on: str | None = None
 
     @property
     def label(self) -> str:
@@ -103,7 +106,7 @@ def account_history(account: Account, history: History) -> tuple[HistoryEvent, .
         return tuple(events)
     events = [HistoryEvent(min(e.date, account.filed_on) if e.type == "open" and not e.reopen
                            else e.date, e.type, e.commit, e.blobs, e.reopen, e.moved, e.version,
-                           e.path)
+                           e.path, merged_on=e.date)
               for e in found]
     if account.deregistered_on and not any(e.type == "deregister" for e in events):
         # Entered the registry already deregistered: its deregistration predates Git.

@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
-_NOT_SLUG = re.compile(r"[^a-z0-9._-]+")
+NOT_SLUG = re.compile(r"[^a-z0-9._-]+")
 
 
 def is_slug(text: str) -> bool:
@@ -25,7 +25,7 @@ def account_slug(account_id: str) -> str:
     lowered = account_id.strip().lower()
     if is_slug(lowered) and len(lowered) <= 100:
         return lowered
-    cleaned = _NOT_SLUG.sub("-", lowered).strip("-._")[:60]
+    cleaned = NOT_SLUG.sub("-", lowered).strip("-._")[:60]
     digest = hashlib.sha1(account_id.encode("utf-8")).hexdigest()[:8]
     return f"{cleaned}-{digest}" if cleaned else digest
 

@@ -480,6 +480,10 @@ def format_answer(answer: Answer) -> str:
     if answer.status == "mixed":
         lines.append(str(sentence).format(count=len(answer.items)))
         lines += [item_line(n, item) for n, item in enumerate(answer.items)]
+    elif answer.status == "counterfeit" and len(answer.items) > 1:
+        # Beside an official link: each item its own verdict, so the official account
+        # listed next is not read as the counterfeit (static/verify.js render).
+        lines += [item_line(n, item) for n, item in enumerate(answer.items)]
     lines += [_describe(m) + (f"，链接：{m['url']}" if answer.status == "name_only"
                                and m.get("url") else "") for m in answer.matches]
     lines += [f"如何找到{a['p']}的账号 ID：{a['t']}" for a in answer.advice]

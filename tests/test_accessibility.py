@@ -191,6 +191,8 @@ def test_without_javascript_the_verify_page_still_leads_somewhere(browser: Any,
     page = context.new_page()
     page.goto(site_url + "verify/")
     assert "核验需要启用 JavaScript" in page.locator("#verify-result").inner_text()
+    # The large-text button needs the script: without it, it is not offered.
+    assert not page.locator(".sg-display-toggle").is_visible()
     for name in ("首页", "单位目录", "假冒账号提醒"):
         assert page.get_by_role("link", name=name).first.is_visible()
     # Styled like the portal: its own style sheet, the portal's header colour.

@@ -59,9 +59,13 @@ def test_the_demo_account_answers_by_key_and_by_code(demo_site: Path) -> None:
 def test_the_key_is_the_registrys_normalised_id() -> None:
     assert api_key("douyin", "@SHILI1Z") == api_key("douyin", "ＳＨＩＬＩ１Ｚ") == "shili1z"
     assert api_key("website", "WWW.Shili1z.example") == "shili1z.example"
-    odd = api_key("other", "示例 教育")  # not a slug: the identity's hashed slug of the key
-    assert re.fullmatch(r"[0-9a-f]{8}", odd)
+    odd = api_key("other", "示例 教育")  # not a slug: "~" and a digest of the key
+    assert re.fullmatch(r"~[0-9a-f]{8}", odd)
     assert api_key("other", "@示例 教育") == odd
+    # No filed ID can take another's hashed key: "~" is never in a slug.
+    hashed = api_key("other", "%2F")
+    assert re.fullmatch(r"2f~[0-9a-f]{8}", hashed)
+    assert api_key("other", hashed.replace("~", "-")) != hashed
 
 
 def test_every_account_has_both_files_and_they_agree(demo_site: Path) -> None:
@@ -139,3 +143,21 @@ def test_served_on_loopback_a_handle_answers_or_is_404(demo_site: Path) -> None:
                                    timeout=10)
         missing.value.close()  # the error is the response: its socket too
         assert missing.value.code == 404
+
+
+def test_the_documented_browser_key_is_the_builds(demo_site: Path) -> None:
+    """The browser extension's ``apiKey`` in docs/opendata.md, run in Node, names the same
+    file as ``api_key`` for every demo account and for IDs that are not slugs."""
+    import subprocess
+
+    docs = (REPO / "docs" / "opendata.md").read_text("utf-8")
+    function = re.search(r"async function apiKey\(platform, id\) \{.*?\n\}", docs, re.S)
+    assert function is not None
+    pairs = [[a["platform"], a["account_id"]] for a in _accounts(demo_site)]
+    pairs += [["other", i] for i in ("%2F", "2f~0000000", "示例 教育", "..", "]]>", "Ｗ Ｗ", "a" * 120)]
+    pairs += [["website", "WWW.Shili1z.example"], ["douyin", "@@SHILI1Z"]]
+    script = function.group(0) + f"\nPromise.all({json.dumps(pairs)}.map(p => apiKey(p[0], p[1])))" \
+                                  ".then(keys => console.log(JSON.stringify(keys)));"
+    run = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [api_key(p, i) for p, i in pairs]

@@ -45,6 +45,9 @@ def ask(page: Any, query: str) -> tuple[str, str]:
     ("98000000102", "official", "官方账号，自 2026-09-25 起暂停使用"),
     ("示例一中官方", "name_only", "已举报的假冒账号"),
     ("shili1z_guanfang", "counterfeit", "示例市第一中学"),
+    # A counterfeit beside the official link: each item says what it is.
+    ("看这个 https://weibo.com/u/6012300001 还有 https://weibo.com/u/7012399999", "counterfeit",
+     "官方账号（微博：示例教育发布，示例市教育局）"),
     ("示列一中", "unknown", "示例一中"),
     ("https://mp.weixin.qq.com/s/AbCdEfGhIjKlMnOp", "unknown", "点标题下方的公众号名称"),
 ])

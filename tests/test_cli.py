@@ -289,3 +289,15 @@ def test_unwritable_outputs_are_explained_not_crashed(tmp_path: Path, run_cli) -
     assert empty.returncode == 0, empty
     report = run_cli("--root", str(REPO), "report", "--out", str(blocked / "reports"))
     assert report.returncode == 1 and "无法读写文件" in report.stderr, report
+
+
+def test_a_counterfeit_beside_the_official_link_is_told_item_by_item(run_cli) -> None:
+    """The official account listed under a counterfeit answer is not read as the counterfeit:
+    each item says what it is, the unknown one too."""
+    result = run_cli("lookup", "看这个 https://weibo.com/u/6012300001 还有 https://weibo.com/u/7012399999"
+                     " 和 https://weibo.com/u/6099999999", cwd=REPO)
+    lines = result.stdout.splitlines()
+    assert lines[:4] == ["已举报的假冒账号",
+                         "① https://weibo.com/u/6099999999：未收录，不要点击、不要登录",
+                         "② https://weibo.com/u/6012300001：官方账号（微博：示例教育发布，示例市教育局）",
+                         "③ https://weibo.com/u/7012399999：已举报的假冒账号，不要相信"]

@@ -9,7 +9,10 @@
   function show(on) {
     root.classList.toggle(CLASS, on);
     var buttons = document.querySelectorAll(".sg-display-toggle");
-    for (var i = 0; i < buttons.length; i++) buttons[i].setAttribute("aria-pressed", on ? "true" : "false");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", on ? "true" : "false");
+      buttons[i].hidden = false;  // without this script the button would do nothing: hidden
+    }
   }
   show(stored());
   document.addEventListener("DOMContentLoaded", function () { show(root.classList.contains(CLASS)); });

@@ -445,6 +445,19 @@
   // An official account suspended (暂停使用): site_gen/wording.py SUSPENDED.
   function suspendedText(since) { return wording().suspended.replace("{since}", since); }
 
+  // Item by item, the unknown ones first (site_gen/lookup.py item_line).
+  function itemList(answer) {
+    return el("ol", { "class": "verify-items" }, answer.items.map(function (item, n) {
+      var said = wording().verdicts[item.verdict], a = item.account;
+      if (a && item.verdict !== "counterfeit") {
+        said += "（" + a.p + "：" + a.n + "，" + a.u + (a.ps ? "，" + suspendedText(a.ps) : "") + "）";
+      }
+      var numbers = Array.from(wording().numbers);
+      return el("li", { "class": "verify-item verify-item-" + item.verdict }, [
+        (n < numbers.length ? numbers[n] : "(" + (n + 1) + ")") + " ", el("code", {}, [item.text]), "：" + said]);
+    }));
+  }
+
   function render(answer, out, root) {
     out.textContent = "";
     var h = wording().answers[answer.status];
@@ -457,19 +470,13 @@
       var fake = !answer.matches.some(function (m) { return m.s !== "counterfeit"; });
       out.appendChild(el("p", {}, [fake ? wording().name_only_fake : wording().name_only]));
     } else if (answer.status === "mixed") {
-      // Item by item, the unknown ones first (site_gen/lookup.py item_line).
       out.appendChild(el("p", {}, [h[2].replace("{count}", String(answer.items.length))]));
-      out.appendChild(el("ol", { "class": "verify-items" }, answer.items.map(function (item, n) {
-        var said = wording().verdicts[item.verdict], a = item.account;
-        if (a && item.verdict !== "counterfeit") {
-          said += "（" + a.p + "：" + a.n + "，" + a.u + (a.ps ? "，" + suspendedText(a.ps) : "") + "）";
-        }
-        var numbers = Array.from(wording().numbers);
-        return el("li", { "class": "verify-item verify-item-" + item.verdict }, [
-          (n < numbers.length ? numbers[n] : "(" + (n + 1) + ")") + " ", el("code", {}, [item.text]), "：" + said]);
-      })));
+      out.appendChild(itemList(answer));
     } else {
       out.appendChild(el("p", {}, [h[2]]));
+      // A counterfeit beside an official link: each item says what it is, so the official
+      // account listed below is not read as the counterfeit (site_gen/lookup.py format_answer).
+      if (answer.status === "counterfeit" && answer.items.length > 1) out.appendChild(itemList(answer));
     }
     if (answer.matches.length) {
       out.appendChild(el("ul", {}, answer.matches.map(function (r) { return describe(r, root, named); })));
