@@ -114,7 +114,7 @@ def generated_files(root: Path, site_name: str, forge: dict[str, str] | None = N
     return Generated(report, pages, assets, ok=True, site_pages=site_pages,
                      unit_pages=lambda: (unit_page(public, u, site_name, site_url)
                                          for u in public.units.values()),
-                     unit_files=lambda: chain(form_data(public), unit_feeds),
+                     unit_files=lambda: chain(form_data(public), unit_feeds()),
                      unit_dirs=tuple(u.href.rstrip("/") for u in public.units.values()),
                      accounts=public.accounts, demo=public.demo)
 

@@ -21,7 +21,7 @@ import io
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import XMLGenerator
@@ -256,11 +256,11 @@ def _subtrees(public: PublicRegistry, events: Sequence[AccountEvent | NoticeEven
 
 def feed_files(public: PublicRegistry, notices: Sequence[Notice], site_name: str,
                site_url: str | None, today: str, registry_entries: int = REGISTRY_ENTRIES,
-               unit_entries: int = UNIT_ENTRIES) -> tuple[dict[str, bytes],
-                                                          Iterator[tuple[str, bytes]]]:
+               unit_entries: int = UNIT_ENTRIES) -> tuple[
+                   dict[str, bytes], Callable[[], Iterator[tuple[str, bytes]]]]:
     """(the registry's feed, every unit's feed but the root's), each by its path under the
     site; the unit feeds (66 MB at province scale) are made one at a time as they are
-    written. Links are absolute when the portal's address (``site_url``) is known, else relative
+    written, each time the returned function is called. Links are absolute when the portal's address (``site_url``) is known, else relative
     to the site's root with an ``xml:base`` leading there. A feed with no events is dated by
     the registry's newest event (``today`` when the registry has none)."""
     base = site_url.rstrip("/") + "/" if site_url else ""
@@ -305,4 +305,4 @@ def feed_files(public: PublicRegistry, notices: Sequence[Notice], site_name: str
                                        events[picked[0]].date if picked else newest,
                                        entries(picked))
 
-    return files, unit_feeds()
+    return files, unit_feeds

@@ -262,7 +262,7 @@ def history_registry(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def _feeds(public: Any, **options: Any) -> dict[str, bytes]:
     files, units = feed_files(public, options.pop("notices", ()), "测试门户",
                               options.pop("site_url", SITE_URL), "2026-12-01", **options)
-    return {**files, **dict(units)}
+    return {**files, **dict(units())}
 
 
 @pytest.mark.git
